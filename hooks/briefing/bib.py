@@ -1,0 +1,115 @@
+"""Read `references.bib` into `Reference` records, placing every problem at its line."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as bibmodel
+
+from .model import KINDS, Reference, Span
+from .problems import Problem
+from .yamlfile import MAX_BYTES, check_characters, decode
+
+KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
+RESERVED = re.compile(rf"^({'|'.join(KINDS)})-")
+REQUIRED = ("title",)
+
+
+def _first_line(block: bibmodel.Block) -> int:
+    return (block.start_line or 0) + 1
+
+
+def parse(path: str, data: bytes) -> tuple[dict[str, Reference], list[Problem]]:
+    """Entries by key, in file order, and every problem found in the file."""
+    if len(data) > MAX_BYTES:
+        return {}, [
+            Problem(path, 1, 1, f"the file is larger than {MAX_BYTES:,} bytes; split it")
+        ]
+    text, problems = decode(path, data)
+    if text is None:
+        return {}, problems
+    problems += [p for p in check_characters(path, text) if "tab is used" not in p.message]
+    # bibtexparser logs each failed block itself; we report them with positions instead.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = bibtexparser.parse_string(text)
+    references: dict[str, Reference] = {}
+    first_seen: dict[str, int] = {}
+    for block in library.blocks:
+        line = _first_line(block)
+        if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    1,
+                    f"duplicate BibTeX key '{block.key}' (first at line "
+                    f"{first_seen.get(block.key, _first_line(block.previous_block))}); "
+                    "give each work its own key or delete the copy",
+                )
+            )
+        elif isinstance(block, bibmodel.ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)
+            reason = " ".join(reason.split())
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    1,
+                    f"this BibTeX entry cannot be read: {reason}; check its braces, "
+                    "quotes and the commas between fields",
+                )
+            )
+        elif isinstance(block, bibmodel.Entry):
+            problems += _check_entry(path, block)
+            first_seen.setdefault(block.key, line)
+            references[block.key] = Reference(
+                key=block.key,
+                type=block.entry_type.lower(),
+                fields={f.key.lower(): str(f.value) for f in block.fields},
+                span=Span(path, line, 1),
+            )
+    return references, problems
+
+
+def _check_entry(path: str, entry: bibmodel.Entry) -> list[Problem]:
+    problems: list[Problem] = []
+    line = _first_line(entry)
+    key = entry.key
+    if RESERVED.match(key):
+        problems.append(
+            Problem(
+                path,
+                line,
+                1,
+                f"BibTeX key '{key}' starts with '{key.split('-')[0]}-', which is kept for "
+                "briefing ids; rename the key (e.g. without the prefix)",
+            )
+        )
+    elif not KEY.match(key):
+        problems.append(
+            Problem(
+                path,
+                line,
+                1,
+                f"BibTeX key '{key}' may use only ASCII letters, digits and _ : . + / -; "
+                "rename it",
+            )
+        )
+    names = {f.key.lower() for f in entry.fields}
+    for required in REQUIRED:
+        if required not in names:
+            problems.append(
+                Problem(path, line, 1, f"entry '{key}' has no {required}; add `{required} = {{...}}`")
+            )
+    return problems
+
+
+def load(root: Path, relative: str = "references.bib") -> tuple[dict[str, Reference], list[Problem]]:
+    file = root / relative
+    if not file.exists():
+        return {}, []
+    with file.open("rb") as handle:
+        return parse(relative, handle.read(MAX_BYTES + 1))

@@ -1,0 +1,64 @@
+"""The navigation in reading order: the editor's `nav`, with the generated sections filled in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..model import Briefing
+from .pages import GLOSSARY, HOME, RECOMMENDATIONS, REFERENCES, SURVEY, THEMES, rec_page, theme_page
+
+NavItem = Any  # a path, or {title: path}, or {title: [items]}, as in mkdocs.yml
+
+
+def sections(briefing: Briefing) -> dict[str, tuple[str, list[NavItem]]]:
+    """The two sections whose pages come from data: index page -> (title, children)."""
+    themes: list[NavItem] = [THEMES]
+    themes += [{f"{t.number}. {t.title}": theme_page(t.id)} for t in briefing.themes]
+    recs: list[NavItem] = [RECOMMENDATIONS]
+    recs += [{f"{r.number}. {r.title}": rec_page(r)} for r in briefing.recommendations]
+    return {THEMES: ("Themes", themes), RECOMMENDATIONS: ("Recommendations", recs)}
+
+
+def expand(briefing: Briefing, nav: Sequence[NavItem] | None, prose: Iterable[str]) -> list[NavItem]:
+    """`nav` with each generated section index replaced by the whole section.
+
+    Without a `nav`, the reading order is: home, prose pages by path, survey, themes,
+    recommendations, references, glossary. Generated pages the editor left out are appended.
+    """
+    if nav is None:
+        nav = [HOME, *sorted(p for p in prose if p != HOME)]
+        nav += [SURVEY, THEMES, RECOMMENDATIONS, REFERENCES, GLOSSARY]
+    filled = sections(briefing)
+
+    def walk(items: Sequence[NavItem]) -> list[NavItem]:
+        result: list[NavItem] = []
+        for item in items:
+            title, value = (next(iter(item.items())) if isinstance(item, dict) else (None, item))
+            if isinstance(value, str) and value in filled:
+                default, children = filled[value]
+                result.append({title or default: children})
+            elif isinstance(value, list):
+                result.append({title: walk(value)})
+            else:
+                result.append(item)
+        return result
+
+    expanded = walk(nav)
+    present = set(flatten(expanded))
+    for src in (HOME, SURVEY, THEMES, RECOMMENDATIONS, REFERENCES, GLOSSARY):
+        if src not in present:
+            expanded.extend(walk([src]))
+    return expanded
+
+
+def flatten(nav: Sequence[NavItem]) -> list[str]:
+    """Page paths in reading order (links to other sites left out)."""
+    paths: list[str] = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            paths += flatten(value)
+        elif isinstance(value, str) and "://" not in value:
+            paths.append(value)
+    return paths

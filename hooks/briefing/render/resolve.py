@@ -1,0 +1,93 @@
+"""Citations and cross-references turned into links, numbered in reading order."""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .. import markup
+from ..model import Markdown
+from .urls import href
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an item is shown: its canonical page, the anchor there, and how links name it."""
+
+    page: str
+    anchor: str
+    label: str  # link text of a bare cross-reference, e.g. "Recommendation 2"
+    title: str  # tooltip, e.g. the recommendation's title
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """One place that cites a work: page, anchor of the citation, and the page's title."""
+
+    page: str
+    anchor: str
+    title: str
+
+
+@dataclass
+class Resolver:
+    """Resolves tokens for one build; numbers are given on first citation, in the order asked."""
+
+    targets: Mapping[str, Target]
+    directory_urls: bool = True
+    tooltips: Mapping[str, str] = field(default_factory=dict)  # key -> plain formatted entry
+    numbers: dict[str, int] = field(default_factory=dict)
+    backlinks: dict[str, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
+    collect: bool = True  # record numbers and backlinks (the first pass)
+
+    def number(self, key: str) -> int:
+        if key not in self.numbers:
+            if not self.collect:
+                raise KeyError(key)
+            self.numbers[key] = len(self.numbers) + 1
+        return self.numbers[key]
+
+    def resolve(self, text: str | Markdown, page: str, page_title: str) -> str:
+        """The Markdown with every token replaced by inline HTML linking from `page`."""
+        source = text.text if isinstance(text, Markdown) else text
+        counts: dict[str, int] = defaultdict(int)
+
+        def render(token: markup.Token) -> str:
+            if token.is_citation:
+                return self._citation(token, page, page_title, counts)
+            return self._xref(token, page)
+
+        return markup.replace(source, render)
+
+    def _citation(
+        self, token: markup.Token, page: str, page_title: str, counts: dict[str, int]
+    ) -> str:
+        parts = []
+        for cite in token.cites:
+            number = self.number(cite.key)
+            counts[cite.key] += 1
+            anchor = f"cite-{cite.key}-{counts[cite.key]}"
+            if self.collect:
+                self.backlinks[cite.key].append(Backlink(page, anchor, page_title))
+            link = href(page, "references.md", f"ref-{cite.key}", self.directory_urls)
+            title = self.tooltips.get(cite.key, "")
+            title_attr = f' title="{html.escape(title)}"' if title else ""
+            locator = f", {html.escape(cite.locator)}" if cite.locator else ""
+            parts.append(
+                f'<a class="citation" id="{html.escape(anchor)}" href="{html.escape(link)}"'
+                f"{title_attr}>{number}</a>{locator}"
+            )
+        separator = "; " if any(c.locator for c in token.cites) else ","
+        return f'<span class="citation-group">[{separator.join(parts)}]</span>'
+
+    def _xref(self, token: markup.Token, page: str) -> str:
+        assert token.target is not None
+        target = self.targets[token.target]
+        link = href(page, target.page, target.anchor, self.directory_urls)
+        label = token.label if token.label is not None else html.escape(target.label)
+        return (
+            f'<a class="xref" href="{html.escape(link)}" title="{html.escape(target.title)}">'
+            f"{label}</a>"
+        )

@@ -1,0 +1,154 @@
+"""Check data files against their JSON Schemas, the single source of truth for their shape."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .problems import Problem, suggestion
+from .yamlfile import Document
+
+SCHEMAS = Path(__file__).parent / "schemas"
+DATA_FILES = ("report", "glossary", "themes", "findings", "quotes", "statistics", "recommendations")
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for file in sorted(SCHEMAS.glob("*.schema.json")):
+        contents = json.loads(file.read_text(encoding="utf-8"))
+        resources.append((file.name, Resource.from_contents(contents, DRAFT202012)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """The validator for `data/<name>.yml`; schemas are read once per process."""
+    schema = _registry().contents(f"{name}.schema.json")
+    return Draft202012Validator(
+        {"$ref": f"{name}.schema.json"}, registry=_registry(), format_checker=None
+    ) if schema is not None else Draft202012Validator({})
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return "text" if value.strip() else "empty text"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty"
+
+
+TYPES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "array": "a list",
+    "object": "a mapping of 'field: value'",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def _field(error: ValidationError) -> str:
+    names = [str(p) for p in error.absolute_path if isinstance(p, str)]
+    return names[-1] if names else ""
+
+
+def _message(error: ValidationError, name: str) -> str:
+    field = _field(error)
+    where = f"'{field}'" if field else f"data/{name}.yml"
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    validator = error.validator
+    if validator == "required":
+        missing = error.message.split("'")[1]
+        return f"missing required field '{missing}'; add `{missing}: ...`"
+    if validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        hint = suggestion(extra[0], allowed, "field") if extra else ""
+        return (
+            f"unknown field '{extra[0] if extra else '?'}' ({hint}); "
+            f"allowed fields: {', '.join(allowed)}"
+        )
+    if validator == "type":
+        expected = schema.get("type")
+        wanted = (
+            " or ".join(TYPES.get(t, t) for t in expected)
+            if isinstance(expected, list)
+            else TYPES.get(str(expected), str(expected))
+        )
+        return f"{where} must be {wanted}, not {_describe(error.instance)}"
+    if validator == "pattern":
+        pattern = str(error.validator_value)
+        if pattern.startswith("^(quote|stat)-"):
+            return f"{where}: '{error.instance}' is not a quote or statistic id (quote-... or stat-...)"
+        for kind in ("theme", "finding", "quote", "stat", "rec"):
+            if pattern.startswith(f"^{kind}-"):
+                return (
+                    f"'{error.instance}' is not a valid {kind} id: ids look like "
+                    f"'{kind}-some-words' (lower-case ASCII letters, digits, single hyphens)"
+                )
+        if pattern == r"\S":
+            return f"{where} is empty; write its text or delete the field"
+        if field == "date" or "[0-9]{4}" in pattern:
+            return f"{where}: '{error.instance}' is not a date; write \"YYYY-MM-DD\" or \"YYYY-MM\""
+        if "https?" in pattern:
+            return f"{where}: '{error.instance}' is not an http(s) or mailto address"
+        if field == "doi":
+            return f"doi: '{error.instance}' is not a DOI such as 10.1234/abcd (no https://doi.org/)"
+        return f"{where}: '{error.instance}' is not allowed here"
+    if validator == "minLength":
+        return f"{where} is empty; write its text or delete the field"
+    if validator == "minItems":
+        return f"{where} needs at least {error.validator_value} item(s)"
+    if validator == "uniqueItems":
+        return f"{where} lists the same entry twice; keep one"
+    if validator == "enum":
+        options = ", ".join(str(v) for v in error.validator_value)
+        return f"{where}: '{error.instance}' is not one of: {options}"
+    if validator == "propertyNames":
+        return f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
+    if validator == "not" and "description" in schema:
+        return str(schema["description"])
+    return f"{where}: {error.message}"
+
+
+def check(document: Document, name: str) -> list[Problem]:
+    """Every schema violation in `document`, placed at the offending node."""
+    problems: list[Problem] = []
+    for error in _leaves(validator(name).iter_errors(document.value)):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            span = document.key_span((*path, extra[0])) if extra else document.span(path)
+        elif error.validator == "not":
+            span = document.key_span(path)
+        else:
+            span = document.span(path)
+        problem = Problem.at(span, _message(error, name))
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _leaves(errors: Any) -> list[ValidationError]:
+    """Flatten `if/then/else` and `$ref` wrappers so each problem is reported at its leaf."""
+    result: list[ValidationError] = []
+    for error in errors:
+        if error.context:
+            result += _leaves(error.context)
+        else:
+            result.append(error)
+    return result
