@@ -59,7 +59,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         csl.plain,
         directory_urls=config.use_directory_urls,
     )
-    prose = sorted(p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md"))
+    prose = sorted(
+        p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md")
+    )
     config.nav = navigation.expand(briefing, config.nav, prose)
     if not config.site_description:
         config.site_description = briefing.report.subtitle or briefing.report.title

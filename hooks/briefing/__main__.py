@@ -26,8 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
     elapsed = time.perf_counter() - started
     print(
-        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s) "
-        f"in {elapsed:.2f} s",
+        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s) in {elapsed:.2f} s",
         file=sys.stderr,
     )
     return 1 if failed else 0

@@ -25,16 +25,14 @@ def _first_line(block: bibmodel.Block) -> int:
 def parse(path: str, data: bytes) -> tuple[dict[str, Reference], list[Problem]]:
     """Entries by key, in file order, and every problem found in the file."""
     if len(data) > MAX_BYTES:
-        return {}, [
-            Problem(path, 1, 1, f"the file is larger than {MAX_BYTES:,} bytes; split it")
-        ]
+        return {}, [Problem(path, 1, 1, f"the file is larger than {MAX_BYTES:,} bytes; split it")]
     text, problems = decode(path, data)
     if text is None:
         return {}, problems
     problems += [p for p in check_characters(path, text) if "tab is used" not in p.message]
     # bibtexparser logs each failed block itself; we report them with positions instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    library = bibtexparser.parse_string(text)
+    library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     references: dict[str, Reference] = {}
     first_seen: dict[str, int] = {}
     for block in library.blocks:
@@ -94,20 +92,23 @@ def _check_entry(path: str, entry: bibmodel.Entry) -> list[Problem]:
                 path,
                 line,
                 1,
-                f"BibTeX key '{key}' may use only ASCII letters, digits and _ : . + / -; "
-                "rename it",
+                f"BibTeX key '{key}' may use only ASCII letters, digits and _ : . + / -; rename it",
             )
         )
     names = {f.key.lower() for f in entry.fields}
     for required in REQUIRED:
         if required not in names:
             problems.append(
-                Problem(path, line, 1, f"entry '{key}' has no {required}; add `{required} = {{...}}`")
+                Problem(
+                    path, line, 1, f"entry '{key}' has no {required}; add `{required} = {{...}}`"
+                )
             )
     return problems
 
 
-def load(root: Path, relative: str = "references.bib") -> tuple[dict[str, Reference], list[Problem]]:
+def load(
+    root: Path, relative: str = "references.bib"
+) -> tuple[dict[str, Reference], list[Problem]]:
     file = root / relative
     if not file.exists():
         return {}, []

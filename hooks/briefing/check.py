@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from . import markup
 from .load import Sources
@@ -163,9 +163,7 @@ def _tables(sources: Sources) -> list[Problem]:
     return problems
 
 
-def _markdown(
-    sources: Sources, briefing: Briefing
-) -> tuple[set[str], set[str], list[Problem]]:
+def _markdown(sources: Sources, briefing: Briefing) -> tuple[set[str], set[str], list[Problem]]:
     """Check every citation and cross-reference; return the ids and keys they use."""
     used: set[str] = set()
     cited: set[str] = set()
@@ -184,9 +182,7 @@ def _markdown(
                 used.add(token.target)
                 if token.target not in briefing.items:
                     kind = token.target.split("-", 1)[0]
-                    problems.append(
-                        Problem.at(where, _unknown(briefing, token.target, (kind,)))
-                    )
+                    problems.append(Problem.at(where, _unknown(briefing, token.target, (kind,))))
         for offset, written in markup.near_misses(text.text):
             problems.append(
                 Problem.at(
@@ -242,7 +238,7 @@ def _unused(briefing: Briefing, used: set[str], cited: set[str]) -> list[Problem
         if key not in cited:
             problems.append(
                 Problem.at(
-                    reference.span,  # type: ignore[attr-defined]
+                    reference.span,
                     f"reference '{key}' is never cited: cite it with [@{key}] or delete it",
                     "warning",
                 )

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-from . import bib, schema, yamlfile
+from . import schema, yamlfile
 from .model import (
     Briefing,
     Finding,
     Markdown,
     Quote,
     Recommendation,
+    Reference,
     Report,
     Response,
     Span,
@@ -106,7 +108,7 @@ def _items(document: Document | None) -> list[tuple[JSONPath, Mapping[str, Any]]
     return [((i,), v) for i, v in enumerate(document.value) if isinstance(v, dict)]
 
 
-def build(sources: Sources, references: Mapping[str, Any]) -> Briefing | None:
+def build(sources: Sources, references: Mapping[str, Reference]) -> Briefing | None:
     """Records from the parsed sources; None when report.yml is unusable."""
     documents = sources.documents
     report = _report(documents.get("report"))
@@ -118,18 +120,33 @@ def build(sources: Sources, references: Mapping[str, Any]) -> Briefing | None:
         for k, v in (glossary_value or {}).items()
         if isinstance(glossary_value, dict) and isinstance(v, str)
     }
-    themes = tuple(_theme(documents["themes"], p, v, n) for n, (p, v) in enumerate(
-        _identified(documents.get("themes")), start=1))
-    findings = tuple(_finding(documents["findings"], p, v) for p, v in _identified(
-        documents.get("findings")))
-    quotes = tuple(_quote(documents["quotes"], p, v) for p, v in _identified(
-        documents.get("quotes")))
-    statistics = tuple(_statistic(documents["statistics"], p, v) for p, v in _identified(
-        documents.get("statistics")))
-    recommendations = tuple(_recommendation(documents["recommendations"], p, v, n)
-        for n, (p, v) in enumerate(_identified(documents.get("recommendations")), start=1))
+    themes = tuple(
+        _theme(documents["themes"], p, v, n)
+        for n, (p, v) in enumerate(_identified(documents.get("themes")), start=1)
+    )
+    findings = tuple(
+        _finding(documents["findings"], p, v) for p, v in _identified(documents.get("findings"))
+    )
+    quotes = tuple(
+        _quote(documents["quotes"], p, v) for p, v in _identified(documents.get("quotes"))
+    )
+    statistics = tuple(
+        _statistic(documents["statistics"], p, v)
+        for p, v in _identified(documents.get("statistics"))
+    )
+    recommendations = tuple(
+        _recommendation(documents["recommendations"], p, v, n)
+        for n, (p, v) in enumerate(_identified(documents.get("recommendations")), start=1)
+    )
     items: dict[str, object] = {}
-    for record in (*themes, *findings, *quotes, *statistics, *recommendations):
+    records: tuple[Theme | Finding | Quote | Statistic | Recommendation, ...] = (
+        *themes,
+        *findings,
+        *quotes,
+        *statistics,
+        *recommendations,
+    )
+    for record in records:
         items.setdefault(record.id, record)
     return Briefing(
         report=report,

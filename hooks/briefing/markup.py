@@ -7,8 +7,8 @@ Scanning is separate from rendering so that validation, numbering and rendering 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .model import KINDS
 

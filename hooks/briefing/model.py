@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 KINDS = ("theme", "finding", "quote", "stat", "rec")
 
@@ -23,7 +23,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Markdown:
-    """A Markdown field's text with the place its value starts, so problems inside it can be placed."""
+    """A Markdown field's text and where its value starts, so problems in it can be placed."""
 
     text: str
     span: Span

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from .model import Span
 
@@ -33,9 +34,7 @@ class Problem:
     def github(self) -> str:
         """A GitHub Actions workflow command, so the problem shows on the pull request's diff."""
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return (
-            f"::{self.severity} file={self.path},line={self.line},col={self.column}::{message}"
-        )
+        return f"::{self.severity} file={self.path},line={self.line},col={self.column}::{message}"
 
 
 class BriefingError(Exception):

@@ -31,9 +31,13 @@ def _registry() -> Registry:
 def validator(name: str) -> Draft202012Validator:
     """The validator for `data/<name>.yml`; schemas are read once per process."""
     schema = _registry().contents(f"{name}.schema.json")
-    return Draft202012Validator(
-        {"$ref": f"{name}.schema.json"}, registry=_registry(), format_checker=None
-    ) if schema is not None else Draft202012Validator({})
+    return (
+        Draft202012Validator(
+            {"$ref": f"{name}.schema.json"}, registry=_registry(), format_checker=None
+        )
+        if schema is not None
+        else Draft202012Validator({})
+    )
 
 
 def _describe(value: Any) -> str:
@@ -76,7 +80,7 @@ def _message(error: ValidationError, name: str) -> str:
         return f"missing required field '{missing}'; add `{missing}: ...`"
     if validator == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed))
+        extra = _extra(error)
         hint = suggestion(extra[0], allowed, "field") if extra else ""
         return (
             f"unknown field '{extra[0] if extra else '?'}' ({hint}); "
@@ -85,7 +89,7 @@ def _message(error: ValidationError, name: str) -> str:
     if validator == "type":
         expected = schema.get("type")
         wanted = (
-            " or ".join(TYPES.get(t, t) for t in expected)
+            " or ".join(TYPES.get(str(t), str(t)) for t in expected)
             if isinstance(expected, list)
             else TYPES.get(str(expected), str(expected))
         )
@@ -93,7 +97,10 @@ def _message(error: ValidationError, name: str) -> str:
     if validator == "pattern":
         pattern = str(error.validator_value)
         if pattern.startswith("^(quote|stat)-"):
-            return f"{where}: '{error.instance}' is not a quote or statistic id (quote-... or stat-...)"
+            return (
+                f"{where}: '{error.instance}' is not a quote or statistic id "
+                "(quote-... or stat-...)"
+            )
         for kind in ("theme", "finding", "quote", "stat", "rec"):
             if pattern.startswith(f"^{kind}-"):
                 return (
@@ -103,11 +110,13 @@ def _message(error: ValidationError, name: str) -> str:
         if pattern == r"\S":
             return f"{where} is empty; write its text or delete the field"
         if field == "date" or "[0-9]{4}" in pattern:
-            return f"{where}: '{error.instance}' is not a date; write \"YYYY-MM-DD\" or \"YYYY-MM\""
+            return f'{where}: \'{error.instance}\' is not a date; write "YYYY-MM-DD" or "YYYY-MM"'
         if "https?" in pattern:
             return f"{where}: '{error.instance}' is not an http(s) or mailto address"
         if field == "doi":
-            return f"doi: '{error.instance}' is not a DOI such as 10.1234/abcd (no https://doi.org/)"
+            return (
+                f"doi: '{error.instance}' is not a DOI such as 10.1234/abcd (no https://doi.org/)"
+            )
         return f"{where}: '{error.instance}' is not allowed here"
     if validator == "minLength":
         return f"{where} is empty; write its text or delete the field"
@@ -116,7 +125,7 @@ def _message(error: ValidationError, name: str) -> str:
     if validator == "uniqueItems":
         return f"{where} lists the same entry twice; keep one"
     if validator == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
+        options = ", ".join(str(v) for v in list(error.validator_value))  # type: ignore[arg-type]
         return f"{where}: '{error.instance}' is not one of: {options}"
     if validator == "propertyNames":
         return f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
@@ -131,7 +140,7 @@ def check(document: Document, name: str) -> list[Problem]:
     for error in _leaves(validator(name).iter_errors(document.value)):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties":
-            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            extra = _extra(error)
             span = document.key_span((*path, extra[0])) if extra else document.span(path)
         elif error.validator == "not":
             span = document.key_span(path)
@@ -141,6 +150,13 @@ def check(document: Document, name: str) -> list[Problem]:
         if problem not in problems:
             problems.append(problem)
     return problems
+
+
+def _extra(error: ValidationError) -> list[str]:
+    """The unknown fields named by an additionalProperties error."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return sorted(set(instance) - set(schema.get("properties", {})))
 
 
 def _leaves(errors: Any) -> list[ValidationError]:

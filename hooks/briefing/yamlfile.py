@@ -142,7 +142,7 @@ def check_characters(path: str, text: str) -> list[Problem]:
     return problems
 
 
-def _mark_span(path: str, mark: yaml.Mark | None) -> Span:
+def _mark_span(path: str, mark: Any) -> Span:
     if mark is None:
         return Span(path, 1, 1)
     return Span(path, mark.line + 1, mark.column + 1)
@@ -253,6 +253,7 @@ class _Builder:
             return self._mapping(node, where)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*where, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, where: JSONPath) -> dict[str, Any]:

@@ -20,7 +20,9 @@ def sections(briefing: Briefing) -> dict[str, tuple[str, list[NavItem]]]:
     return {THEMES: ("Themes", themes), RECOMMENDATIONS: ("Recommendations", recs)}
 
 
-def expand(briefing: Briefing, nav: Sequence[NavItem] | None, prose: Iterable[str]) -> list[NavItem]:
+def expand(
+    briefing: Briefing, nav: Sequence[NavItem] | None, prose: Iterable[str]
+) -> list[NavItem]:
     """`nav` with each generated section index replaced by the whole section.
 
     Without a `nav`, the reading order is: home, prose pages by path, survey, themes,
@@ -34,7 +36,7 @@ def expand(briefing: Briefing, nav: Sequence[NavItem] | None, prose: Iterable[st
     def walk(items: Sequence[NavItem]) -> list[NavItem]:
         result: list[NavItem] = []
         for item in items:
-            title, value = (next(iter(item.items())) if isinstance(item, dict) else (None, item))
+            title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
             if isinstance(value, str) and value in filled:
                 default, children = filled[value]
                 result.append({title or default: children})

@@ -10,11 +10,12 @@ import html
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
 from .resolve import Resolver, Target
-from .urls import href
 from .text import attr, excerpt, figure, indent, long_date, md_escape, md_link, number
+from .urls import href
 
 HOME = "index.md"
 SURVEY = "survey.md"
@@ -83,8 +84,8 @@ class Pages:
                 theme_page(theme.id), theme.id, theme.title, f"Theme {theme.number}"
             )
         for finding in self.b.findings:
-            theme = self.themes.get(finding.theme)
-            where = f"Finding under theme {theme.number}: {theme.title}" if theme else "Finding"
+            home = self.themes.get(finding.theme)
+            where = f"Finding under theme {home.number}: {home.title}" if home else "Finding"
             targets[finding.id] = Target(
                 theme_page(finding.theme), finding.id, finding.title, where
             )
@@ -120,7 +121,7 @@ class Pages:
                     theme_page(theme.id),
                     theme.title,
                     "data/themes.yml",
-                    lambda r, t=theme.id: self.theme(r, t),
+                    partial(self.theme, theme_id=theme.id),
                 )
             )
         pages.append(
@@ -132,7 +133,7 @@ class Pages:
                     rec_page(rec),
                     f"Recommendation {rec.number}: {rec.title}",
                     "data/recommendations.yml",
-                    lambda r, i=rec.id: self.recommendation(r, i),
+                    partial(self.recommendation, rec_id=rec.id),
                 )
             )
         pages.append(Page(REFERENCES, "References", "references.bib", self.references_page))
@@ -290,13 +291,16 @@ class Pages:
 
     def themes_index(self, resolver: Resolver) -> str:
         src = THEMES
-        lines = ["# Themes", "", "The themes that emerged from the analysis, in the report's order.", ""]
+        lines = [
+            "# Themes",
+            "",
+            "The themes that emerged from the analysis, in the report's order.",
+            "",
+        ]
         for theme in self.b.themes:
             findings = self.findings_by_theme[theme.id]
-            lines += [
-                f"## {theme.number}. [{md_escape(theme.title)}]({md_link(src, theme_page(theme.id))})",
-                "",
-            ]
+            link = md_link(src, theme_page(theme.id))
+            lines += [f"## {theme.number}. [{md_escape(theme.title)}]({link})", ""]
             if findings:
                 lines += [
                     "\n".join(
@@ -320,7 +324,8 @@ class Pages:
             recs = self.addressed_by.get(finding.id, [])
             if recs:
                 links = ", ".join(
-                    f"[Recommendation {r.number}: {md_escape(r.title)}]({md_link(src, rec_page(r))})"
+                    f"[Recommendation {r.number}: {md_escape(r.title)}]"
+                    f"({md_link(src, rec_page(r))})"
                     for r in recs
                 )
                 lines += [f'<p class="addressed-by" markdown>Addressed by {links}</p>', ""]
@@ -392,9 +397,7 @@ class Pages:
             entries = self.references()
             lines += ["## Works cited", "", '<ol class="works-cited">']
             for key in cited:
-                link = html.escape(
-                    href(src, REFERENCES, f"ref-{key}", resolver.directory_urls)
-                )
+                link = html.escape(href(src, REFERENCES, f"ref-{key}", resolver.directory_urls))
                 lines.append(
                     f'<li value="{resolver.numbers[key]}">{entries.get(key, html.escape(key))} '
                     f'<a href="{link}" class="ref-link">(in references)</a></li>'
@@ -458,7 +461,13 @@ class Pages:
         return f' <span class="cited-in">Cited in: {", ".join(links)}</span>'
 
     def glossary(self, resolver: Resolver) -> str:
-        lines = ["# Glossary", "", "Abbreviations used in this briefing.", "", '<dl class="glossary">']
+        lines = [
+            "# Glossary",
+            "",
+            "Abbreviations used in this briefing.",
+            "",
+            '<dl class="glossary">',
+        ]
         for term in sorted(self.b.glossary, key=str.casefold):
             ident = "term-" + "".join(c if c.isalnum() else "-" for c in term.lower()).strip("-")
             lines.append(

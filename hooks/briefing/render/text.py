@@ -50,9 +50,20 @@ def figure(value: object, unit: str | None, qualifier: str | None = None) -> str
     return f"{qualifier} {shown}" if qualifier else shown
 
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def long_date(value: str) -> str:
