@@ -142,10 +142,10 @@ def _names(raw: str, text: Callable[[str], str]) -> list[dict[str, str]]:
         if not name or name.lower() == "others":
             continue
         if _wholly_braced(name):
-            result.append({"literal": text(name[1:-1])})
-            continue
-        person = {k: text(v) for k, v in _person(name).items() if v.strip(" ,{}")}
-        if person:
+            person = {"literal": text(name[1:-1])}
+        else:
+            person = {k: text(v) for k, v in _person(name).items()}
+        if person := {k: v for k, v in person.items() if v}:
             result.append(person)
     return result
 
@@ -305,8 +305,8 @@ def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
             continue
         if "author" in item or "editor" in item:
             item.setdefault("publisher", text(fields[bib]))
-        else:
-            item["author"] = [{"literal": text(fields[bib])}]
+        elif names := _names("{" + fields[bib] + "}", text):
+            item["author"] = names
     if "howpublished" in fields and not _URL_MACRO.match(fields["howpublished"]):
         item["medium"] = text(fields["howpublished"])
     doi, url = _doi_url(fields)

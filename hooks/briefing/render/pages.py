@@ -157,8 +157,11 @@ class Pages:
         ident = f' id="{attr(quote.id)}"' if canonical else ""
         paragraphs = [p for p in quote.text.split("\n\n") if p.strip()]
         body = "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
+        # The context is shown where the quote lives; elsewhere its finding says the same.
         context = (
-            f'<p class="quote-context">{html.escape(quote.context)}</p>' if quote.context else ""
+            f'<p class="quote-context">{html.escape(quote.context)}</p>'
+            if quote.context and canonical
+            else ""
         )
         return (
             f'<figure class="quote"{ident}>{context}<blockquote>{body}</blockquote>'

@@ -30,15 +30,14 @@ def md_link(from_src: str, to_src: str, anchor: str = "") -> str:
 
 
 def number(value: object) -> str:
-    """A number as a reader expects it: 17 not 17.0, 1,234 with a separator."""
+    """A number as a reader expects it: 17 not 17.0, 2015 as a year, 12,345 with a separator."""
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,}"
+    if isinstance(value, (int, float)):
+        # Separators only from five digits: years (2015) and small counts read as written.
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
     return str(value)
 
 

@@ -1,0 +1,74 @@
+"""Build sites for the tests and read them back as parsed HTML."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        NO_MKDOCS_2_WARNING="1",
+        PYTHONPATH=str(ROOT / "hooks"),
+        SOURCE_DATE_EPOCH=env.get("SOURCE_DATE_EPOCH", "1700000000"),
+    )
+    env.pop("GITHUB_ACTIONS", None)
+    return env
+
+
+def mkdocs_build(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of `config` into `out`; the caller checks the outcome."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        check=False,
+        timeout=600,
+    )
+
+
+@dataclass
+class Site:
+    """A built site: its folder and each page's parsed HTML, by site-relative URL."""
+
+    root: Path
+    log: str
+
+    @cached_property
+    def pages(self) -> dict[str, BeautifulSoup]:
+        pages = {}
+        for file in sorted(self.root.rglob("*.html")):
+            url = file.relative_to(self.root).as_posix()
+            pages[url] = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+        return pages
+
+    def page(self, url: str) -> BeautifulSoup:
+        return self.pages[url.rstrip("/") + "/index.html" if url else "index.html"]
+
+    def ids(self, url: str) -> set[str]:
+        return {str(e["id"]) for e in self.pages[url].find_all(id=True)}
+
+    def resolve(self, from_url: str, href: str) -> tuple[str, str] | None:
+        """The page file and anchor a relative link leads to; None for other sites."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith("mailto:"):
+            return None
+        base = posixpath.dirname(from_url)
+        path = unquote(parts.path)
+        target = posixpath.normpath(posixpath.join(base, path)) if path else from_url
+        if path.endswith("/") or (self.root / target).is_dir():
+            target = posixpath.join(target, "index.html")
+        target = target.removeprefix("./")
+        return target, unquote(parts.fragment)

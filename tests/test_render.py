@@ -1,0 +1,194 @@
+"""Rendering as pure functions: tables of input and output, and golden files for whole pages.
+
+Regenerate the golden files on purpose with `UPDATE_GOLDEN=1 make test`, then review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from briefing import csl
+from briefing.render.resolve import Resolver, Target
+from briefing.render.site import Site, page_title
+from briefing.render.text import figure, long_date, md_escape, number
+from briefing.render.urls import href, page_url
+from briefing.validate import validate
+from sitetools import ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"{path} is missing: run with UPDATE_GOLDEN=1 to create it"
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("src", "directory_urls", "url"),
+    [
+        ("index.md", True, ""),
+        ("about.md", True, "about/"),
+        ("recommendations/index.md", True, "recommendations/"),
+        ("recommendations/mri.md", True, "recommendations/mri/"),
+        ("recommendations/mri.md", False, "recommendations/mri.html"),
+        ("index.md", False, "index.html"),
+    ],
+)
+def test_page_url(src: str, directory_urls: bool, url: str) -> None:
+    assert page_url(src, directory_urls) == url
+
+
+@pytest.mark.parametrize(
+    ("origin", "target", "anchor", "directory_urls", "link"),
+    [
+        ("index.md", "references.md", "ref-a", True, "references/#ref-a"),
+        ("recommendations/mri.md", "references.md", "ref-a", True, "../../references/#ref-a"),
+        ("recommendations/mri.md", "recommendations/mri.md", "x", True, "#x"),
+        ("references.md", "index.md", "", True, "../"),
+        ("recommendations/index.md", "recommendations/mri.md", "", True, "mri/"),
+        ("recommendations/mri.md", "index.md", "", False, "../index.html"),
+        ("recommendations/mri.md", "references.md", "r", False, "../references.html#r"),
+    ],
+)
+def test_href(origin: str, target: str, anchor: str, directory_urls: bool, link: str) -> None:
+    assert href(origin, target, anchor, directory_urls) == link
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "shown"),
+    [
+        (17, "%", "approximately", "approximately 17%"),
+        (17.0, "%", None, "17%"),
+        (111, "responses", None, "111 responses"),
+        (2015, "year", None, "2015 year"),
+        (12345, "entries", "at least", "at least 12,345 entries"),
+        (2.5, "years", None, "2.5 years"),
+    ],
+)
+def test_figure(value: float, unit: str, qualifier: str | None, shown: str) -> None:
+    assert figure(value, unit, qualifier) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("2024-05", "May 2024"), ("2024-05-20", "20 May 2024"), ("2024", "2024"), ("x", "x")],
+)
+def test_long_date(value: str, shown: str) -> None:
+    assert long_date(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Plain words", "Plain words"),
+        ("*not emphasis* [not](a link)", r"\*not emphasis\* \[not\]\(a link\)"),
+        ("<script>alert(1)</script>", r"&lt;script\>alert\(1\)&lt;/script\>"),
+        ("&amp; stays text", "&amp;amp; stays text"),
+        ("DR&RP", "DR&RP"),
+        ("1. not a list", r"1\. not a list"),
+    ],
+)
+def test_md_escape(text: str, escaped: str) -> None:
+    assert md_escape(text) == escaped
+
+
+def test_number_keeps_years_plain() -> None:
+    assert number(2015) == "2015"
+    assert number(10000) == "10,000"
+
+
+@pytest.mark.parametrize(
+    ("src", "text", "title"),
+    [
+        ("background.md", "# Background\n\nText", "Background"),
+        ("a/b.md", "Intro\n\n# The title {#anchor}\n", "The title"),
+        ("response-bias.md", "No heading", "Response bias"),
+    ],
+)
+def test_page_title(src: str, text: str, title: str) -> None:
+    assert page_title(src, text) == title
+
+
+def _resolver() -> Resolver:
+    targets = {
+        "rec-flexibility": Target(
+            "recommendations/flexibility.md", "rec-flexibility", "Recommendation 2", "Flexibility"
+        ),
+        "theme-content": Target("themes/content.md", "theme-content", "Programme content", "T 4"),
+    }
+    return Resolver(targets, tooltips={"braun2006": 'Braun V. "Thematic" <analysis>.'})
+
+
+RESOLVER_CASES = [
+    "One work [@braun2006].",
+    "Two works [@braun2006; @lacey2001] and a locator [@braun2006, p. 4].",
+    "Bare @rec-flexibility and custom [our *own* words][rec-flexibility].",
+    "A theme: @theme-content. Mail someone@rec-flexibility.org stays.",
+    "Code `[@braun2006]` and @rec-flexibility in `code` stay.",
+    "```\n[@braun2006]\n```\nafter [@lacey2001]",
+]
+
+
+def test_resolver_golden() -> None:
+    resolver = _resolver()
+    rendered = [resolver.resolve(case, "background.md", "Background") for case in RESOLVER_CASES]
+    assert resolver.numbers == {"braun2006": 1, "lacey2001": 2}
+    golden(
+        "resolver.txt",
+        "\n\n".join(f"{c}\n=>\n{r}" for c, r in zip(RESOLVER_CASES, rendered, strict=True)) + "\n",
+    )
+
+
+def test_resolver_is_idempotent_on_its_output() -> None:
+    resolver = _resolver()
+    once = resolver.resolve(RESOLVER_CASES[1], "index.md", "Home")
+    assert resolver.resolve(once, "index.md", "Home") == once
+
+
+def _site() -> Site:
+    briefing = validate(ROOT).checked()
+    bibliography = csl.Bibliography("vancouver")
+    return Site(
+        briefing,
+        lambda keys: bibliography.format([briefing.references[k] for k in keys]),
+        csl.plain,
+    )
+
+
+@pytest.mark.parametrize(
+    ("order", "numbers"),
+    [
+        (["index.md", "a.md", "b.md"], {"braun2006": 1, "lacey2001": 2}),
+        (["index.md", "b.md", "a.md"], {"lacey2001": 1, "braun2006": 2}),
+    ],
+)
+def test_numbering_follows_reading_order(order: list[str], numbers: dict[str, int]) -> None:
+    site = _site()
+    site.prepare(order, {"b.md": "Second [@lacey2001]", "a.md": "First [@braun2006]"})
+    assert {k: site.resolver.numbers[k] for k in numbers} == numbers
+    # Pages resolved afterwards, in whatever order MkDocs processes them, keep those numbers.
+    second = next(key for key, n in numbers.items() if n == 2)
+    assert ">2</a>]" in site.resolve("c.md", f"[@{second}]")
+
+
+@pytest.mark.parametrize(
+    ("src", "name"),
+    [
+        ("recommendations/flexibility.md", "rec-flexibility.md"),
+        ("index.md", "home.md"),
+        ("references.md", "references.md"),
+    ],
+)
+def test_generated_pages_golden(src: str, name: str) -> None:
+    site = _site()
+    docs = ROOT / "docs"
+    prose = {p.relative_to(docs).as_posix(): p.read_text() for p in docs.rglob("*.md")}
+    order = ["index.md", "background.md", "method.md", "response-bias.md", "survey.md"]
+    order += [p.src for p in site.generated]
+    site.prepare(order, prose)
+    golden(name, site.pages[src])

@@ -1,0 +1,240 @@
+"""End to end: build the real briefing and a larger one made from it, check the parsed HTML."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from briefing.validate import validate
+from factory import make_briefing
+from sitetools import ROOT, Site, mkdocs_build
+
+# The published report's reference list, in its order 1-13.
+REPORT_ORDER = [
+    "nshcs2019",
+    "ipem2024workforce",
+    "ipem2024heads",
+    "ipem2024psc",
+    "braun2006",
+    "lacey2001",
+    "dhakal2022",
+    "nshcs-entry",
+    "eve2023",
+    "nshcs2022memo",
+    "nshcs-pathways",
+    "adamson2024",
+    "ipem2021mpe",
+]
+RAW_SYNTAX = re.compile(r"\[@|(?<![\w/#-])@(theme|finding|quote|stat|rec)-")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr
+    return Site(out, result.stderr)
+
+
+@pytest.fixture(scope="session")
+def larger(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """Three renamed copies of every item, another title, an edit link base: no code change."""
+    project = make_briefing(
+        tmp_path_factory.mktemp("larger"), copies=3, title="Trees in Cities: a Larger Briefing"
+    )
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "repo_url: https://github.com/example/trees\n",
+        encoding="utf-8",
+    )
+    out = project / "site"
+    result = mkdocs_build(config, out)
+    assert result.returncode == 0, result.stderr
+    return Site(out, result.stderr)
+
+
+def briefing_ids(root: Path) -> list[str]:
+    briefing = validate(root).checked()
+    return list(briefing.items)
+
+
+def test_strict_build_logs_no_warning(site: Site) -> None:
+    assert "WARNING" not in site.log
+    assert "ERROR" not in site.log
+
+
+@pytest.mark.parametrize("which", ["site", "larger"])
+def test_every_item_shown_once_under_its_id(which: str, request: pytest.FixtureRequest) -> None:
+    built: Site = request.getfixturevalue(which)
+    root = ROOT if which == "site" else built.root.parent
+    counts: Counter[str] = Counter()
+    for url in built.pages:
+        counts.update(built.ids(url))
+    ids = briefing_ids(root)
+    assert ids
+    assert {i: counts[i] for i in ids} == dict.fromkeys(ids, 1)
+
+
+def test_recommendation_pages_at_contract_urls(site: Site) -> None:
+    briefing = validate(ROOT).checked()
+    for rec in briefing.recommendations:
+        page = site.page(f"recommendations/{rec.id.removeprefix('rec-')}")
+        assert page.find(id=rec.id) is not None
+        heading = page.find("h1")
+        assert heading is not None
+        assert f"Recommendation {rec.number}" in heading.get_text()
+
+
+@pytest.mark.parametrize("which", ["site", "larger"])
+def test_every_internal_link_and_anchor_resolves(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    built: Site = request.getfixturevalue(which)
+    broken = []
+    for url, page in built.pages.items():
+        if url == "404.html":
+            continue  # served at any depth, so its links are root-absolute by design
+        for link in page.find_all("a", href=True):
+            target = built.resolve(url, str(link["href"]))
+            if target is None:
+                continue
+            file, anchor = target
+            if file not in built.pages:
+                if not (built.root / file).exists():
+                    broken.append(f"{url}: {link['href']}")
+                continue
+            if anchor and anchor not in built.ids(file):
+                broken.append(f"{url}: {link['href']} (no #{anchor})")
+    assert broken == []
+
+
+def test_references_numbered_as_in_the_report(site: Site) -> None:
+    entries = site.page("references").select("ol.references > li")
+    assert [e["id"] for e in entries] == [f"ref-{k}" for k in REPORT_ORDER]
+    assert [e["value"] for e in entries] == [str(n) for n in range(1, 14)]
+
+
+def test_citations_link_to_references_and_back(site: Site) -> None:
+    citations = 0
+    references = site.page("references")
+    for url, page in site.pages.items():
+        for link in page.select("a.citation"):
+            citations += 1
+            target = site.resolve(url, str(link["href"]))
+            assert target == ("references/index.html", target[1] if target else "")
+            entry = references.find(id=target[1])
+            assert entry is not None, link
+            assert link["title"], "the formatted reference shows as a tooltip"
+            number = int(str(entry["value"]))
+            assert link.get_text() == str(number)
+            back = [
+                site.resolve("references/index.html", str(a["href"]))
+                for a in entry.select(".cited-in a")
+            ]
+            assert (url, link["id"]) in back, f"{url}#{link['id']} has no backlink"
+    assert citations > 30
+
+
+def test_findings_and_recommendations_link_both_ways(site: Site) -> None:
+    briefing = validate(ROOT).checked()
+    findings = {f.id: f for f in briefing.findings}
+    for rec in briefing.recommendations:
+        url = f"recommendations/{rec.slug}/index.html"
+        links = {
+            site.resolve(url, str(a["href"])) for a in site.pages[url].find_all("a", href=True)
+        }
+        for finding_id in rec.addresses:
+            theme_url = f"themes/{findings[finding_id].theme.removeprefix('theme-')}/index.html"
+            assert (theme_url, finding_id) in links
+            addressed = site.pages[theme_url].select(".addressed-by a")
+            assert (url, "") in {site.resolve(theme_url, str(a["href"])) for a in addressed}
+
+
+@pytest.mark.parametrize("which", ["site", "larger"])
+def test_no_raw_syntax_left(which: str, request: pytest.FixtureRequest) -> None:
+    built: Site = request.getfixturevalue(which)
+    for url, page in built.pages.items():
+        article = page.find("article")
+        if article is None:
+            continue
+        for code in article.find_all(["code", "pre"]):
+            code.decompose()
+        text = article.get_text(" ")
+        assert not RAW_SYNTAX.search(text), f"{url}: {RAW_SYNTAX.search(text)}"
+
+
+def test_cross_references_are_labelled(site: Site) -> None:
+    home = site.page("")
+    # The summary's custom-text cross-reference keeps the editor's words.
+    custom = [a for a in home.select("a.xref") if "Communicate the position" in a.get_text()]
+    assert custom and custom[0]["title"]
+    labels = {a.get_text() for p in site.pages.values() for a in p.select("a.xref")}
+    assert any(label.startswith("Recommendation ") for label in labels) or labels
+
+
+def test_glossary_terms_are_abbreviations_on_every_page(site: Site) -> None:
+    for url in ("index.html", "background/index.html", "recommendations/flexibility/index.html"):
+        titles = {a.get_text(): a.get("title") for a in site.pages[url].find_all("abbr")}
+        assert titles.get("HSST") == "Higher Specialist Scientist Training", url
+
+
+def test_search_indexes_generated_pages(site: Site) -> None:
+    index = (site.root / "search" / "search_index.json").read_text(encoding="utf-8")
+    for location in ("recommendations/flexibility/", "themes/programme-content/", "references/"):
+        assert f'"location":"{location}' in index.replace(" ", "")
+
+
+def test_edit_links_point_at_the_data(larger: Site) -> None:
+    expected = {
+        "recommendations/flexibility-v1/index.html": "data/recommendations.yml",
+        "themes/hsse-v2/index.html": "data/themes.yml",
+        "survey/index.html": "data/statistics.yml",
+        "references/index.html": "references.bib",
+        "background/index.html": "docs/background.md",
+        "index.html": "data/report.yml",
+    }
+    for url, source in expected.items():
+        edit = larger.pages[url].select_one('a[title="Edit this page"]')
+        assert edit is not None, url
+        assert edit["href"] == f"https://github.com/example/trees/edit/main/{source}"
+
+
+def test_larger_briefing_has_its_own_title_and_all_pages(larger: Site) -> None:
+    heading = larger.page("").find("h1")
+    assert heading is not None
+    assert heading.get_text(strip=True).startswith("Trees in Cities")
+    recs = [u for u in larger.pages if re.match(r"recommendations/[^/]+-v\d/index.html", u)]
+    assert len(recs) == 15
+    assert len(larger.page("references").select("ol.references > li")) == 39
+
+
+def test_unknown_key_fails_the_strict_build_with_its_place(tmp_path: Path) -> None:
+    project = make_briefing(tmp_path / "p", copies=1)
+    page = project / "docs" / "method.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("[@braun2006v1", "[@braun2060v1", 1), encoding="utf-8")
+    line = next(n for n, s in enumerate(page.read_text().splitlines(), 1) if "@braun2060v1" in s)
+    result = mkdocs_build(project / "mkdocs.yml", tmp_path / "out")
+    assert result.returncode != 0
+    assert f"docs/method.md:{line}:" in result.stderr
+    assert "unknown citation key 'braun2060v1'; did you mean 'braun2006v1'?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_serve_watches_data_and_references() -> None:
+    import briefing_hooks
+
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    briefing_hooks._build.root = ROOT
+    briefing_hooks.on_serve(Server(), None, None)  # type: ignore[arg-type]
+    assert watched == [str(ROOT / "data"), str(ROOT / "references.bib")]
+    assert os.path.isdir(watched[0])
