@@ -1,0 +1,157 @@
+"""GitHub workflows and issue forms: valid against GitHub's schemas (offline), and safe to run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.y*ml"))
+TEMPLATES = GITHUB / "ISSUE_TEMPLATE"
+ISSUE_FORMS = sorted(p for p in TEMPLATES.glob("*.y*ml") if p.stem != "config")
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+
+# An exact release (`@v1.2.3`) or a full commit SHA; never a moving tag or branch (`@v4`, `@main`).
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
+
+
+def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    """Validate one file against a schema vendored in check-jsonschema, with no network."""
+    assert CHECK_JSONSCHEMA.exists(), f"{CHECK_JSONSCHEMA} missing: pip install -r requirements.txt"
+    env = dict(os.environ)
+    # Any attempt to reach the network fails fast: the vendored schemas must be enough.
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        env[proxy] = "http://127.0.0.1:9"
+    env.pop("NO_PROXY", None)
+    env.pop("no_proxy", None)
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path} is not a mapping"
+    # PyYAML reads the key `on` as True (YAML 1.1); GitHub reads it as "on".
+    return {"on" if key is True else str(key): value for key, value in data.items()}
+
+
+def uses(node: object) -> Iterator[str]:
+    """Every `uses:` value in a workflow: steps' actions and jobs' reusable workflows."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "uses" and isinstance(value, str):
+                yield value
+            else:
+                yield from uses(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from uses(item)
+
+
+def runs(job: dict[str, Any]) -> list[str]:
+    return [step["run"] for step in job.get("steps", []) if "run" in step]
+
+
+def step_using(job: dict[str, Any], action: str) -> dict[str, Any]:
+    found = [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith(action + "@")]
+    assert len(found) == 1, f"expected one step using {action}"
+    step: dict[str, Any] = found[0]
+    return step
+
+
+def test_files_exist() -> None:
+    names = {p.name for p in WORKFLOWS}
+    assert {"check.yml", "publish.yml"} <= names
+    assert {"correction.yml", "response.yml"} <= {p.name for p in ISSUE_FORMS}
+    assert (TEMPLATES / "config.yml").is_file()
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_github_schema(path: Path) -> None:
+    result = check_jsonschema("vendor.github-workflows", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
+def test_issue_form_matches_github_schema(path: Path) -> None:
+    result = check_jsonschema("vendor.github-issue-forms", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_template_config_matches_github_schema() -> None:
+    result = check_jsonschema("vendor.github-issue-config", TEMPLATES / "config.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_an_exact_version(path: Path) -> None:
+    found = [u for u in uses(load(path)) if not u.startswith("./")]
+    assert found, f"{path.name} uses no actions"
+    loose = [u for u in found if not PINNED.match(u)]
+    assert not loose, f"{path.name}: pin to @vX.Y.Z or a commit SHA: {loose}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkout_fetches_history_for_source_date_epoch(path: Path) -> None:
+    for job in load(path)["jobs"].values():
+        for step in job.get("steps", []):
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step.get("with", {}).get("fetch-depth") == 0
+
+
+def test_check_workflow() -> None:
+    workflow = load(GITHUB / "workflows" / "check.yml")
+    triggers = workflow["on"]
+    assert "pull_request" in triggers
+    assert workflow["permissions"] == {"contents": "read"}
+    assert "pull_request.number" in workflow["concurrency"]["group"]
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+    (job,) = workflow["jobs"].values()
+    commands = runs(job)
+    assert commands.index("make validate") < commands.index("make test")
+    assert commands.index("make test") < commands.index("make site")
+    upload = step_using(job, "actions/upload-artifact")
+    assert upload["with"]["name"] == "site-preview"
+    assert upload["with"]["path"].rstrip("/") == "site"
+
+
+def test_publish_workflow() -> None:
+    workflow = load(GITHUB / "workflows" / "publish.yml")
+    triggers = workflow["on"]
+    assert triggers["push"]["branches"] == ["main"]
+    permissions = workflow["permissions"]
+    assert permissions["pages"] == "write"
+    assert permissions["id-token"] == "write"
+    assert permissions["contents"] == "read"
+    assert workflow["concurrency"]["group"]
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+
+    jobs = workflow["jobs"]
+    build, deploy = jobs["build"], jobs["deploy"]
+    needs = deploy["needs"]
+    assert "build" in ([needs] if isinstance(needs, str) else needs), "deploy must need build"
+    assert "if" not in deploy, "a failed build must never deploy"
+    commands = runs(build)
+    assert commands.index("make test") < commands.index("make site")
+    step_using(build, "actions/configure-pages")
+    assert step_using(build, "actions/upload-pages-artifact")["with"]["path"].rstrip("/") == "site"
+
+    assert deploy["environment"]["name"] == "github-pages"
+    step = step_using(deploy, "actions/deploy-pages")
+    url = "${{ steps." + step["id"] + ".outputs.page_url }}"
+    assert deploy["environment"]["url"] == url
