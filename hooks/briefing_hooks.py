@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import csl
+from briefing import csl, history
 from briefing.problems import format_problems
 from briefing.render import nav as navigation
 from briefing.render.site import Site
@@ -58,6 +58,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         lambda keys: bibliography.format([references[k] for k in keys]),
         csl.plain,
         directory_urls=config.use_directory_urls,
+        history=history.read(root),
     )
     prose = sorted(
         p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md")
@@ -94,7 +95,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site.prepare(navigation.flatten(config.nav or []), prose)
     for page in site.generated:
         file = File.generated(config, page.src, content=site.pages[page.src])
-        file.edit_uri = page.edit
+        file.edit_uri = page.edit or None
         files.append(file)
     return files
 
@@ -105,7 +106,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     src = page.file.src_uri
     if src not in site.pages:
         markdown = site.resolve(src, markdown)
-    return markdown + site.abbreviations()
+    source = page.file.edit_uri or ""
+    return markdown + site.last_updated(src, (source,)) + site.abbreviations()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

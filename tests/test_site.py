@@ -32,14 +32,6 @@ RAW_SYNTAX = re.compile(r"\[@|(?<![\w/#-])@(theme|finding|quote|stat|rec)-")
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr
-    return Site(out, result.stderr)
-
-
-@pytest.fixture(scope="session")
 def larger(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """Three renamed copies of every item, another title, an edit link base: no code change."""
     project = make_briefing(

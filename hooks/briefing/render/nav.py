@@ -6,7 +6,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..model import Briefing
-from .pages import GLOSSARY, HOME, RECOMMENDATIONS, REFERENCES, SURVEY, THEMES, rec_page, theme_page
+from .pages import (
+    CHANGES,
+    GLOSSARY,
+    HOME,
+    RECOMMENDATIONS,
+    REFERENCES,
+    SURVEY,
+    THEMES,
+    rec_page,
+    theme_page,
+)
 
 NavItem = Any  # a path, or {title: path}, or {title: [items]}, as in mkdocs.yml
 
@@ -26,11 +36,11 @@ def expand(
     """`nav` with each generated section index replaced by the whole section.
 
     Without a `nav`, the reading order is: home, prose pages by path, survey, themes,
-    recommendations, references, glossary. Generated pages the editor left out are appended.
+    recommendations, references, glossary, what changed. Generated pages the editor left out are appended.
     """
     if nav is None:
         nav = [HOME, *sorted(p for p in prose if p != HOME)]
-        nav += [SURVEY, THEMES, RECOMMENDATIONS, REFERENCES, GLOSSARY]
+        nav += [SURVEY, THEMES, RECOMMENDATIONS, REFERENCES, GLOSSARY, CHANGES]
     filled = sections(briefing)
 
     def walk(items: Sequence[NavItem]) -> list[NavItem]:
@@ -48,7 +58,7 @@ def expand(
 
     expanded = walk(nav)
     present = set(flatten(expanded))
-    for src in (HOME, SURVEY, THEMES, RECOMMENDATIONS, REFERENCES, GLOSSARY):
+    for src in (HOME, SURVEY, THEMES, RECOMMENDATIONS, REFERENCES, GLOSSARY, CHANGES):
         if src not in present:
             expanded.extend(walk([src]))
     return expanded

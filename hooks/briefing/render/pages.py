@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
 from .resolve import Resolver, Target
 from .text import attr, excerpt, figure, indent, long_date, md_escape, md_link, number
@@ -23,6 +24,16 @@ THEMES = "themes/index.md"
 RECOMMENDATIONS = "recommendations/index.md"
 REFERENCES = "references.md"
 GLOSSARY = "glossary.md"
+CHANGES = "changes.md"
+EVIDENCE = ("data/findings.yml", "data/quotes.yml", "data/statistics.yml")
+CONTENT_FILES = (
+    "data/report.yml",
+    "data/glossary.yml",
+    "data/themes.yml",
+    *EVIDENCE,
+    "data/recommendations.yml",
+    "references.bib",
+)
 
 STATUS = {
     "proposed": "Proposed",
@@ -39,8 +50,13 @@ class Page:
 
     src: str
     title: str
-    edit: str
+    edit: str  # the file an editor changes for this page ('' when there is none)
     render: Callable[[Resolver], str]
+    sources: tuple[str, ...] = ()  # every file the page draws on, for its "last updated" date
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(f for f in (self.edit, *self.sources) if f)
 
 
 def theme_page(theme_id: str) -> str:
@@ -54,9 +70,15 @@ def rec_page(rec: Recommendation) -> str:
 class Pages:
     """Builds every generated page of one briefing."""
 
-    def __init__(self, briefing: Briefing, references: Callable[[], Mapping[str, str]]) -> None:
+    def __init__(
+        self,
+        briefing: Briefing,
+        references: Callable[[], Mapping[str, str]],
+        history: History | None = None,
+    ) -> None:
         self.b = briefing
         self.references = references
+        self.history = history or History()
         self.themes = {t.id: t for t in briefing.themes}
         self.findings = {f.id: f for f in briefing.findings}
         self.quotes = {q.id: q for q in briefing.quotes}
@@ -111,9 +133,15 @@ class Pages:
         """Every generated page, in reading order."""
         b = self.b
         pages = [
-            Page(HOME, b.report.title, "data/report.yml", self.home),
-            Page(SURVEY, "Survey figures", "data/statistics.yml", self.survey),
-            Page(THEMES, "Themes", "data/themes.yml", self.themes_index),
+            Page(
+                HOME,
+                b.report.title,
+                "data/report.yml",
+                self.home,
+                ("data/recommendations.yml", "data/statistics.yml"),
+            ),
+            Page(SURVEY, "Survey figures", "data/statistics.yml", self.survey, EVIDENCE),
+            Page(THEMES, "Themes", "data/themes.yml", self.themes_index, EVIDENCE[:1]),
         ]
         for theme in b.themes:
             pages.append(
@@ -122,6 +150,7 @@ class Pages:
                     theme.title,
                     "data/themes.yml",
                     partial(self.theme, theme_id=theme.id),
+                    (*EVIDENCE, "data/recommendations.yml"),
                 )
             )
         pages.append(
@@ -134,10 +163,12 @@ class Pages:
                     f"Recommendation {rec.number}: {rec.title}",
                     "data/recommendations.yml",
                     partial(self.recommendation, rec_id=rec.id),
+                    (*EVIDENCE, "data/themes.yml", "references.bib"),
                 )
             )
         pages.append(Page(REFERENCES, "References", "references.bib", self.references_page))
         pages.append(Page(GLOSSARY, "Glossary", "data/glossary.yml", self.glossary))
+        pages.append(Page(CHANGES, "What changed", "", self.changes, CONTENT_FILES))
         return pages
 
     # -- shared pieces ---------------------------------------------------------------------
@@ -462,6 +493,24 @@ class Pages:
         if not links:
             return ""
         return f' <span class="cited-in">Cited in: {", ".join(links)}</span>'
+
+    def changes(self, resolver: Resolver) -> str:
+        """Content changes by date, newest first, from the repository's history."""
+        lines = ["# What changed", ""]
+        if not self.history.changes:
+            lines += ["No history is available for this copy of the briefing.", ""]
+            return "\n".join(lines)
+        lines += ["Changes to the briefing's content, newest first.", ""]
+        by_date: dict[str, list[Change]] = defaultdict(list)
+        for change in self.history.changes:
+            by_date[change.date].append(change)
+        for day, changes in by_date.items():
+            lines += [f'## <time datetime="{attr(day)}">{long_date(day)}</time>', ""]
+            for change in changes:
+                files = ", ".join(f"`{f}`" for f in change.files)
+                lines.append(f"- {md_escape(change.subject)} ({files})")
+            lines.append("")
+        return "\n".join(lines)
 
     def glossary(self, resolver: Resolver) -> str:
         lines = [

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from ..history import History
 from ..model import Briefing, Markdown
+from .text import long_date
 from .pages import Page, Pages
 from .resolve import Resolver
 
@@ -38,12 +40,14 @@ class Site:
         format_references: Formatter,
         plain: Callable[[str], str],
         directory_urls: bool = True,
+        history: History | None = None,
     ) -> None:
         self.briefing = briefing
+        self.history = history or History()
         self._format = format_references
         self._plain = plain
         self._entries: dict[str, str] = {}
-        self.builder = Pages(briefing, lambda: self._entries)
+        self.builder = Pages(briefing, lambda: self._entries, self.history)
         self.generated: list[Page] = self.builder.pages()
         self.resolver = Resolver(self.builder.targets(), directory_urls)
         self.pages: dict[str, str] = {}
@@ -85,6 +89,17 @@ class Site:
     def resolve(self, src: str, text: str | Markdown) -> str:
         """A prose page's Markdown with citations and cross-references linked."""
         return self.resolver.resolve(text, src, self.titles.get(src, src))
+
+    def last_updated(self, src: str, files: tuple[str, ...] = ()) -> str:
+        """A "last updated" line for a page: generated pages by their data, prose by `files`."""
+        generated = self.by_src().get(src)
+        day = self.history.last_updated(*(generated.files if generated else files))
+        if day is None:
+            return ""
+        return (
+            f'\n\n<p class="last-updated">Last updated <time datetime="{day}">'
+            f"{long_date(day)}</time></p>\n"
+        )
 
     def abbreviations(self) -> str:
         """Glossary terms as Markdown abbreviation definitions, appended to every page."""

@@ -1,0 +1,58 @@
+"""Shared helpers: copy a fixture briefing into a temporary folder, ready to validate or build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sitetools import Site, mkdocs_build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HOOK = ROOT / "hooks" / "briefing_hooks.py"
+
+
+def make_project(tmp_path: Path, fixture_name: str) -> Path:
+    """Copy `tests/fixtures/<fixture_name>` to `tmp_path/<fixture_name>` with a mkdocs.yml.
+
+    The mkdocs.yml is the repository's own, with the hook path made absolute (MkDocs resolves
+    hook paths relative to the config file), the stylesheet copied beside the pages and the
+    `nav` removed, so the default reading order (home, prose pages by path, generated pages)
+    is used.
+    """
+    project = tmp_path / fixture_name
+    shutil.copytree(FIXTURES / fixture_name, project)
+    config: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"] = [str(HOOK)]
+    config.pop("nav", None)
+    report = yaml.safe_load((project / "data" / "report.yml").read_text(encoding="utf-8"))
+    if isinstance(report, dict):
+        config["site_name"] = report.get("title", fixture_name)
+        config["site_author"] = report.get("publisher", "")
+        config["copyright"] = f"© {str(report.get('date', ''))[:4]} {config['site_author']}"
+    for css in config.get("extra_css", []):
+        target = project / "docs" / css
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "docs" / css, target)
+    (project / "mkdocs.yml").write_text(
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    return project
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh copy of the small, valid "Urban Trees" briefing."""
+    return make_project(tmp_path, "mini")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real briefing, built once per test session with `mkdocs build --strict`."""
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr
+    return Site(out, result.stderr)
