@@ -36,7 +36,8 @@ def expand(
     """`nav` with each generated section index replaced by the whole section.
 
     Without a `nav`, the reading order is: home, prose pages by path, survey, themes,
-    recommendations, references, glossary, what changed. Generated pages the editor left out are appended.
+    recommendations, references, glossary, what changed. Generated pages the editor left out
+    are appended.
     """
     if nav is None:
         nav = [HOME, *sorted(p for p in prose if p != HOME)]

@@ -15,7 +15,17 @@ from functools import partial
 from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
 from .resolve import Resolver, Target
-from .text import attr, excerpt, figure, indent, long_date, md_escape, md_link, number
+from .text import (
+    attr,
+    excerpt,
+    figure,
+    first_sentence,
+    indent,
+    long_date,
+    md_escape,
+    md_link,
+    number,
+)
 from .urls import href
 
 HOME = "index.md"
@@ -236,10 +246,8 @@ class Pages:
         if authors and authors != html.escape(report.publisher):
             byline += f". Authors: {authors}"
         lines += [f'<p class="byline">{byline}.</p>', ""]
-        lines += ["## Executive summary", "", self._md(resolver, report.summary, src, "Home"), ""]
-        lines += [self._note(resolver, report.note, src, "Home")]
         if b.recommendations:
-            lines += ["## Recommendations", "", '<div class="grid cards" markdown>', ""]
+            lines += ["## Recommendations at a glance", "", '<div class="grid cards" markdown>', ""]
             for rec in b.recommendations:
                 link = md_link(src, rec_page(rec))
                 lines += [
@@ -249,7 +257,7 @@ class Pages:
                     "",
                     f"    [{md_escape(rec.title)}]({link})",
                     "",
-                    indent(self._md(resolver, rec.text, src, "Home")),
+                    indent(resolver.resolve(first_sentence(rec.text.text), src, "Home")),
                     "",
                 ]
             lines += ["</div>", ""]
@@ -266,6 +274,8 @@ class Pages:
                     "",
                 ]
             lines += ["</div>", ""]
+        lines += ["## Executive summary", "", self._md(resolver, report.summary, src, "Home"), ""]
+        lines += [self._note(resolver, report.note, src, "Home")]
         lines += [
             "## Read further",
             "",

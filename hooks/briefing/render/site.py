@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ..history import History
 from ..model import Briefing, Markdown
-from .text import long_date
 from .pages import Page, Pages
 from .resolve import Resolver
+from .text import long_date
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 

@@ -87,3 +87,12 @@ def indent(text: str, spaces: int = 4) -> str:
 def excerpt(text: str, words: int = 8) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def first_sentence(markdown: str) -> str:
+    """The first sentence of a Markdown paragraph: the one line a card has room for."""
+    paragraph = markdown.strip().split("\n\n", 1)[0]
+    return _SENTENCE_END.split(" ".join(paragraph.split()), maxsplit=1)[0]
