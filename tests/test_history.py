@@ -70,4 +70,6 @@ def test_built_pages_carry_last_updated(site: Site) -> None:
         stamp = site.pages[url].select_one("p.last-updated time")
         assert stamp is not None, url
         assert len(str(stamp["datetime"])) == 10
-    assert site.page("changes").find("h1").get_text(strip=True).startswith("What changed")
+    heading = site.page("changes").find("h1")
+    assert heading is not None
+    assert heading.get_text(strip=True).startswith("What changed")

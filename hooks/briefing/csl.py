@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import html
+import logging
 import re
 import warnings
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexwalker import LatexGroupNode, LatexWalker
+from pylatexenc.latexwalker import LatexGroupNode, LatexWalker, get_default_latex_context_db
 
 from .model import Reference
 
@@ -59,6 +61,9 @@ _BARE_SPECIAL = re.compile(r"(?<!\\)[%&]")  # literal in BibTeX, a comment/align
 _NO_DATE = re.compile(r"\W*(n\.?\s?d|no date|undated|s\.?\s?d)\W*", re.IGNORECASE)
 _URL_MACRO = re.compile(r"^\s*\\url\{([^{}]*)\}\s*$")
 _LATEX = LatexNodes2Text()
+_LATEX_CONTEXT = get_default_latex_context_db()  # built once: rebuilding it per value is slow
+# Conversion is best effort; a stray macro in a .bib must not spam the build log.
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 _STYLES: dict[str, Any] = {}  # parsed CSL styles, one per style name or path per process
 
@@ -66,16 +71,17 @@ _STYLES: dict[str, Any] = {}  # parsed CSL styles, one per style name or path pe
 # --- text ------------------------------------------------------------------------------------
 
 
-def _segments(raw: str) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=4096)  # names, journals and publishers repeat across entries
+def _segments(raw: str) -> tuple[tuple[str, bool], ...]:
     """LaTeX to Unicode runs, each flagged if a top-level brace group protects its case."""
     source = _BARE_SPECIAL.sub(r"\\\g<0>", re.sub(r"\s+", " ", raw.strip()))
-    nodes = LatexWalker(source, tolerant_parsing=True).get_latex_nodes()[0] or []
+    walker = LatexWalker(source, latex_context=_LATEX_CONTEXT, tolerant_parsing=True)
     runs = []
-    for node in nodes:
+    for node in walker.get_latex_nodes()[0] or []:
         # {\'E} is a BibTeX special character, not a protected word.
         protected = isinstance(node, LatexGroupNode) and not node.latex_verbatim().startswith("{\\")
         runs.append((re.sub(r" {2,}", " ", _LATEX.nodelist_to_text([node])), protected))
-    return runs
+    return tuple(runs)
 
 
 def _plain(raw: str) -> str:
@@ -249,10 +255,11 @@ def _doi_url(fields: dict[str, str]) -> tuple[str | None, str | None]:
     return doi or None, url or None
 
 
-def _csl_type(ref: Reference) -> str:
-    if ref.type in ("misc", "unpublished"):
-        return "speech" if ("eventtitle" in ref.fields or "venue" in ref.fields) else "document"
-    return _TYPES.get(ref.type, "document")
+def _csl_type(entry_type: str, fields: dict[str, str]) -> str:
+    """The CSL type; a misc or unpublished entry held at an event is a talk or meeting."""
+    if entry_type in ("misc", "unpublished"):
+        return "speech" if ("eventtitle" in fields or "venue" in fields) else "document"
+    return _TYPES.get(entry_type, "document")
 
 
 def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
@@ -269,7 +276,9 @@ def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
     def title(value: str) -> str:
         return _marked(value) if markup else _plain(value)
 
-    csl_type = _csl_type(ref)
+    csl_type = _csl_type(ref.type, fields)
+    # BibTeX's number is a journal issue, a report's number, or else a number in a series.
+    number = {"article-journal": "issue", "report": "number"}.get(csl_type, "collection-number")
     item: dict[str, object] = {"id": ref.key, "type": csl_type}
     if "title" in fields:
         subtitle = fields.get("subtitle")
@@ -285,7 +294,7 @@ def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
         ("series", "collection-title"),
         ("volume", "volume"),
         ("issue", "issue"),
-        ("number", "number" if csl_type in ("report", "thesis") else "issue"),
+        ("number", number),
         ("pages", "page"),
         ("publisher", "publisher"),
         ("address", "publisher-place"),
