@@ -14,6 +14,7 @@ from .problems import Problem
 from .yamlfile import MAX_BYTES, check_characters, decode
 
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
+ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s*,")
 RESERVED = re.compile(rf"^({'|'.join(KINDS)})-")
 REQUIRED = ("title",)
 
@@ -48,28 +49,50 @@ def parse(path: str, data: bytes) -> tuple[dict[str, Reference], list[Problem]]:
                     "give each work its own key or delete the copy",
                 )
             )
+        elif isinstance(block, bibmodel.DuplicateFieldKeyBlock) and isinstance(
+            block.ignore_error_block, bibmodel.Entry
+        ):
+            # The entry is readable: report the repeat and keep it, so citations of it resolve.
+            entry = block.ignore_error_block
+            fields = " and ".join(f"'{k}'" for k in sorted(block.duplicate_keys))
+            problems.append(
+                Problem(path, line, 1, f"entry '{entry.key}' repeats {fields}; keep one of each")
+            )
+            _add(path, entry, line, references, first_seen)
         elif isinstance(block, bibmodel.ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
             reason = " ".join(reason.split())
+            head = ENTRY_HEAD.match(block.raw or "")
+            entry_name = f"BibTeX entry '{head['key']}'" if head else "BibTeX entry"
             problems.append(
                 Problem(
                     path,
                     line,
                     1,
-                    f"this BibTeX entry cannot be read: {reason}; check its braces, "
+                    f"this {entry_name} cannot be read: {reason}; check its braces, "
                     "quotes and the commas between fields",
                 )
             )
         elif isinstance(block, bibmodel.Entry):
             problems += _check_entry(path, block)
-            first_seen.setdefault(block.key, line)
-            references[block.key] = Reference(
-                key=block.key,
-                type=block.entry_type.lower(),
-                fields={f.key.lower(): str(f.value) for f in block.fields},
-                span=Span(path, line, 1),
-            )
+            _add(path, block, line, references, first_seen)
     return references, problems
+
+
+def _add(
+    path: str,
+    entry: bibmodel.Entry,
+    line: int,
+    references: dict[str, Reference],
+    first_seen: dict[str, int],
+) -> None:
+    first_seen.setdefault(entry.key, line)
+    references[entry.key] = Reference(
+        key=entry.key,
+        type=entry.entry_type.lower(),
+        fields={f.key.lower(): str(f.value) for f in entry.fields},
+        span=Span(path, line, 1),
+    )
 
 
 def _check_entry(path: str, entry: bibmodel.Entry) -> list[Problem]:

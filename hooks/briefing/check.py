@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from datetime import date
 
 from . import markup
 from .load import Sources
 from .model import KINDS, Briefing, Markdown, Span
 from .problems import Problem, suggestion
+from .yamlfile import Document, JSONPath
 
 NAMES = {
     "theme": "theme",
@@ -24,6 +28,8 @@ FILES = {
     "statistics": "stat",
     "recommendations": "rec",
 }
+ID = re.compile(rf"^(?:{'|'.join(KINDS)})-[a-z0-9]+(?:-[a-z0-9]+)*$")
+DAY = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
 
 def markdown_fields(briefing: Briefing) -> Iterator[tuple[str, Markdown]]:
@@ -47,16 +53,39 @@ def markdown_fields(briefing: Briefing) -> Iterator[tuple[str, Markdown]]:
             yield from ((rec.id, m) for m in (response.text, response.source) if m)
 
 
-def check(sources: Sources, briefing: Briefing) -> list[Problem]:
-    """Every semantic problem; warnings for content that nothing uses."""
+def check(sources: Sources, briefing: Briefing, shared_bibliography: bool = False) -> list[Problem]:
+    """Every semantic problem; warnings for content that nothing uses.
+
+    A shared bibliography (a publisher's, used by many briefings) may hold works this briefing
+    never cites: they are not reported.
+    """
     problems: list[Problem] = []
+    unreadable = _unreadable(sources)
     problems += _ids(sources)
-    problems += _relations(sources, briefing)
+    problems += _relations(sources, briefing, unreadable)
     problems += _tables(sources)
-    used, cited, found = _markdown(sources, briefing)
+    problems += _dates(sources)
+    used, cited, found = _markdown(sources, briefing, unreadable)
     problems += found
-    problems += _unused(briefing, used, cited)
+    if not unreadable:  # what an unreadable file uses is unknown: no "not used" guesses
+        problems += _unused(briefing, used, cited, shared_bibliography)
     return problems
+
+
+def _unreadable(sources: Sources) -> set[str]:
+    """Kinds whose data file exists but could not be read as a list (already reported).
+
+    Checking references to them would only repeat that error once per reference.
+    """
+    kinds: set[str] = set()
+    for name, kind in FILES.items():
+        document = sources.documents.get(name)
+        if document is None:
+            if (sources.root / "data" / f"{name}.yml").is_file():
+                kinds.add(kind)
+        elif not isinstance(document.value, list):
+            kinds.add(kind)
+    return kinds
 
 
 def _ids(sources: Sources) -> list[Problem]:
@@ -67,16 +96,7 @@ def _ids(sources: Sources) -> list[Problem]:
         if document is None or not isinstance(document.value, list):
             continue
         for i, item in enumerate(document.value):
-            if not isinstance(item, dict):
-                problems.append(
-                    Problem.at(
-                        document.span((i,)),
-                        f"each entry of data/{name}.yml must be a mapping starting with "
-                        "`- id: ...`",
-                    )
-                )
-                continue
-            if "id" not in item or not isinstance(item["id"], str):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue  # the schema reports it
             span = document.span((i, "id"))
             identifier = item["id"]
@@ -107,7 +127,7 @@ def _unknown(briefing: Briefing, identifier: str, kinds: tuple[str, ...]) -> str
     return f"unknown {NAMES[kind]} '{identifier}'; {suggestion(identifier, known, NAMES[kind])}"
 
 
-def _relations(sources: Sources, briefing: Briefing) -> list[Problem]:
+def _relations(sources: Sources, briefing: Briefing, unreadable: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     checks = (
         ("findings", "theme", ("theme",)),
@@ -130,9 +150,12 @@ def _relations(sources: Sources, briefing: Briefing) -> list[Problem]:
                 else []
             )
             for path, target in targets:
-                if not isinstance(target, str):
-                    continue
-                if target not in briefing.items or target.split("-", 1)[0] not in kinds:
+                if not isinstance(target, str) or not ID.match(target):
+                    continue  # the schema reports it
+                kind = target.split("-", 1)[0]
+                if kind not in kinds or kind in unreadable:
+                    continue  # the schema reports a wrong kind; a broken file is reported
+                if target not in briefing.items:
                     problems.append(
                         Problem.at(document.span(path), _unknown(briefing, target, kinds))
                     )
@@ -163,7 +186,42 @@ def _tables(sources: Sources) -> list[Problem]:
     return problems
 
 
-def _markdown(sources: Sources, briefing: Briefing) -> tuple[set[str], set[str], list[Problem]]:
+def _dates(sources: Sources) -> list[Problem]:
+    """Dates the schema's pattern lets through but no calendar has, such as 2025-02-30."""
+    places: list[tuple[Document, JSONPath, object]] = []
+    report = sources.documents.get("report")
+    if report is not None and isinstance(report.value, dict):
+        places.append((report, ("date",), report.value.get("date")))
+    recommendations = sources.documents.get("recommendations")
+    if recommendations is not None and isinstance(recommendations.value, list):
+        for i, item in enumerate(recommendations.value):
+            responses = item.get("responses") if isinstance(item, dict) else None
+            for j, response in enumerate(responses if isinstance(responses, list) else []):
+                if isinstance(response, dict):
+                    where = (i, "responses", j, "date")
+                    places.append((recommendations, where, response.get("date")))
+    problems: list[Problem] = []
+    for document, path, value in places:
+        match = DAY.match(value) if isinstance(value, str) else None
+        if match is None:
+            continue  # absent, or not YYYY-MM-DD: the schema reports it
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            date(year, month, day)
+        except ValueError:
+            why = "no such day"
+            if year >= 1 and 1 <= month <= 12:
+                days = calendar.monthrange(year, month)[1]
+                why = f"{calendar.month_name[month]} {year} has {days} days"
+            problems.append(
+                Problem.at(document.span(path), f"'date': '{value}' is not a date: {why}")
+            )
+    return problems
+
+
+def _markdown(
+    sources: Sources, briefing: Briefing, unreadable: set[str]
+) -> tuple[set[str], set[str], list[Problem]]:
     """Check every citation and cross-reference; return the ids and keys they use."""
     used: set[str] = set()
     cited: set[str] = set()
@@ -180,8 +238,8 @@ def _markdown(sources: Sources, briefing: Briefing) -> tuple[set[str], set[str],
                     problems.append(Problem.at(where, _unknown_key(cite.key, references)))
             if token.target is not None:
                 used.add(token.target)
-                if token.target not in briefing.items:
-                    kind = token.target.split("-", 1)[0]
+                kind = token.target.split("-", 1)[0]
+                if token.target not in briefing.items and kind not in unreadable:
                     problems.append(Problem.at(where, _unknown(briefing, token.target, (kind,))))
         for offset, written in markup.near_misses(text.text):
             problems.append(
@@ -208,7 +266,9 @@ def _unknown_key(key: str, references: Mapping[str, object]) -> str:
     )
 
 
-def _unused(briefing: Briefing, used: set[str], cited: set[str]) -> list[Problem]:
+def _unused(
+    briefing: Briefing, used: set[str], cited: set[str], shared_bibliography: bool = False
+) -> list[Problem]:
     problems: list[Problem] = []
     evidence: dict[str, int] = defaultdict(int)
     for finding in briefing.findings:
@@ -235,7 +295,7 @@ def _unused(briefing: Briefing, used: set[str], cited: set[str]) -> list[Problem
                 )
             )
     for key, reference in briefing.references.items():
-        if key not in cited:
+        if key not in cited and not shared_bibliography:
             problems.append(
                 Problem.at(
                     reference.span,

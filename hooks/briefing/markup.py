@@ -20,7 +20,7 @@ CITATION = re.compile(
 )
 CITE_ITEM = re.compile(rf"@(?P<key>{_KEY})(?:[ \t]*,[ \t]*(?P<locator>[^;\]\n]*?))?[ \t]*(?:;|$)")
 CUSTOM_XREF = re.compile(rf"(?<![!\\\]])\[(?P<text>[^\[\]\n]+)\]\[(?P<id>{_ID})\]")
-BARE_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>{_ID})(?![a-z0-9])")
+BARE_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>{_ID})(?!\w)")
 # A word that looks like a cross-reference but misses its prefix's hyphen or has capitals.
 ALMOST_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>(?i:{'|'.join(KINDS)})[-_][\w-]*\w)")
 

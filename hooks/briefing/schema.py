@@ -11,7 +11,8 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .problems import Problem, suggestion
+from .model import Span
+from .problems import Problem, nearest
 from .yamlfile import Document
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -70,6 +71,25 @@ def _field(error: ValidationError) -> str:
     return names[-1] if names else ""
 
 
+def _subject(error: ValidationError, name: str) -> str:
+    """What a rule about the value's own shape is about: a field, or an entry of a list."""
+    field = _field(error)
+    owner = f"'{field}'" if field else f"data/{name}.yml"
+    path = list(error.absolute_path)
+    indexes = 0
+    while path and isinstance(path.pop(), int):
+        indexes += 1
+    if indexes == 0:
+        return owner
+    return f"each entry of {owner}" if indexes == 1 else f"each value in {owner}"
+
+
+def unknown_field(extra: str, allowed: list[str]) -> str:
+    close = nearest(extra, allowed)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    return f"unknown field '{extra}'{hint}; allowed fields: {', '.join(allowed)}"
+
+
 def _message(error: ValidationError, name: str) -> str:
     field = _field(error)
     where = f"'{field}'" if field else f"data/{name}.yml"
@@ -79,13 +99,10 @@ def _message(error: ValidationError, name: str) -> str:
         missing = error.message.split("'")[1]
         return f"missing required field '{missing}'; add `{missing}: ...`"
     if validator == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
         extra = _extra(error)
-        hint = suggestion(extra[0], allowed, "field") if extra else ""
-        return (
-            f"unknown field '{extra[0] if extra else '?'}' ({hint}); "
-            f"allowed fields: {', '.join(allowed)}"
-        )
+        return unknown_field(extra[0] if extra else "?", sorted(schema.get("properties", {})))
+    if "propertyNames" in error.absolute_schema_path:
+        return f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
     if validator == "type":
         expected = schema.get("type")
         wanted = (
@@ -93,7 +110,7 @@ def _message(error: ValidationError, name: str) -> str:
             if isinstance(expected, list)
             else TYPES.get(str(expected), str(expected))
         )
-        return f"{where} must be {wanted}, not {_describe(error.instance)}"
+        return f"{_subject(error, name)} must be {wanted}, not {_describe(error.instance)}"
     if validator == "pattern":
         pattern = str(error.validator_value)
         if pattern.startswith("^(quote|stat)-"):
@@ -108,7 +125,7 @@ def _message(error: ValidationError, name: str) -> str:
                     f"'{kind}-some-words' (lower-case ASCII letters, digits, single hyphens)"
                 )
         if pattern == r"\S":
-            return f"{where} is empty; write its text or delete the field"
+            return f"{_subject(error, name)} is empty; write its text or delete the field"
         if field == "date" or "[0-9]{4}" in pattern:
             return f'{where}: \'{error.instance}\' is not a date; write "YYYY-MM-DD" or "YYYY-MM"'
         if "https?" in pattern:
@@ -119,7 +136,7 @@ def _message(error: ValidationError, name: str) -> str:
             )
         return f"{where}: '{error.instance}' is not allowed here"
     if validator == "minLength":
-        return f"{where} is empty; write its text or delete the field"
+        return f"{_subject(error, name)} is empty; write its text or delete the field"
     if validator == "minItems":
         return f"{where} needs at least {error.validator_value} item(s)"
     if validator == "uniqueItems":
@@ -127,8 +144,6 @@ def _message(error: ValidationError, name: str) -> str:
     if validator == "enum":
         options = ", ".join(str(v) for v in list(error.validator_value))  # type: ignore[arg-type]
         return f"{where}: '{error.instance}' is not one of: {options}"
-    if validator == "propertyNames":
-        return f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
     if validator == "not" and "description" in schema:
         return str(schema["description"])
     return f"{where}: {error.message}"
@@ -137,16 +152,27 @@ def _message(error: ValidationError, name: str) -> str:
 def check(document: Document, name: str) -> list[Problem]:
     """Every schema violation in `document`, placed at the offending node."""
     problems: list[Problem] = []
+    found: list[tuple[Span, str]] = []
     for error in _leaves(validator(name).iter_errors(document.value)):
         path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties":
-            extra = _extra(error)
-            span = document.key_span((*path, extra[0])) if extra else document.span(path)
-        elif error.validator == "not":
+        if error.validator == "additionalProperties" and _extra(error):
+            # One problem per unknown field, each at its own key.
+            schema = error.schema if isinstance(error.schema, dict) else {}
+            allowed = sorted(schema.get("properties", {}))
+            found += [
+                (document.key_span((*path, extra)), unknown_field(extra, allowed))
+                for extra in _extra(error)
+            ]
+            continue
+        if error.validator == "not":
             span = document.key_span(path)
+        elif "propertyNames" in error.absolute_schema_path:
+            span = document.key_span((*path, str(error.instance)))
         else:
             span = document.span(path)
-        problem = Problem.at(span, _message(error, name))
+        found.append((span, _message(error, name)))
+    for span, message in found:
+        problem = Problem.at(span, message)
         if problem not in problems:
             problems.append(problem)
     return problems

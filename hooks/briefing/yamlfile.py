@@ -6,6 +6,7 @@ editors need every mistake placed at its line, so this composes nodes and builds
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,10 @@ BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E,
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 JSONPath = tuple[str | int, ...]
+DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+DECIMAL_FLOAT = re.compile(
+    r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+)
 
 
 @dataclass(frozen=True)
@@ -239,7 +244,6 @@ class _Builder:
         self.path = path
         self.nodes: dict[JSONPath, Node] = {}
         self.problems: list[Problem] = []
-        self.constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, where: JSONPath, key: Span | None = None) -> Any:
         self.nodes[where] = Node(
@@ -289,13 +293,17 @@ class _Builder:
             return node.value
         if tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates stay text, exactly as written
-        if tag in (
-            "tag:yaml.org,2002:null",
-            "tag:yaml.org,2002:bool",
-            "tag:yaml.org,2002:int",
-            "tag:yaml.org,2002:float",
-        ):
-            return self.constructor.construct_object(node, deep=True)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        # YAML 1.1 reads `yes` as true, `010` as 8 and `12:30` as 750; only the forms every
+        # reader agrees on are booleans and numbers, anything else stays text as written.
+        value = node.value
+        if tag == "tag:yaml.org,2002:bool":
+            return {"true": True, "false": False}.get(value.lower(), value)
+        if tag == "tag:yaml.org,2002:int":
+            return int(value) if DECIMAL_INT.fullmatch(value) else value
+        if tag == "tag:yaml.org,2002:float":
+            return float(value) if DECIMAL_FLOAT.fullmatch(value) else value
         self.problems.append(
             Problem.at(
                 _mark_span(self.path, node.start_mark),
