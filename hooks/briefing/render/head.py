@@ -1,0 +1,310 @@
+"""What goes in each page's <head> for search engines, reference managers and link previews.
+
+Every page gets a description of its own (its first plain paragraph: a recommendation's text,
+a theme's summary) and Open Graph tags. The home page, which stands for the whole briefing,
+also gets Highwire Press `citation_*` tags (read by Google Scholar and Zotero) with one
+`citation_reference` per cited work, and a schema.org `Report` as JSON-LD. Nothing here makes
+the browser fetch anything.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from .. import csl
+from ..downloads import plain_text
+from ..model import Report
+
+if TYPE_CHECKING:
+    from .site import Site
+
+PDF = "downloads/briefing.pdf"  # relative to the home page
+
+DESCRIPTION_LENGTH = 200
+MIN_WORDS = 4  # fewer is a label ("Recommendation 1"), not a description
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_CITATIONS = re.compile(r'<span class="citation-group">.*?</span>', re.S)
+_TAGS = re.compile(r"<[^>]*>")
+_META_DESCRIPTION = re.compile(r'<meta name="description" content="[^"]*"\s*/?>\s*')
+_HEAD_END = re.compile(r"</head>", re.I)
+_LD_TYPES = {
+    "article-journal": "ScholarlyArticle",
+    "book": "Book",
+    "chapter": "Chapter",
+    "report": "Report",
+    "thesis": "Thesis",
+    "webpage": "WebPage",
+    "dataset": "Dataset",
+    "software": "SoftwareSourceCode",
+}
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """One page as link previews see it."""
+
+    title: str
+    description: str
+    url: str | None = None  # absolute, when the site's address is known
+    home: bool = False
+
+
+@dataclass(frozen=True)
+class Scholarly:
+    """The briefing as a citable work, for the home page."""
+
+    report: Report
+    abstract: str
+    url: str | None  # the briefing's address, when known
+    pdf_url: str  # absolute when the address is known, else relative to the home page
+    references: Sequence[Mapping[str, object]] = field(default_factory=tuple)  # CSL-JSON
+    language: str = "en"
+
+
+def plain(fragment: str) -> str:
+    """The text of an HTML fragment, citations left out, on one line."""
+    text = _TAGS.sub("", _CITATIONS.sub("", fragment))
+    return " ".join(html.unescape(text).split())
+
+
+def trim(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """At most `limit` characters, cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return cut + "…"
+
+
+def describe(content: str, fallback: str) -> str:
+    """A page's description: its first plain paragraph (not a kicker or byline, which have a
+    class) that reads as a sentence, else its first plain paragraph, else `fallback`."""
+    texts = [plain(match.group(1)) for match in _PARAGRAPH.finditer(content)]
+    texts = [t for t in texts if t]
+    sentences = [t for t in texts if len(t.split()) >= MIN_WORDS]
+    return trim((sentences or texts or [fallback])[0])
+
+
+def _meta(attribute: str, name: str, content: str) -> str:
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}">'
+
+
+def _names(item: Mapping[str, object], role: str = "author") -> list[str]:
+    names = item.get(role)
+    result = []
+    for name in names if isinstance(names, list) else []:
+        if isinstance(name, dict):
+            literal = name.get("literal")
+            given, family = name.get("given", ""), name.get("family", "")
+            result.append(str(literal) if literal else f"{family}, {given}".strip(", "))
+    return result
+
+
+def _year(item: Mapping[str, object]) -> str | None:
+    issued = item.get("issued")
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            return str(parts[0][0])
+        if issued.get("literal"):
+            return str(issued["literal"])
+    return None
+
+
+def highwire_reference(item: Mapping[str, object]) -> str:
+    """A cited work as one `citation_reference` value: `citation_title=...; ...`."""
+    pairs = [("citation_title", str(item.get("title", "")))]
+    pairs += [("citation_author", name) for name in _names(item)]
+    year = _year(item)
+    if year:
+        pairs.append(("citation_publication_date", year))
+    container = item.get("container-title")
+    if container:
+        kind = "journal" if item.get("type") == "article-journal" else "inbook"
+        pairs.append((f"citation_{kind}_title", str(container)))
+    for variable, highwire in (
+        ("volume", "citation_volume"),
+        ("issue", "citation_issue"),
+        ("publisher", "citation_publisher"),
+        ("DOI", "citation_doi"),
+        ("URL", "citation_public_url"),
+    ):
+        if item.get(variable):
+            pairs.append((highwire, str(item[variable])))
+    # A semicolon separates pairs: one inside a value becomes a comma.
+    return "; ".join(f"{k}={' '.join(v.replace(';', ',').split())}" for k, v in pairs if v)
+
+
+def _date(report_date: str) -> str:
+    return report_date.replace("-", "/")
+
+
+def _agent(name: str, organisation: bool) -> dict[str, str]:
+    return {"@type": "Organization" if organisation else "Person", "name": name}
+
+
+def _is_organisation(name: str) -> bool:
+    return "," in name or len(name.split()) > 3
+
+
+def _cited_work(item: Mapping[str, object]) -> dict[str, object]:
+    work: dict[str, object] = {
+        "@type": _LD_TYPES.get(str(item.get("type")), "CreativeWork"),
+        "name": str(item.get("title", "")),
+    }
+    authors = item.get("author")
+    if isinstance(authors, list) and authors:
+        work["author"] = [
+            _agent(name, isinstance(a, dict) and "literal" in a)
+            for name, a in zip(_names(item), authors, strict=False)
+        ]
+    year = _year(item)
+    if year:
+        work["datePublished"] = year
+    if item.get("container-title"):
+        work["isPartOf"] = str(item["container-title"])
+    if item.get("publisher"):
+        work["publisher"] = _agent(str(item["publisher"]), True)
+    if item.get("DOI"):
+        work["sameAs"] = f"https://doi.org/{item['DOI']}"
+    if item.get("URL"):
+        work["url"] = str(item["URL"])
+    return work
+
+
+def json_ld(scholarly: Scholarly) -> dict[str, object]:
+    """The briefing as a schema.org Report, citing every work it cites."""
+    report = scholarly.report
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "Report",
+        "name": report.title,
+        "headline": report.title,
+    }
+    if report.subtitle:
+        data["alternativeHeadline"] = report.subtitle
+    data["author"] = [_agent(a, _is_organisation(a)) for a in report.authors]
+    data["publisher"] = _agent(report.publisher, True)
+    data["datePublished"] = report.date
+    data["inLanguage"] = scholarly.language
+    data["abstract"] = scholarly.abstract
+    if report.keywords:
+        data["keywords"] = ", ".join(report.keywords)
+    if report.licence:
+        data["license"] = report.licence
+    if report.doi:
+        data["identifier"] = f"https://doi.org/{report.doi}"
+    if scholarly.url:
+        data["url"] = scholarly.url
+    data["encoding"] = {
+        "@type": "MediaObject",
+        "encodingFormat": "application/pdf",
+        "contentUrl": scholarly.pdf_url,
+    }
+    data["citation"] = [_cited_work(item) for item in scholarly.references]
+    return data
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside <script>: no `<`, `>` or `&` can end the element early."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def tags(page: PageMeta, site_name: str, scholarly: Scholarly | None = None) -> str:
+    """The <head> elements for one page (the description is set apart, see `inject`)."""
+    lines = [
+        _meta("property", "og:type", "website" if page.home else "article"),
+        _meta("property", "og:site_name", site_name),
+        _meta("property", "og:title", page.title),
+        _meta("property", "og:description", page.description),
+    ]
+    if page.url:
+        lines.append(_meta("property", "og:url", page.url))
+    if scholarly is not None:
+        report = scholarly.report
+        lines.append(_meta("name", "citation_title", report.title))
+        lines += [_meta("name", "citation_author", a) for a in report.authors]
+        lines.append(_meta("name", "citation_publication_date", _date(report.date)))
+        lines.append(_meta("name", "citation_publisher", report.publisher))
+        lines.append(_meta("name", "citation_technical_report_institution", report.publisher))
+        lines.append(_meta("name", "citation_language", scholarly.language))
+        if report.keywords:
+            lines.append(_meta("name", "citation_keywords", "; ".join(report.keywords)))
+        if report.doi:
+            lines.append(_meta("name", "citation_doi", report.doi))
+        if scholarly.url:
+            lines.append(_meta("name", "citation_abstract_html_url", scholarly.url))
+        lines.append(_meta("name", "citation_pdf_url", scholarly.pdf_url))
+        lines += [
+            _meta("name", "citation_reference", highwire_reference(item))
+            for item in scholarly.references
+        ]
+        lines.append(
+            f'<script type="application/ld+json">{_script_json(json_ld(scholarly))}</script>'
+        )
+    return "\n".join(lines)
+
+
+def inject(output: str, description: str, head: str) -> str:
+    """A whole page with its description set and `head` added at the end of <head>."""
+    meta = _meta("name", "description", description)
+    output, found = _META_DESCRIPTION.subn(lambda _: meta + "\n", output, count=1)
+    addition = head if found else meta + "\n" + head
+    return _HEAD_END.sub(lambda _: addition + "\n</head>", output, count=1)
+
+
+def for_page(
+    output: str,
+    site: Site,
+    *,
+    title: str,
+    content: str,
+    home: bool,
+    site_name: str,
+    url: str | None = None,
+    site_url: str | None = None,
+    language: str = "en",
+) -> str:
+    """A built page with its description, Open Graph tags and, on the home page, the
+    briefing's citation tags and JSON-LD."""
+    report = site.briefing.report
+    title = html.unescape(title)  # MkDocs keeps titles as (escaped) HTML
+    fallback = report.subtitle or report.title
+    if home:  # the summary's opening, not the first card of the page
+        opening = report.summary.text.strip().split("\n\n")[0]
+        description = trim(plain_text(site, opening).replace("\n", " ")) or fallback
+    else:
+        description = describe(content, fallback)
+    meta = PageMeta(report.title if home else title, description, url, home)
+    scholarly = None
+    if home:
+        base = (site_url.rstrip("/") + "/") if site_url else None
+        numbers = site.resolver.numbers
+        cited = sorted(numbers, key=numbers.__getitem__)
+        scholarly = Scholarly(
+            report,
+            abstract=description,
+            url=report.url or base,
+            pdf_url=urljoin(base, PDF) if base else PDF,
+            references=[csl.to_csl_json(site.briefing.references[k]) for k in cited],
+            language=language,
+        )
+    return inject(output, description, tags(meta, site_name, scholarly))
+
+
+_REMOTE_FACTS = re.compile(r'(<a\b[^>]*class="md-source")\s+data-md-component="source"')
+
+
+def offline(output: str) -> str:
+    """A page that asks no other site for anything while it is read.
+
+    With a GitHub `repo_url`, the theme's script fetches the repository's stars and forks from
+    api.github.com on every visit; without its component marker the link stays a plain link.
+    """
+    return _REMOTE_FACTS.sub(r"\1", output)
