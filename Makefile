@@ -1,4 +1,5 @@
-# make serve | make site | make test | make validate  (see README.md)
+# make serve | make site | make test | make validate | make export | make bench | make audit
+# (see README.md)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 VENV := .venv
@@ -11,18 +12,43 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Builds are reproducible: the date of the last commit stands for "now".
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve site test validate lint clean
+.PHONY: serve site test validate lint clean export bench audit
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
-serve: $(STAMP)
+# The browser tests and the audit drive Debian's Chromium (nothing downloads a browser of its
+# own) with axe-core and Lighthouse from npm (package.json); each is installed when missing.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+NPM_STAMP := node_modules/.package-lock.json
+
+$(CHROMIUM):
+	$(AS_ROOT) apt-get update
+	$(AS_ROOT) apt-get install -y --no-install-recommends chromium
+
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y nodejs npm; }
+	npm ci --no-audit --no-fund
+
+# The W3C HTML checker (vnu.jar, pinned in tests/vnu/package-lock.json), run on the machine's
+# Java by tests/test_integrity.py. --ignore-scripts: its postinstall would fetch a Java runtime.
+VNU_STAMP := tests/vnu/node_modules/.package-lock.json
+
+$(VNU_STAMP): tests/vnu/package.json tests/vnu/package-lock.json
+	@command -v npm >/dev/null || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y nodejs npm; }
+	@command -v java >/dev/null || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y --no-install-recommends default-jre-headless; }
+	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
+
+serve: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/mkdocs serve --strict
 
 # Build into a temporary folder and swap it in: a failed build never leaves half a site.
-site: $(STAMP)
+# The build prints downloads/briefing.pdf with headless Chromium.
+site: $(STAMP) $(CHROMIUM)
 	rm -rf site.tmp
 	$(VENV)/bin/mkdocs build --strict --site-dir site.tmp
 	rm -rf site.old && { [ ! -d site ] || mv site site.old; } && mv site.tmp site && rm -rf site.old
@@ -30,13 +56,26 @@ site: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m briefing validate --strict .
 
+# The rendered pages as a plain MkDocs project in export/: `mkdocs build -f export/mkdocs.yml`
+# (or any builder that ignores hooks) publishes it.
+export: $(STAMP)
+	$(PY) -m briefing export --strict export
+
+# Build cost at 1x, 10x and 50x the briefing (a few minutes); prints one table.
+bench: $(STAMP)
+	$(PY) tests/bench.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check hooks tests
 	$(VENV)/bin/ruff format --check hooks tests
 	$(VENV)/bin/mypy
 
-test: lint
+test: lint $(CHROMIUM) $(NPM_STAMP) $(VNU_STAMP)
 	$(VENV)/bin/pytest
 
+# Lighthouse scores (mobile profile) of the home page and a recommendation page: one table.
+audit: site $(CHROMIUM) $(NPM_STAMP)
+	$(PY) tests/audit.py site
+
 clean:
-	rm -rf site site.tmp site.old .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site.tmp site.old export test-artifacts .pytest_cache .mypy_cache .ruff_cache

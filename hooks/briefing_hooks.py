@@ -7,11 +7,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import csl, history
+from briefing import downloads, pdf, sanitize
 from briefing.problems import format_problems
+from briefing.render import charts, head
 from briefing.render import nav as navigation
-from briefing.render.site import Site
-from briefing.validate import validate
+from briefing.render.pages import SURVEY
+from briefing.render.site import Site, prepare
+from briefing.validate import bibliography_is_shared
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -25,6 +27,7 @@ class _Build:
 
     site: Site | None = None
     root: Path = Path.cwd()
+    printed: list[pdf.PrintPage]  # every page built, for the PDF (a new list per build)
 
 
 _build = _Build()
@@ -37,35 +40,39 @@ def _settings(config: MkDocsConfig) -> dict[str, Any]:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
-    _build.root, _build.site = root, None
-    result = validate(root, Path(config.docs_dir))
+    _build.root, _build.site, _build.printed = root, None, []
+    settings = _settings(config)
+    try:
+        shared = bibliography_is_shared(settings)
+    except ValueError as err:
+        raise PluginError(f"mkdocs.yml: extra.briefing.bibliography: {err}") from None
+    try:
+        prepared = prepare(
+            root,
+            Path(config.docs_dir),
+            config.nav,
+            citation_style=str(settings.get("citation_style", "vancouver")),
+            directory_urls=config.use_directory_urls,
+            shared_bibliography=shared,
+            site_url=config.site_url or None,
+            published=True,
+        )
+    except ValueError as err:
+        raise PluginError(f"mkdocs.yml: extra.briefing.citation_style: {err}") from None
+    result = prepared.result
     for warning in result.warnings:
         log.warning(format_problems([warning]))
-    if result.errors or result.briefing is None:
+    if prepared.site is None or result.briefing is None:
         raise PluginError(
             format_problems(result.errors or result.problems)
             + f"\n{len(result.errors)} error(s) in the briefing: nothing was built."
         )
     briefing = result.briefing
-    settings = _settings(config)
-    try:
-        bibliography = csl.Bibliography(str(settings.get("citation_style", "vancouver")))
-    except ValueError as err:
-        raise PluginError(f"mkdocs.yml: extra.briefing.citation_style: {err}") from None
-    references = briefing.references
-    _build.site = Site(
-        briefing,
-        lambda keys: bibliography.format([references[k] for k in keys]),
-        csl.plain,
-        directory_urls=config.use_directory_urls,
-        history=history.read(root),
-    )
-    prose = sorted(
-        p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md")
-    )
-    config.nav = navigation.expand(briefing, config.nav, prose)
+    _build.site = prepared.site
+    config.nav = prepared.nav
     if not config.site_description:
-        config.site_description = briefing.report.subtitle or briefing.report.title
+        # The theme writes it into an attribute unescaped; it comes from data, so escape it.
+        config.site_description = sanitize.plain(briefing.report.subtitle or briefing.report.title)
     if not config.repo_url and os.environ.get("GITHUB_REPOSITORY"):
         config.repo_url = f"https://github.com/{os.environ['GITHUB_REPOSITORY']}"
         config.repo_name = os.environ["GITHUB_REPOSITORY"]
@@ -88,11 +95,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             )
         )
     docs = Path(config.docs_dir).resolve().relative_to(_build.root.resolve()).as_posix()
-    prose: dict[str, str] = {}
     for file in files.documentation_pages():
-        prose[file.src_uri] = file.content_string
         file.edit_uri = f"{docs}/{file.src_uri}"
-    site.prepare(navigation.flatten(config.nav or []), prose)
     for page in site.generated:
         file = File.generated(config, page.src, content=site.pages[page.src])
         file.edit_uri = page.edit or None
@@ -108,6 +112,79 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         markdown = site.resolve(src, markdown)
     source = page.file.edit_uri or ""
     return markdown + site.last_updated(src, (source,)) + site.abbreviations()
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Only allow-listed HTML reaches a page, whatever the Markdown held (see SECURITY.md).
+
+    The theme writes titles and front matter unescaped: they are made plain, escaped text.
+    """
+    title = sanitize.title(page.title or "")
+    page.meta = sanitize.metadata(page.meta)
+    page.title = title
+    if not page.is_homepage:  # the home page's <title> is the site name
+        page.meta["title"] = title
+    site = _build.site
+    assert site is not None
+    # Charts are generated SVG, which the sanitiser would drop: they go in after it.
+    stats = site.briefing.statistics if page.file.src_uri == SURVEY else ()
+    return charts.embed(sanitize.clean(html), stats)
+
+
+# Material's search overlay is a dialog with no accessible name (axe: aria-dialog-name).
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def _name_search_dialog(page: str) -> str:
+    return page.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Drop the few attributes the theme writes that HTML does not allow; add the page's
+    description, link-preview and citation tags; keep its content for the PDF."""
+    site = _build.site
+    assert site is not None
+    content = page.content or ""
+    _build.printed.append(pdf.PrintPage(page.file.src_uri, page.url, page.title or "", content))
+    output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
+    return head.for_page(
+        output,
+        site,
+        title=page.title or "",
+        content=content,
+        home=page.is_homepage,
+        site_name=config.site_name,
+        url=page.canonical_url,
+        site_url=config.site_url or None,
+        language=config.theme.get("language") or "en",
+    )
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (headless Chromium)."""
+    site = _build.site
+    assert site is not None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    try:
+        published = downloads.publish(
+            site,
+            Path(config.site_dir),
+            _build.root / "references.bib",
+            downloads.reading_order(_build.printed, navigation.flatten(config.nav or [])),
+            site_url=config.site_url or None,
+            language=config.theme.get("language") or "en",
+            epoch=int(epoch) if epoch.isdigit() else None,
+        )
+    except pdf.PdfError as err:
+        raise PluginError(f"downloads/briefing.pdf: {err}") from None
+    log.info(f"Wrote {len(published.files)} downloads; the PDF took {published.pdf_seconds:.1f} s")
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """The same for the theme's own pages (404.html)."""
+    if not template_name.endswith(".html"):
+        return output_content
+    return head.offline(_name_search_dialog(sanitize.fix_theme(output_content)))
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -647,6 +647,13 @@ def test_bibtex_parse_failure(mini: Path) -> None:
     ]
 
 
+def test_unreadable_cited_entry_is_reported_once(mini: Path) -> None:
+    edit(mini, "references.bib", "@book{greenfield2021,", "@book{greenfield2021,\n  note = {x,")
+    found = lines(mini)
+    assert any("this BibTeX entry 'greenfield2021' cannot be read" in line for line in found)
+    assert not any("unknown citation key 'greenfield2021'" in line for line in found)
+
+
 def test_bibtex_repeated_field(mini: Path) -> None:
     # The entry is still read, so citing it raises nothing more.
     edit(

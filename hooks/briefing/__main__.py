@@ -1,4 +1,7 @@
-"""`python -m briefing validate`: check a briefing without building it."""
+"""`python -m briefing validate`: check a briefing without building it.
+
+`python -m briefing export OUT`: write it out as a plain MkDocs project that needs no hooks.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from .problems import format_problems
-from .validate import validate
+import yaml
+
+from .export import briefing_settings, export, read_config
+from .problems import BriefingError, format_problems
+from .validate import bibliography_is_shared, validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,10 +23,24 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="check data/, references.bib and docs/")
     check.add_argument("root", nargs="?", default=".", type=Path, help="the briefing's folder")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    out = commands.add_parser("export", help="write the rendered pages as a plain MkDocs project")
+    out.add_argument("out", type=Path, help="the folder to write (new, or an earlier export)")
+    out.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    out.add_argument("--strict", action="store_true", help="fail on warnings too")
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return _export(args.config_file, args.out, args.strict)
 
     started = time.perf_counter()
-    result = validate(args.root)
+    config = args.root / "mkdocs.yml"
+    try:
+        settings = read_config(config) if config.is_file() else {}
+        shared = bibliography_is_shared(briefing_settings(settings))
+    except (ValueError, yaml.YAMLError) as err:
+        print(f"{config}: extra.briefing.bibliography: {err}", file=sys.stderr)
+        return 1
+    docs = args.root / str(settings.get("docs_dir", "docs"))
+    result = validate(args.root, docs, shared_bibliography=shared)
     if result.problems:
         print(format_problems(result.problems), file=sys.stderr)
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
@@ -30,6 +50,24 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     return 1 if failed else 0
+
+
+def _export(config: Path, out: Path, strict: bool) -> int:
+    started = time.perf_counter()
+    try:
+        warnings = export(config, out, strict)
+    except BriefingError as err:
+        print(format_problems(err.problems), file=sys.stderr)
+        print(f"{len(err.problems)} problem(s): nothing was exported.", file=sys.stderr)
+        return 1
+    except (ValueError, OSError, yaml.YAMLError) as err:
+        print(f"{config}: {err}", file=sys.stderr)
+        return 1
+    if warnings:
+        print(format_problems(warnings), file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    print(f"exported to {out} in {elapsed:.2f} s", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model as bibmodel
 
+from .markup import KEY_PATTERN
 from .model import KINDS, Reference, Span
-from .problems import Problem
-from .yamlfile import MAX_BYTES, check_characters, decode
+from .problems import Problem, non_ascii
+from .yamlfile import MAX_BYTES, check_characters, decode, read_bytes
 
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
 ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s*,")
@@ -23,8 +25,51 @@ def _first_line(block: bibmodel.Block) -> int:
     return (block.start_line or 0) + 1
 
 
-def parse(path: str, data: bytes) -> tuple[dict[str, Reference], list[Problem]]:
-    """Entries by key, in file order, and every problem found in the file."""
+_BLOCK_START = re.compile(r"^[ \t]*@", re.M)
+_SPECIAL_BLOCK = re.compile(r"\s*@\s*(?:string|preamble|comment)\b", re.I)
+_MENTION = re.compile(rf"@({KEY_PATTERN})")
+
+
+def mentioned(texts: Iterable[str]) -> set[str]:
+    """Every `@word` written in `texts`: all the keys they cite, and some words they don't."""
+    return {key for text in texts for key in _MENTION.findall(text)}
+
+
+def _braces(text: str) -> int:
+    return text.count("{") - text.count("\\{") - text.count("}") + text.count("\\}")
+
+
+def only(text: str, keys: Collection[str]) -> str:
+    """`text` with every entry whose key is not in `keys` blanked, each line kept in its place.
+
+    A shared bibliography is large and a briefing cites a few of its works: bibtexparser then
+    reads those (and @string, @preamble and anything it cannot name) instead of the whole file.
+    The text is returned whole when its braces do not balance: the full parse reports that.
+    """
+    starts = [m.start() for m in _BLOCK_START.finditer(text)]
+    pieces = [text[: starts[0]] if starts else text]
+    depth, block_start = 0, None
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        if depth == 0:
+            block_start = start  # an entry starts here, not an @ inside a field
+        depth += _braces(text[start:end])
+        if depth != 0:
+            continue
+        assert block_start is not None
+        block = text[block_start:end]
+        head = ENTRY_HEAD.match(block)
+        drop = head is not None and head["key"] not in keys and not _SPECIAL_BLOCK.match(block)
+        pieces.append("\n" * block.count("\n") if drop else block)
+    return "".join(pieces) if depth == 0 else text
+
+
+def parse(
+    path: str, data: bytes, keys: Collection[str] | None = None
+) -> tuple[dict[str, Reference], list[Problem]]:
+    """Entries by key, in file order, and every problem found in the file.
+
+    With `keys`, only the entries under those keys are read (see `only`).
+    """
     if len(data) > MAX_BYTES:
         return {}, [Problem(path, 1, 1, f"the file is larger than {MAX_BYTES:,} bytes; split it")]
     text, problems = decode(path, data)
@@ -33,7 +78,9 @@ def parse(path: str, data: bytes) -> tuple[dict[str, Reference], list[Problem]]:
     problems += [p for p in check_characters(path, text) if "tab is used" not in p.message]
     # bibtexparser logs each failed block itself; we report them with positions instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
+    library = bibtexparser.parse_string(  # type: ignore[attr-defined]
+        text if keys is None else only(text, keys)
+    )
     references: dict[str, Reference] = {}
     first_seen: dict[str, int] = {}
     for block in library.blocks:
@@ -115,7 +162,9 @@ def _check_entry(path: str, entry: bibmodel.Entry) -> list[Problem]:
                 path,
                 line,
                 1,
-                f"BibTeX key '{key}' may use only ASCII letters, digits and _ : . + / -; rename it",
+                f"BibTeX key '{key}' may use only ASCII letters, digits and _ : . + / -"
+                + (f" ({non_ascii(key)})" if non_ascii(key) else "")
+                + "; rename it",
             )
         )
     names = {f.key.lower() for f in entry.fields}
@@ -130,10 +179,10 @@ def _check_entry(path: str, entry: bibmodel.Entry) -> list[Problem]:
 
 
 def load(
-    root: Path, relative: str = "references.bib"
+    root: Path, relative: str = "references.bib", keys: Collection[str] | None = None
 ) -> tuple[dict[str, Reference], list[Problem]]:
     file = root / relative
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():
         return {}, []
-    with file.open("rb") as handle:
-        return parse(relative, handle.read(MAX_BYTES + 1))
+    data, refused = read_bytes(root, file, relative)
+    return parse(relative, data, keys) if data is not None else ({}, refused)

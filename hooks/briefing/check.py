@@ -11,7 +11,7 @@ from datetime import date
 from . import markup
 from .load import Sources
 from .model import KINDS, Briefing, Markdown, Span
-from .problems import Problem, suggestion
+from .problems import Problem, ascii_spelling, non_ascii, suggestion
 from .yamlfile import Document, JSONPath
 
 NAMES = {
@@ -242,6 +242,15 @@ def _markdown(
                 if token.target not in briefing.items and kind not in unreadable:
                     problems.append(Problem.at(where, _unknown(briefing, token.target, (kind,))))
         for offset, written in markup.near_misses(text.text):
+            if not written.isascii():  # a look-alike letter: it reads as an id and links nowhere
+                problems.append(
+                    Problem.at(
+                        text.locate(written, offset),
+                        f"'{written}' looks like a cross-reference but {non_ascii(written)}; "
+                        f"ids are ASCII: write '{ascii_spelling(written)}'",
+                    )
+                )
+                continue
             problems.append(
                 Problem.at(
                     text.locate(written, offset),

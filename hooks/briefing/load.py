@@ -88,16 +88,35 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
         for file in sorted(docs.rglob("*.md")):
             relative = file.relative_to(docs).as_posix()
             shown = _shown(root, file)
-            text, found = yamlfile.decode(shown, file.read_bytes())
+            data, found = yamlfile.read_bytes(root, file, shown)
+            if data is not None and len(data) > yamlfile.MAX_BYTES:
+                found = [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        f"the page is larger than {yamlfile.MAX_BYTES:,} "
+                        "bytes; split it into several pages",
+                    )
+                ]
+            elif data is not None:
+                text, found = yamlfile.decode(shown, data)
+                if text is not None:
+                    pages[relative] = Markdown(text, Span(shown, 1, 1), text)
+                    # Text-reordering and invisible characters (Trojan Source); tabs are fine.
+                    found += [
+                        p
+                        for p in yamlfile.check_characters(shown, text)
+                        if "tab is used" not in p.message
+                    ]
             problems += found
-            if text is not None:
-                pages[relative] = Markdown(text, Span(shown, 1, 1), text)
+        problems += yamlfile.foreign_files(root, docs)
     return Sources(root, documents, pages), problems
 
 
 def _shown(root: Path, file: Path) -> str:
-    try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
+    try:  # the file's own name, not its target's, if it is a symbolic link
+        return (file.parent.resolve() / file.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return file.as_posix()
 

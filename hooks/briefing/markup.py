@@ -13,14 +13,21 @@ from dataclasses import dataclass
 from .model import KINDS
 
 _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
+KEY_PATTERN = _KEY  # a citation key as written after @ (bib.py finds keys with it)
 _ID = rf"(?:{'|'.join(KINDS)})-[a-z0-9]+(?:-[a-z0-9]+)*"
+# Atomic groups and greedy locators: an unclosed `[@a, p. 1; @b, p. 2; ...` must fail in
+# linear time (lazy locators in nested groups backtracked exponentially: 160 characters, 4 s).
+# A locator ("p. 4", "ch. 2") holds no bracket or tag, so a citation never swallows HTML.
+_LOCATOR = r"(?>[ \t]*,[ \t]*[^;\[\]\n@<>]*)"
 CITATION = re.compile(
-    rf"(?<![!\\])\[(?P<body>@{_KEY}(?:[ \t]*,[ \t]*[^;\]\n@]*?)?"
-    rf"(?:[ \t]*;[ \t]*@{_KEY}(?:[ \t]*,[ \t]*[^;\]\n@]*?)?)*)[ \t]*\](?![(\[:])"
+    rf"(?<![!\\])\[(?P<body>@{_KEY}{_LOCATOR}?"
+    rf"(?>[ \t]*;[ \t]*@{_KEY}{_LOCATOR}?)*)[ \t]*\](?![(:]|\[(?!@))"
 )
 CITE_ITEM = re.compile(rf"@(?P<key>{_KEY})(?:[ \t]*,[ \t]*(?P<locator>[^;\]\n]*?))?[ \t]*(?:;|$)")
 CUSTOM_XREF = re.compile(rf"(?<![!\\\]])\[(?P<text>[^\[\]\n]+)\]\[(?P<id>{_ID})\]")
-BARE_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>{_ID})(?!\w)")
+BARE_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>{_ID})(?!-?\w)")
+_CUSTOM_ANYWHERE = re.compile(rf"\[(?P<text>[^\[\]\n]+)\]\[(?P<id>{_ID})\]")
+_BARE_ANYWHERE = re.compile(rf"@(?P<id>{_ID})(?!-?\w)")
 # A word that looks like a cross-reference but misses its prefix's hyphen or has capitals.
 ALMOST_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>(?i:{'|'.join(KINDS)})[-_][\w-]*\w)")
 
@@ -156,21 +163,27 @@ def scan(text: str) -> list[Token]:
         )
         tokens.append(Token(match.start(), match.end(), match.group(0), cites=cites))
     taken += [(t.start, t.end) for t in tokens]
-    for match in CUSTOM_XREF.finditer(text):
-        if _outside(taken, match.start(), match.end()):
+    # A token glued to the one before it counts even where its own pattern's look-behind
+    # refuses it (`[a][rec-x][b][rec-y]`, `@rec-x@rec-y`), so resolved text resolves to itself.
+    ends = {t.end for t in tokens}
+    for match in _CUSTOM_ANYWHERE.finditer(text):
+        start, end = match.span()
+        if start not in ends and CUSTOM_XREF.match(text, start) is None:
+            continue
+        if _outside(taken, start, end):
             tokens.append(
-                Token(
-                    match.start(),
-                    match.end(),
-                    match.group(0),
-                    target=match["id"],
-                    label=match["text"],
-                )
+                Token(start, end, match.group(0), target=match["id"], label=match["text"])
             )
+            ends.add(end)
     taken += [(t.start, t.end) for t in tokens]
-    for match in BARE_XREF.finditer(text):
-        if _outside(taken, match.start(), match.end()):
-            tokens.append(Token(match.start(), match.end(), match.group(0), target=match["id"]))
+    for match in _BARE_ANYWHERE.finditer(text):
+        start, end = match.span()
+        # `a@rec-x` is not a cross-reference (an address), but `@rec-x@rec-y` is two.
+        if start not in ends and BARE_XREF.match(text, start) is None:
+            continue
+        if _outside(taken, start, end):
+            tokens.append(Token(start, end, match.group(0), target=match["id"]))
+            ends.add(end)
     return sorted(tokens, key=lambda t: t.start)
 
 

@@ -12,7 +12,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .model import Span
-from .problems import Problem, nearest
+from .problems import Problem, nearest, non_ascii
 from .yamlfile import Document
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -87,7 +87,16 @@ def _subject(error: ValidationError, name: str) -> str:
 def unknown_field(extra: str, allowed: list[str]) -> str:
     close = nearest(extra, allowed)
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    return f"unknown field '{extra}'{hint}; allowed fields: {', '.join(allowed)}"
+    return (
+        f"unknown field '{extra}'{hint}{_lookalikes(extra)}; allowed fields: {', '.join(allowed)}"
+    )
+
+
+def _lookalikes(value: object) -> str:
+    """'; it contains 'е' (U+0435 CYRILLIC SMALL LETTER IE), ...' for a name with non-ASCII
+    characters: a look-alike letter is invisible in the message unless named."""
+    note = non_ascii(value) if isinstance(value, str) else ""
+    return f"; {note}" if note else ""
 
 
 def _message(error: ValidationError, name: str) -> str:
@@ -102,7 +111,10 @@ def _message(error: ValidationError, name: str) -> str:
         extra = _extra(error)
         return unknown_field(extra[0] if extra else "?", sorted(schema.get("properties", {})))
     if "propertyNames" in error.absolute_schema_path:
-        return f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
+        return (
+            f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
+            + _lookalikes(error.instance)
+        )
     if validator == "type":
         expected = schema.get("type")
         wanted = (
@@ -123,6 +135,7 @@ def _message(error: ValidationError, name: str) -> str:
                 return (
                     f"'{error.instance}' is not a valid {kind} id: ids look like "
                     f"'{kind}-some-words' (lower-case ASCII letters, digits, single hyphens)"
+                    + _lookalikes(error.instance)
                 )
         if pattern == r"\S":
             return f"{_subject(error, name)} is empty; write its text or delete the field"

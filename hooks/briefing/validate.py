@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,13 +53,38 @@ def validate(
 ) -> Result:
     """Load and check the briefing under `root`; never raises on bad input.
 
-    With `shared_bibliography`, references.bib is a shared list: works never cited are fine.
+    With `shared_bibliography`, references.bib is a shared list: works never cited are fine,
+    and only the entries the briefing mentions are read, so the work done depends on what is
+    cited, not on the size of the list. (A key that is cited but not found has the whole list
+    read, so the error can suggest the nearest keys.)
     """
+    result = _validate(root, docs_dir, shared_bibliography, partial=shared_bibliography)
+    if shared_bibliography and any(UNKNOWN_KEY in p.message for p in result.errors):
+        result = _validate(root, docs_dir, shared_bibliography, partial=False)
+    return result
+
+
+UNKNOWN_KEY = "unknown citation key"  # check.py's message for a key references.bib lacks
+_UNREADABLE = re.compile(r"this BibTeX entry '([^']+)' cannot be read")  # bib.py's message
+
+
+def _validate(root: Path, docs_dir: Path | None, shared: bool, partial: bool) -> Result:
     sources, problems = load.read_sources(root, docs_dir)
-    references, bib_problems = bib.load(root)
+    keys = None
+    if partial:
+        texts = [d.text for d in sources.documents.values()]
+        keys = bib.mentioned([*texts, *(page.text for page in sources.pages.values())])
+    references, bib_problems = bib.load(root, keys=keys)
     problems += bib_problems
     briefing = load.build(sources, references)
     if briefing is not None:
-        problems += check.check(sources, briefing, shared_bibliography)
+        found = check.check(sources, briefing, shared)
+        # A work whose entry cannot be read is reported once, at the entry, not at each citation.
+        unreadable = {m.group(1) for p in bib_problems if (m := _UNREADABLE.search(p.message))}
+        problems += [
+            p
+            for p in found
+            if not any(p.message.startswith(f"{UNKNOWN_KEY} '{k}'") for k in unreadable)
+        ]
     unique = sorted(set(problems))
     return Result(briefing, sources, tuple(unique))

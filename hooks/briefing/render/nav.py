@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -24,9 +25,10 @@ NavItem = Any  # a path, or {title: path}, or {title: [items]}, as in mkdocs.yml
 def sections(briefing: Briefing) -> dict[str, tuple[str, list[NavItem]]]:
     """The two sections whose pages come from data: index page -> (title, children)."""
     themes: list[NavItem] = [THEMES]
-    themes += [{f"{t.number}. {t.title}": theme_page(t.id)} for t in briefing.themes]
+    # Themes write nav titles unescaped, as HTML: titles from data are plain text, so escape.
+    themes += [{html.escape(f"{t.number}. {t.title}"): theme_page(t.id)} for t in briefing.themes]
     recs: list[NavItem] = [RECOMMENDATIONS]
-    recs += [{f"{r.number}. {r.title}": rec_page(r)} for r in briefing.recommendations]
+    recs += [{html.escape(f"{r.number}. {r.title}"): rec_page(r)} for r in briefing.recommendations]
     return {THEMES: ("Themes", themes), RECOMMENDATIONS: ("Recommendations", recs)}
 
 

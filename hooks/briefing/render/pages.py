@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from ..cite import Citation
+from ..downloads import FOLDER, Download
 from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
+from . import charts
 from .resolve import Resolver, Target
 from .text import (
     attr,
@@ -85,10 +88,16 @@ class Pages:
         briefing: Briefing,
         references: Callable[[], Mapping[str, str]],
         history: History | None = None,
+        further_reading: bool = True,
+        citation: Citation | None = None,
+        downloads: Sequence[Download] = (),
     ) -> None:
         self.b = briefing
+        self.citation = citation  # the home page shows how to cite the briefing
+        self.downloads = downloads  # and links the files the build writes under downloads/
         self.references = references
         self.history = history or History()
+        self.further_reading = further_reading  # list works never cited (not for shared .bib)
         self.themes = {t.id: t for t in briefing.themes}
         self.findings = {f.id: f for f in briefing.findings}
         self.quotes = {q.id: q for q in briefing.quotes}
@@ -100,12 +109,19 @@ class Pages:
         for rec in briefing.recommendations:
             for finding_id in rec.addresses:
                 self.addressed_by[finding_id].append(rec)
+        self.evidence_for: dict[str, list[Finding]] = defaultdict(list)  # stat or quote id
+        for finding in briefing.findings:
+            for evidence in dict.fromkeys(finding.evidence):
+                self.evidence_for[evidence].append(finding)
+        self.rec_index = {rec.id: i for i, rec in enumerate(briefing.recommendations)}
         self.quote_home: dict[str, str] = {}
+        self.quote_finding: dict[str, str] = {}  # the finding whose evidence carries its id
         for theme in briefing.themes:
             for finding in self.findings_by_theme[theme.id]:
                 for evidence in finding.evidence:
                     if evidence in self.quotes:
                         self.quote_home.setdefault(evidence, theme_page(theme.id))
+                        self.quote_finding.setdefault(evidence, finding.id)
 
     # -- where each item lives -------------------------------------------------------------
 
@@ -193,8 +209,12 @@ class Pages:
         body = indent(self._md(resolver, note, src, title))
         return f'!!! note "Editor\'s note"\n\n{body}\n'
 
-    def _quote(self, quote: Quote, src: str) -> str:
-        canonical = self.quote_home.get(quote.id, SURVEY) == src
+    def _quote(self, quote: Quote, src: str, finding: str | None = None) -> str:
+        # A quote that is evidence for two findings of one theme is shown twice on its page;
+        # only the first carries its id (ids are unique in a page).
+        canonical = self.quote_home.get(quote.id, SURVEY) == src and (
+            finding is None or self.quote_finding.get(quote.id, finding) == finding
+        )
         ident = f' id="{attr(quote.id)}"' if canonical else ""
         paragraphs = [p for p in quote.text.split("\n\n") if p.strip()]
         body = "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
@@ -221,7 +241,7 @@ class Pages:
         stats = [self.stats[e] for e in finding.evidence if e in self.stats]
         out: list[str] = []
         if quotes:
-            out.append("".join(self._quote(q, src) for q in quotes))
+            out.append("".join(self._quote(q, src, finding.id) for q in quotes))
         if stats:
             out.append("\n".join(self._stat_line(s, src) for s in stats) + "\n")
         return "\n".join(out)
@@ -284,7 +304,34 @@ class Pages:
             f"- [References]({md_link(src, REFERENCES)}): every work cited",
             "",
         ]
+        lines += self._downloads() + self._cite()
         return "\n".join(lines)
+
+    def _downloads(self) -> list[str]:
+        """Links to the files under downloads/ (raw HTML: they are written after the pages)."""
+        if not self.downloads:
+            return []
+        items = "".join(
+            f'<li><a href="{FOLDER}/{attr(d.name)}">{html.escape(d.label)}</a>: '
+            f"{html.escape(d.about)}</li>"
+            for d in self.downloads
+        )
+        return ["## Downloads", "", f'<ul class="downloads">{items}</ul>', ""]
+
+    def _cite(self) -> list[str]:
+        """The briefing's own citation, in the site's style and as BibTeX (with a copy button)."""
+        if self.citation is None:
+            return []
+        return [
+            "## Cite this briefing",
+            "",
+            f'<p class="cite-briefing">{self.citation.html}</p>',
+            "",
+            "```bibtex",
+            self.citation.bibtex.rstrip("\n"),
+            "```",
+            "",
+        ]
 
     def survey(self, resolver: Resolver) -> str:
         src, title = SURVEY, "Survey figures"
@@ -294,12 +341,14 @@ class Pages:
             lines += [f"## {md_escape(stat.title)} {{#{stat.id}}}", ""]
             if stat.is_table:
                 lines += [self._table(stat), ""]
+                if charts.has_chart(stat):
+                    lines += [charts.placeholder(stat), ""]
             else:
                 shown = figure(stat.value, stat.unit, stat.qualifier)
                 lines += [f'<p class="figure-value">{html.escape(shown)}</p>', ""]
             lines += [f"Source: {self._md(resolver, stat.source, src, title)}", ""]
             lines += [self._note(resolver, stat.note, src, title)]
-            used_by = [f for f in self.b.findings if stat.id in f.evidence]
+            used_by = self.evidence_for.get(stat.id, [])
             if used_by:
                 links = ", ".join(
                     f"[{md_escape(f.title)}]({md_link(src, theme_page(f.theme), f.id)})"
@@ -391,7 +440,7 @@ class Pages:
 
     def recommendation(self, resolver: Resolver, rec_id: str) -> str:
         recs = self.b.recommendations
-        index = next(i for i, r in enumerate(recs) if r.id == rec_id)
+        index = self.rec_index[rec_id]
         rec = recs[index]
         src = rec_page(rec)
         title = f"Recommendation {rec.number}: {rec.title}"
@@ -461,13 +510,13 @@ class Pages:
                 f"({md_link(src, rec_page(nxt))})"
             )
         if nav:
-            lines += ['<nav class="rec-pager" markdown>', "", " · ".join(nav), "", "</nav>", ""]
+            pager = '<nav class="rec-pager" aria-label="Previous and next recommendation" markdown>'
+            lines += [pager, "", " · ".join(nav), "", "</nav>", ""]
         return "\n".join(lines)
 
     @staticmethod
     def _cited_on(resolver: Resolver, src: str) -> list[str]:
-        keys = {k for k, links in resolver.backlinks.items() if any(b.page == src for b in links)}
-        return sorted(keys, key=lambda k: resolver.numbers.get(k, 0))
+        return sorted(resolver.cited_on.get(src, ()), key=lambda k: resolver.numbers.get(k, 0))
 
     def references_page(self, resolver: Resolver) -> str:
         src = REFERENCES
@@ -483,7 +532,11 @@ class Pages:
                 f"{self._backlinks(resolver, key, src)}</li>"
             )
         lines += ["</ol>", ""]
-        uncited = [k for k in self.b.references if k not in resolver.numbers]
+        uncited = (
+            [k for k in self.b.references if k not in resolver.numbers]
+            if self.further_reading
+            else []
+        )
         if uncited:
             lines += ["## Further reading", "", '<ul class="references">']
             lines += [

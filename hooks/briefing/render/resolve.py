@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,13 @@ class Backlink:
     title: str
 
 
+_SLOT = re.compile("\x00tip:([^\x00]*)\x00")  # keys never hold NUL; no source text does
+
+
+def tooltip_slot(key: str) -> str:
+    return f"\x00tip:{key}\x00"
+
+
 @dataclass
 class Resolver:
     """Resolves tokens for one build; numbers are given on first citation, in the order asked."""
@@ -41,6 +49,13 @@ class Resolver:
     numbers: dict[str, int] = field(default_factory=dict)
     backlinks: dict[str, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
     collect: bool = True  # record numbers and backlinks (the first pass)
+    # Keys cited on each page, in order of first citation there (recorded with the backlinks).
+    cited_on: dict[str, dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
+    # Write `tooltip_slot(key)` where a citation's title attribute goes, for `fill_tooltips`
+    # to fill once the entries are formatted: pages render once, before the formatting.
+    defer_tooltips: bool = False
+    # Citations so far on each page being rendered (see `begin`): anchors must be unique.
+    anchors: dict[str, defaultdict[str, int]] = field(default_factory=dict)
 
     def number(self, key: str) -> int:
         if key not in self.numbers:
@@ -49,10 +64,15 @@ class Resolver:
             self.numbers[key] = len(self.numbers) + 1
         return self.numbers[key]
 
+    def begin(self, page: str) -> None:
+        """Start rendering `page`: its citation anchors (cite-KEY-N) count from 1 across every
+        fragment resolved for it until it begins again. Without it, each call counts alone."""
+        self.anchors[page] = defaultdict(int)
+
     def resolve(self, text: str | Markdown, page: str, page_title: str) -> str:
         """The Markdown with every token replaced by inline HTML linking from `page`."""
         source = text.text if isinstance(text, Markdown) else text
-        counts: dict[str, int] = defaultdict(int)
+        counts = self.anchors.get(page, defaultdict(int))
 
         def render(token: markup.Token) -> str:
             if token.is_citation:
@@ -71,9 +91,9 @@ class Resolver:
             anchor = f"cite-{cite.key}-{counts[cite.key]}"
             if self.collect:
                 self.backlinks[cite.key].append(Backlink(page, anchor, page_title))
+                self.cited_on[page][cite.key] = None
             link = href(page, "references.md", f"ref-{cite.key}", self.directory_urls)
-            title = self.tooltips.get(cite.key, "")
-            title_attr = f' title="{html.escape(title)}"' if title else ""
+            title_attr = tooltip_slot(cite.key) if self.defer_tooltips else self._title(cite.key)
             locator = f", {html.escape(cite.locator)}" if cite.locator else ""
             parts.append(
                 f'<a class="citation" id="{html.escape(anchor)}" href="{html.escape(link)}"'
@@ -81,6 +101,14 @@ class Resolver:
             )
         separator = "; " if any(c.locator for c in token.cites) else ","
         return f'<span class="citation-group">[{separator.join(parts)}]</span>'
+
+    def _title(self, key: str) -> str:
+        title = self.tooltips.get(key, "")
+        return f' title="{html.escape(title)}"' if title else ""
+
+    def fill_tooltips(self, text: str) -> str:
+        """`text` with each `tooltip_slot` replaced by its citation's title attribute."""
+        return _SLOT.sub(lambda m: self._title(m[1]), text) if "\x00" in text else text
 
     def _xref(self, token: markup.Token, page: str) -> str:
         assert token.target is not None

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from .. import cite, csl, history
+from ..cite import Citation
+from ..downloads import FILES, Download
 from ..history import History
 from ..model import Briefing, Markdown
-from .pages import Page, Pages
+from ..validate import Result, validate
+from . import nav as navigation
+from .pages import REFERENCES, Page, Pages
 from .resolve import Resolver
 from .text import long_date
 
@@ -24,6 +32,20 @@ def page_title(src: str, text: str) -> str:
 
 
 Formatter = Callable[[Sequence[str]], Mapping[str, str]]
+_ENTRY_SLOT = re.compile("\x00entry:([^\x00]*)\x00")
+
+
+class _EntrySlots(dict[str, str]):
+    """The formatted entries while pages render before the formatting: a slot for each key."""
+
+    def get(self, key: str, default: object = None) -> str:
+        return f"\x00entry:{key}\x00"
+
+    def __getitem__(self, key: str) -> str:
+        return self.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return True
 
 
 class Site:
@@ -41,20 +63,34 @@ class Site:
         plain: Callable[[str], str],
         directory_urls: bool = True,
         history: History | None = None,
+        shared_bibliography: bool = False,
+        citation: Citation | None = None,
+        downloads: Sequence[Download] = (),
     ) -> None:
         self.briefing = briefing
+        self.citation = citation  # how to cite the briefing itself (home page, head, JSON)
         self.history = history or History()
+        self.shared_bibliography = shared_bibliography
         self._format = format_references
         self._plain = plain
         self._entries: dict[str, str] = {}
-        self.builder = Pages(briefing, lambda: self._entries, self.history)
+        self.builder = Pages(
+            briefing,
+            lambda: self._entries,
+            self.history,
+            further_reading=not shared_bibliography,
+            citation=citation,
+            downloads=downloads,
+        )
         self.generated: list[Page] = self.builder.pages()
+        self._by_src = {page.src: page for page in self.generated}
         self.resolver = Resolver(self.builder.targets(), directory_urls)
         self.pages: dict[str, str] = {}
         self.titles: dict[str, str] = {}
+        self._abbreviations: str | None = None
 
     def by_src(self) -> dict[str, Page]:
-        return {page.src: page for page in self.generated}
+        return self._by_src
 
     def prepare(self, order: Sequence[str], prose: Mapping[str, str]) -> None:
         """Number citations in `order` (docs-relative paths), then render every generated page.
@@ -69,30 +105,51 @@ class Site:
         self.titles = {p.src: p.title for p in self.generated}
         self.titles.update({src: page_title(src, text) for src, text in prose.items()})
         resolver = self.resolver
-        resolver.collect = True
-        later = []
+        # One pass in reading order numbers the citations and renders each generated page;
+        # what needs the formatted entries (tooltips, works cited) is filled in afterwards.
+        resolver.collect, resolver.defer_tooltips = True, True
+        self._entries = _EntrySlots()
+        rendered: dict[str, str] = {}
         for src in sequence:
             if src in generated:
-                if src == "references.md":
-                    later.append(src)  # it lists the numbers; it cites nothing itself
-                    continue
-                generated[src].render(resolver)
+                if src == REFERENCES:
+                    continue  # it lists the numbers; it cites nothing itself
+                resolver.begin(src)
+                rendered[src] = generated[src].render(resolver)
             elif src in prose:
+                resolver.begin(src)
                 resolver.resolve(prose[src], src, self.titles[src])
         cited = sorted(resolver.numbers, key=resolver.numbers.__getitem__)
-        uncited = [k for k in self.briefing.references if k not in resolver.numbers]
-        self._entries = dict(self._format([*cited, *uncited]))
-        resolver.tooltips = {k: self._plain(v) for k, v in self._entries.items()}
-        resolver.collect = False
-        self.pages = {page.src: page.render(resolver) for page in self.generated}
+        # A shared bibliography's uncited works are neither listed nor formatted.
+        uncited = (
+            []
+            if self.shared_bibliography
+            else [k for k in self.briefing.references if k not in resolver.numbers]
+        )
+        entries = dict(self._format([*cited, *uncited]))
+        self._entries = entries
+        resolver.tooltips = {k: self._plain(v) for k, v in entries.items()}
+        resolver.collect, resolver.defer_tooltips = False, False
+        if REFERENCES in generated:
+            resolver.begin(REFERENCES)
+            rendered[REFERENCES] = generated[REFERENCES].render(resolver)
+
+        def entry(match: re.Match[str]) -> str:
+            return entries.get(match[1], html.escape(match[1]))
+
+        self.pages = {}
+        for page in self.generated:
+            text = resolver.fill_tooltips(rendered[page.src])
+            self.pages[page.src] = _ENTRY_SLOT.sub(entry, text) if "\x00" in text else text
 
     def resolve(self, src: str, text: str | Markdown) -> str:
         """A prose page's Markdown with citations and cross-references linked."""
+        self.resolver.begin(src)
         return self.resolver.resolve(text, src, self.titles.get(src, src))
 
     def last_updated(self, src: str, files: tuple[str, ...] = ()) -> str:
         """A "last updated" line for a page: generated pages by their data, prose by `files`."""
-        generated = self.by_src().get(src)
+        generated = self._by_src.get(src)
         day = self.history.last_updated(*(generated.files if generated else files))
         if day is None:
             return ""
@@ -103,9 +160,64 @@ class Site:
 
     def abbreviations(self) -> str:
         """Glossary terms as Markdown abbreviation definitions, appended to every page."""
-        glossary = self.briefing.glossary
-        lines = [
-            f"*[{term}]: {' '.join(glossary[term].split())}"
-            for term in sorted(glossary, key=lambda t: (-len(t), t))
-        ]
-        return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+        if self._abbreviations is None:
+            glossary = self.briefing.glossary
+            lines = [
+                f"*[{term}]: {' '.join(glossary[term].split())}"
+                for term in sorted(glossary, key=lambda t: (-len(t), t))
+            ]
+            self._abbreviations = "\n\n" + "\n".join(lines) + "\n" if lines else ""
+        return self._abbreviations
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked briefing, its site numbered in reading order, and the nav that order came from.
+
+    `site` is None when the briefing has errors (`result.errors`); `nav` is the editor's `nav`
+    with the generated sections filled in.
+    """
+
+    result: Result
+    site: Site | None
+    nav: list[navigation.NavItem]
+
+
+def prepare(
+    root: Path,
+    docs_dir: Path,
+    nav: Sequence[navigation.NavItem] | None,
+    *,
+    citation_style: str = "vancouver",
+    directory_urls: bool = True,
+    shared_bibliography: bool = False,
+    site_url: str | None = None,
+    published: bool = False,
+) -> Prepared:
+    """Validate the briefing under `root`, then number and render it in the reading order.
+
+    The one way to build a briefing's pages, shared by the MkDocs hooks and the plain-Markdown
+    export. The prose pages are every `*.md` under `docs_dir`. Raises ValueError for an
+    unknown citation style. `published`: the build also writes the downloads (the MkDocs
+    build), so the home page lists them and shows how to cite the briefing at `site_url`.
+    """
+    result = validate(root, docs_dir, shared_bibliography=shared_bibliography)
+    if result.errors or result.briefing is None:
+        return Prepared(result, None, list(nav or []))
+    briefing = result.briefing
+    bibliography = csl.Bibliography(citation_style)
+    references = briefing.references
+    site = Site(
+        briefing,
+        lambda keys: bibliography.format([references[k] for k in keys]),
+        csl.plain,
+        directory_urls=directory_urls,
+        history=history.read(root),
+        shared_bibliography=shared_bibliography,
+        citation=cite.citation(briefing.report, bibliography, site_url) if published else None,
+        downloads=FILES if published else (),
+    )
+    prose = {src: page.text for src, page in result.sources.pages.items()}
+    expanded = navigation.expand(briefing, nav, prose)
+    site.prepare(navigation.flatten(expanded), prose)
+    return Prepared(result, site, expanded)

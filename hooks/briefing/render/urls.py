@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 
 def page_url(src: str, directory_urls: bool = True) -> str:
@@ -18,13 +19,17 @@ def page_url(src: str, directory_urls: bool = True) -> str:
 
 def href(from_src: str, to_src: str, anchor: str = "", directory_urls: bool = True) -> str:
     """A link from one page to another (and an anchor in it), relative to the first page."""
+    return _path(from_src, to_src, directory_urls) + (f"#{anchor}" if anchor else "") or "./"
+
+
+@lru_cache(maxsize=65536)  # a pure function; pages link to the same few pages many times
+def _path(from_src: str, to_src: str, directory_urls: bool) -> str:
     origin = page_url(from_src, directory_urls)
     target = page_url(to_src, directory_urls)
     base = origin if origin.endswith("/") or not origin else posixpath.dirname(origin) + "/"
     if target == origin:
-        path = ""
-    else:
-        path = posixpath.relpath(target or ".", base or ".")
-        if target.endswith("/") or not target:
-            path = "./" if path == "." else path + "/"
-    return path + (f"#{anchor}" if anchor else "") or "./"
+        return ""
+    path = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") or not target:
+        path = "./" if path == "." else path + "/"
+    return path
