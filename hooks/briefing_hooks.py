@@ -12,8 +12,7 @@ from briefing.problems import format_problems
 from briefing.render import charts, head
 from briefing.render import nav as navigation
 from briefing.render.pages import SURVEY
-from briefing.render.site import Site, prepare
-from briefing.validate import bibliography_is_shared
+from briefing.render.site import Site, prepare_configured
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -43,22 +42,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _build.root, _build.site, _build.printed = root, None, []
     settings = _settings(config)
     try:
-        shared = bibliography_is_shared(settings)
-    except ValueError as err:
-        raise PluginError(f"mkdocs.yml: extra.briefing.bibliography: {err}") from None
-    try:
-        prepared = prepare(
+        prepared = prepare_configured(
             root,
             Path(config.docs_dir),
             config.nav,
-            citation_style=str(settings.get("citation_style", "vancouver")),
+            settings,
             directory_urls=config.use_directory_urls,
-            shared_bibliography=shared,
             site_url=config.site_url or None,
             published=True,
         )
     except ValueError as err:
-        raise PluginError(f"mkdocs.yml: extra.briefing.citation_style: {err}") from None
+        raise PluginError(str(err)) from None
     result = prepared.result
     for warning in result.warnings:
         log.warning(format_problems([warning]))

@@ -22,8 +22,7 @@ from . import sanitize
 from .problems import BriefingError, Problem
 from .render import charts
 from .render.pages import SURVEY
-from .render.site import Prepared, Site, prepare
-from .validate import bibliography_is_shared
+from .render.site import Prepared, Site, prepare_configured
 
 HEADER = "# Exported by `python -m briefing export`: generated, do not edit; edit the briefing.\n"
 DOCS = "docs"
@@ -178,22 +177,13 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
         marker = out / "mkdocs.yml"
         if not (marker.is_file() and marker.read_text(encoding="utf-8").startswith(HEADER)):
             raise ValueError(f"{out}: not empty and not an earlier export; choose a new folder")
-    settings = briefing_settings(config)
-    try:
-        shared = bibliography_is_shared(settings)
-    except ValueError as err:
-        raise ValueError(f"mkdocs.yml: extra.briefing.bibliography: {err}") from None
-    try:
-        prepared = prepare(
-            root,
-            docs_dir,
-            config.get("nav"),
-            citation_style=str(settings.get("citation_style", "vancouver")),
-            directory_urls=bool(config.get("use_directory_urls", True)),
-            shared_bibliography=shared,
-        )
-    except ValueError as err:
-        raise ValueError(f"mkdocs.yml: extra.briefing.citation_style: {err}") from None
+    prepared = prepare_configured(
+        root,
+        docs_dir,
+        config.get("nav"),
+        briefing_settings(config),
+        directory_urls=bool(config.get("use_directory_urls", True)),
+    )
     result = prepared.result
     site = prepared.site
     docs = docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else DOCS

@@ -13,7 +13,7 @@ from ..cite import Citation
 from ..downloads import FILES, Download
 from ..history import History
 from ..model import Briefing, Markdown
-from ..validate import Result, validate
+from ..validate import Result, bibliography_is_shared, validate
 from . import nav as navigation
 from .pages import REFERENCES, Page, Pages
 from .resolve import Resolver
@@ -221,3 +221,31 @@ def prepare(
     expanded = navigation.expand(briefing, nav, prose)
     site.prepare(navigation.flatten(expanded), prose)
     return Prepared(result, site, expanded)
+
+
+def prepare_configured(
+    root: Path,
+    docs_dir: Path,
+    nav: Sequence[navigation.NavItem] | None,
+    settings: Mapping[str, object],
+    **options: object,
+) -> Prepared:
+    """`prepare` with the briefing's settings (`extra.briefing` of mkdocs.yml) read and checked.
+
+    Raises ValueError naming the setting that is wrong, for the hooks and the export alike.
+    """
+    try:
+        shared = bibliography_is_shared(settings)
+    except ValueError as err:
+        raise ValueError(f"mkdocs.yml: extra.briefing.bibliography: {err}") from None
+    try:
+        return prepare(
+            root,
+            docs_dir,
+            nav,
+            citation_style=str(settings.get("citation_style", "vancouver")),
+            shared_bibliography=shared,
+            **options,  # type: ignore[arg-type]
+        )
+    except ValueError as err:
+        raise ValueError(f"mkdocs.yml: extra.briefing.citation_style: {err}") from None
