@@ -6,12 +6,13 @@ Regenerate the golden files on purpose with `UPDATE_GOLDEN=1 make test`, then re
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from briefing import csl
 from briefing.render.resolve import Resolver, Target
-from briefing.render.site import Site, page_title
+from briefing.render.site import Site, page_title, prepare_configured
 from briefing.render.text import figure, long_date, md_escape, number
 from briefing.render.urls import href, page_url
 from briefing.validate import validate
@@ -192,3 +193,15 @@ def test_generated_pages_golden(src: str, name: str) -> None:
     order += [p.src for p in site.generated]
     site.prepare(order, prose)
     golden(name, site.pages[src])
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"citation_style": "no-such-style"}, "mkdocs.yml: extra.briefing.citation_style: "),
+        ({"bibliography": "borrowed"}, "mkdocs.yml: extra.briefing.bibliography: "),
+    ],
+)
+def test_bad_settings_name_the_setting(settings: dict[str, object], named: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(named)}"):
+        prepare_configured(ROOT, ROOT / "docs", None, settings)
