@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import downloads, pdf, sanitize
+from briefing import cache, downloads, pdf, sanitize
 from briefing.problems import format_problems
 from briefing.render import charts, head
 from briefing.render import nav as navigation
@@ -27,6 +27,7 @@ class _Build:
     site: Site | None = None
     root: Path = Path.cwd()
     printed: list[pdf.PrintPage]  # every page built, for the PDF (a new list per build)
+    lent_title: Page | None = None  # the page given a `meta.title` while it renders
 
 
 _build = _Build()
@@ -116,7 +117,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     title = sanitize.title(page.title or "")
     page.meta = sanitize.metadata(page.meta)
     page.title = title
-    if not page.is_homepage:  # the home page's <title> is the site name
+    if "title" in page.meta:
         page.meta["title"] = title
     site = _build.site
     assert site is not None
@@ -133,9 +134,22 @@ def _name_search_dialog(page: str) -> str:
     return page.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
 
 
+def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+    """The theme writes `page.meta.title` into `<title>` as it is (`page.title` it unescapes):
+    give it the escaped title while this page renders. Only while: a page with metadata makes
+    every later page's navigation slower to render."""
+    if not page.is_homepage and "title" not in page.meta:  # the home page's is the site name
+        page.meta["title"] = page.title
+        _build.lent_title = page
+    return context
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Drop the few attributes the theme writes that HTML does not allow; add the page's
     description, link-preview and citation tags; keep its content for the PDF."""
+    if _build.lent_title is page:
+        del page.meta["title"]
+        _build.lent_title = None
     site = _build.site
     assert site is not None
     content = page.content or ""
@@ -171,7 +185,15 @@ def on_post_build(config: MkDocsConfig) -> None:
         )
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
-    log.info(f"Wrote {len(published.files)} downloads; the PDF took {published.pdf_seconds:.1f} s")
+    made = (
+        f"the PDF took {published.pdf_seconds:.1f} s"
+        if published.pdf_printed
+        else "the PDF is unchanged since it was last printed (build cache)"
+    )
+    log.info(f"Wrote {len(published.files)} downloads; {made}")
+    store = cache.shared()
+    if store.problem:
+        log.info(f"Building without a cache: {store.problem}")
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:

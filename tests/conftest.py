@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def make_project(tmp_path: Path, fixture_name: str) -> Path:
         yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     return project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build cache for the session's builds, never the user's own (see briefing/cache.py)."""
+    folder = tmp_path_factory.mktemp("build-cache")
+    os.environ["BRIEFING_CACHE"] = str(folder)  # builds run in subprocesses: the environment
+    return folder
 
 
 @pytest.fixture

@@ -408,14 +408,14 @@ def test_style_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(csl, "CitationStylesStyle", counting)
     first, second = Bibliography("apa"), Bibliography("apa")
-    assert first._csl is second._csl is csl._STYLES["apa"]
+    assert first.csl is second.csl is csl._STYLES["apa"]
     assert len(calls) == 1
-    Bibliography("vancouver")
+    assert Bibliography("vancouver").csl is not first.csl
     assert len(calls) == 2
 
 
 def test_the_cached_default_style_is_shared() -> None:
-    assert Bibliography()._csl is Bibliography("vancouver")._csl
+    assert Bibliography().csl is Bibliography("vancouver").csl
 
 
 @pytest.mark.filterwarnings("error")

@@ -16,7 +16,7 @@ from typing import Any
 import pypdf
 import pytest
 from bibtexparser.entrypoint import parse_string
-from briefing import downloads, pdf
+from briefing import cache, downloads, pdf
 from briefing.model import Briefing, Report
 from briefing.validate import validate
 from bs4 import BeautifulSoup
@@ -273,8 +273,13 @@ def test_print_pdf_is_deterministic(tmp_path: Path) -> None:
     report = Report("Title", "Publisher", ("Someone Else",), "2024-05", _md(""))
     document = pdf.document(_pages(), report)
     chromium = pdf.find_chromium()
-    pdf.print_pdf(document, tmp_path / "one.pdf", chromium=chromium, epoch=1714521600)
-    pdf.print_pdf(document, tmp_path / "two.pdf", chromium=chromium, epoch=1714521600)
+    fresh = cache.Cache(None, enabled=False)  # both printed by Chromium
+    assert pdf.print_pdf(
+        document, tmp_path / "one.pdf", chromium=chromium, epoch=1714521600, store=fresh
+    )
+    assert pdf.print_pdf(
+        document, tmp_path / "two.pdf", chromium=chromium, epoch=1714521600, store=fresh
+    )
     assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
     text = pypdf.PdfReader(tmp_path / "one.pdf").pages[0].extract_text()
     assert "Title" in text

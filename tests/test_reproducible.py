@@ -25,6 +25,8 @@ def build(site_dir: Path, hash_seed: str) -> dict[str, bytes]:
         PYTHONDONTWRITEBYTECODE="1",
         # Different seeds: anything that depends on set or dict-of-str iteration order shows up.
         PYTHONHASHSEED=hash_seed,
+        # Nothing from the build cache: each build makes its charts, entries and PDF itself.
+        BRIEFING_CACHE="off",
     )
     env.pop("GITHUB_ACTIONS", None)
     result = subprocess.run(

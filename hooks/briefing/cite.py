@@ -81,7 +81,8 @@ def bibtex(ref: Reference) -> str:
     width = max(len(name) for name in ref.fields)
     lines = [f"@{ref.type}{{{ref.key},"]
     for name, value in ref.fields.items():
-        shown = value if name == "month" else f"{{{value}}}"
+        macro = name == "month" and value.lower() in _MONTHS  # `month = may`, unbraced
+        shown = value if macro else f"{{{value}}}"
         lines.append(f"  {name.ljust(width)} = {shown},")
     return "\n".join(lines) + "\n}\n"
 

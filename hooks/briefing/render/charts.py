@@ -19,6 +19,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .. import cache
 from ..model import Statistic
 from .text import number
 
@@ -219,8 +220,12 @@ def _clean(svg: str, prefix: str, title: str, desc: str) -> str:
 
 
 def svg(stat: Statistic) -> str:
-    """The chart of a `chart: bar` table as inline SVG, with a title and a description."""
-    return _clean(_draw(stat), chart_id(stat), stat.title, describe(stat))
+    """The chart of a `chart: bar` table as inline SVG, with a title and a description.
+
+    matplotlib draws a chart only for numbers not drawn before (see `cache.py`).
+    """
+    drawn = cache.shared().remember_text("chart", (repr(series(stat)),), lambda: _draw(stat))
+    return _clean(drawn, chart_id(stat), stat.title, describe(stat))
 
 
 def figure(stat: Statistic) -> str:
