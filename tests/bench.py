@@ -5,18 +5,21 @@ reference and prose page); one more row adds a publisher's shared bibliography o
 entries, of which the briefing cites a few percent (`extra.briefing.bibliography: shared`).
 For each, in one run on this machine:
 
-- hooks build: `mkdocs build --strict` with the hooks (best of --repeat runs);
+- hooks build, cold: `mkdocs build --strict` with the hooks and an empty build cache
+  (`hooks/briefing/cache.py`): everything made, as on a fresh CI machine; one run;
+- hooks build, cached: the same build again, with the cache the first one filled (what an
+  editor's next `make site` costs); best of --repeat runs;
 - plain build: `mkdocs build --strict` of the export (`python -m briefing export`), which has
   no hooks: MkDocs' and Material's own cost for the same pages. Runs alternate with the hooks
   builds, so both meet the same load;
-- hook time: time spent in the hook module during the hooks build: importing it (and so the
+- hook time: time spent in the hook module during a build (cold, cached): importing it (and so the
   engine) and inside its `on_*` functions. The build runs through `_mkdocs` below, which
   wraps each `on_*` function in an accumulator as MkDocs loads the module: the hook file and
   the normal build path are untouched;
 - export, validate: `python -m briefing export` and `validate --strict` (what `make validate`
   runs);
-- serve rebuild: from appending a comment to data/recommendations.yml while `mkdocs serve`
-  runs to its "Reloading browsers" log line (best of two edits; one from 50x);
+- serve rebuild: from renaming the first recommendation in data/recommendations.yml while
+  `mkdocs serve` runs to its "Reloading browsers" log line (best of two edits; one from 50x);
 - peak MB: the largest resident set of the hooks build's process.
 
 Times are CPU seconds (user + system, with the processes a command waited for) unless
@@ -66,7 +69,9 @@ class Row:
     pages: int = 0
     cited: int = 0
     entries: int = 0
-    hooks_build: float = 0.0
+    hooks_build: float = 0.0  # with the build cache the cold build filled
+    cold_build: float = 0.0  # with an empty build cache
+    cold_hook_time: float = 0.0
     export: float = 0.0
     plain_build: float = 0.0
     hook_time: float = 0.0
@@ -240,8 +245,14 @@ def _wait_for(
             return at, cpu
 
 
+_TITLE = re.compile(r"^  title: [^'\"\n>|][^\n]*$", re.M)  # a plain one-line title
+
+
 def _serve_rebuild(project: Path, edits: int = 2) -> float:
-    """Seconds from one edit of data/recommendations.yml to `mkdocs serve` reloading (best of)."""
+    """Seconds from one edit of data/recommendations.yml to `mkdocs serve` reloading (best of).
+
+    The edit renames the first recommendation: the pages that show it change, and the PDF.
+    """
     port = _free_port()
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
@@ -261,9 +272,9 @@ def _serve_rebuild(project: Path, edits: int = 2) -> float:
         _wait_for(lines, "Serving on", 900)
         for n in range(edits):
             time.sleep(1.0)  # let the watcher settle
-            with data.open("a", encoding="utf-8") as handle:
-                edited, cpu = time.perf_counter(), _cpu_of(server.pid)
-                handle.write(f"# bench edit {n}\n")
+            text = _TITLE.sub(rf"\g<0> (edit {n})", data.read_text(encoding="utf-8"), count=1)
+            edited, cpu = time.perf_counter(), _cpu_of(server.pid)
+            data.write_text(text, encoding="utf-8")
             done, cpu_done = _wait_for(lines, "Reloading browsers", 900)
             best = min(best, done - edited if wall else cpu_done - cpu)
     finally:
@@ -296,6 +307,12 @@ def measure(scenario: Scenario, work: Path, repeat: int) -> Row:
     )
     row = Row(scenario, entries=_entries(project), cited=13 * scenario.copies)
     config = project / "mkdocs.yml"
+    store = work / f"{project.name}-cache"  # this scenario's own build cache, empty at first
+    shutil.rmtree(store, ignore_errors=True)
+    os.environ["BRIEFING_CACHE"] = str(store)
+    cold, cold_report = _mkdocs_build(config, work / "site-hooks")
+    row.cold_build = cold.seconds()
+    row.cold_hook_time = sum(float(v) for v in cold_report["hooks"].values())
     tree = work / f"{project.name}-export"
     export = [sys.executable, "-m", "briefing", "export", "--strict", "-f", str(config), str(tree)]
     row.export = min(_run(export, project).seconds() for _ in range(repeat))
@@ -308,7 +325,7 @@ def measure(scenario: Scenario, work: Path, repeat: int) -> Row:
     row.hooks_build = cost.seconds()
     row.hooks = {k: float(v) for k, v in report["hooks"].items()}
     row.hook_time = sum(row.hooks.values())
-    row.peak_mb = max(run[0].peak_mb for run in hooks)
+    row.peak_mb = max(cold.peak_mb, *(run[0].peak_mb for run in hooks))
     row.plain_build = min(c.seconds() for c in plain)
     validate = [sys.executable, "-m", "briefing", "validate", "--strict", str(project)]
     row.validate = min(_run(validate, project).seconds() for _ in range(repeat))
@@ -320,33 +337,39 @@ def measure(scenario: Scenario, work: Path, repeat: int) -> Row:
 
 
 def table(rows: list[Row]) -> Iterator[str]:
-    base = rows[0].hook_time if rows else 0.0
+    base = rows[0].cold_hook_time if rows else 0.0
     yield (
-        "| briefing | pages | refs cited/in .bib | hooks build s | plain build s | ratio "
-        "| hook time s | hook time / 1x | export s | validate s | serve rebuild s | peak MB |"
+        "| briefing | pages | refs cited/in .bib | plain build s | hooks build cold s | ratio "
+        "| hooks build cached s | ratio | hook time cold/cached s | cold hook time / 1x "
+        "| export s | validate s | serve rebuild s | peak MB |"
     )
-    yield "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    yield "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     for row in rows:
-        ratio = row.hooks_build / row.plain_build
         serve = f"{row.serve:.2f}" if row.serve is not None else "-"
         yield (
             f"| {row.scenario.name} | {row.pages} | {row.cited}/{row.entries} "
-            f"| {row.hooks_build:.2f} | {row.plain_build:.2f} | {ratio:.2f} "
-            f"| {row.hook_time:.2f} | {row.hook_time / base:.1f} | {row.export:.2f} "
-            f"| {row.validate:.2f} | {serve} | {row.peak_mb:.0f} |"
+            f"| {row.plain_build:.2f} | {row.cold_build:.2f} "
+            f"| {row.cold_build / row.plain_build:.2f} "
+            f"| {row.hooks_build:.2f} | {row.hooks_build / row.plain_build:.2f} "
+            f"| {row.cold_hook_time:.2f}/{row.hook_time:.2f} | {row.cold_hook_time / base:.1f} "
+            f"| {row.export:.2f} | {row.validate:.2f} | {serve} | {row.peak_mb:.0f} |"
         )
 
 
 def targets(rows: list[Row]) -> Iterator[str]:
     by_name = {row.scenario.name: row for row in rows}
     for row in rows:
-        ratio = row.hooks_build / row.plain_build
-        mark = "met" if ratio <= 1.05 else "MISSED"
-        yield f"- {row.scenario.name}: hooks build {ratio:.2f}x the plain build (<= 1.05): {mark}"
+        for kind, seconds in (("cold", row.cold_build), ("cached", row.hooks_build)):
+            ratio = seconds / row.plain_build
+            mark = "met" if ratio <= 1.05 else "MISSED"
+            yield (
+                f"- {row.scenario.name}: hooks build ({kind}) {ratio:.2f}x the plain build "
+                f"(<= 1.05): {mark}"
+            )
     if "1x" in by_name and "50x" in by_name:
-        growth = by_name["50x"].hook_time / by_name["1x"].hook_time
+        growth = by_name["50x"].cold_hook_time / by_name["1x"].cold_hook_time
         mark = "met" if growth <= 55 else "MISSED"
-        yield f"- hook time at 50x is {growth:.1f}x hook time at 1x (<= 55): {mark}"
+        yield f"- cold hook time at 50x is {growth:.1f}x that at 1x (<= 55): {mark}"
     for row in rows:
         if row.serve is not None:
             mark = "met" if row.serve <= row.hooks_build else "MISSED"
