@@ -31,6 +31,20 @@ class _Build:
 
 
 _build = _Build()
+# `mkdocs serve` prints the PDF in the background: a page reloads without waiting for Chromium.
+_printer: pdf.Background | None = None
+
+
+def _printed(printed: pdf.Printed) -> None:
+    if printed.error is not None:
+        log.error(f"downloads/briefing.pdf: {printed.error}")
+    else:
+        log.info(f"Printed downloads/briefing.pdf in the background in {printed.seconds:.1f} s")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _printer
+    _printer = pdf.Background(_printed) if command == "serve" else None
 
 
 def _settings(config: MkDocsConfig) -> dict[str, Any]:
@@ -41,6 +55,8 @@ def _settings(config: MkDocsConfig) -> dict[str, Any]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     _build.root, _build.site, _build.printed = root, None, []
+    if _printer is not None:
+        _printer.cancel()  # a PDF still printing belongs to the build before
     settings = _settings(config)
     try:
         prepared = prepare_configured(
@@ -182,14 +198,15 @@ def on_post_build(config: MkDocsConfig) -> None:
             site_url=config.site_url or None,
             language=config.theme.get("language") or "en",
             epoch=int(epoch) if epoch.isdigit() else None,
+            background=_printer,
         )
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
-    made = (
-        f"the PDF took {published.pdf_seconds:.1f} s"
-        if published.pdf_printed
-        else "the PDF is unchanged since it was last printed (build cache)"
-    )
+    made = {
+        "printed": f"the PDF took {published.pdf_seconds:.1f} s",
+        "cached": "the PDF is unchanged since it was last printed (build cache)",
+        "background": "the PDF is printing in the background",
+    }[published.pdf]
     log.info(f"Wrote {len(published.files)} downloads; {made}")
     store = cache.shared()
     if store.problem:

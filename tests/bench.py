@@ -169,10 +169,10 @@ def _env() -> dict[str, str]:
     env.update(
         NO_MKDOCS_2_WARNING="1",
         PYTHONPATH=str(ROOT / "hooks"),
-        PYTHONDONTWRITEBYTECODE="1",
         SOURCE_DATE_EPOCH=env.get("SOURCE_DATE_EPOCH", "1700000000"),
     )
     env.pop("GITHUB_ACTIONS", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # builds import the engine as usual: from bytecode
     return env
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from briefing import cache, csl, pdf
 from briefing.cache import Cache
 from briefing.model import Reference, Span
 from briefing.render import charts
+from briefing.validate import validate
+from sitetools import ROOT
 from test_charts import SPECIALISMS
 
 TITLE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
@@ -164,3 +167,20 @@ def test_a_pdf_is_printed_again_when_an_image_it_shows_changes(tmp_path: Path) -
     image.write_text("<svg><rect/></svg>", encoding="utf-8")
     assert pdf._inputs(document, "chromium", 1) != before
     assert pdf._inputs(document, "chromium", 2) != pdf._inputs(document, "chromium", 1)
+
+
+def test_a_print_job_is_keyed_by_its_pages_and_the_site_files_they_show(tmp_path: Path) -> None:
+    report = validate(ROOT, ROOT / "docs").briefing
+    assert report is not None
+    (tmp_path / "img").mkdir()
+    image = tmp_path / "img" / "a.png"
+    image.write_bytes(b"one")
+    page = pdf.PrintPage("about.md", "about/", "About", '<p><img alt="" src="../img/a.png"></p>')
+    job = pdf.Job([page], report.report, site_dir=tmp_path)
+    before = job.inputs("chromium", 1)
+    assert job.inputs("chromium", 1) == before
+    image.write_bytes(b"two")
+    assert job.inputs("chromium", 1) != before
+    edited = pdf.Job([replace(page, content="<p>Edited</p>")], report.report, site_dir=tmp_path)
+    assert edited.inputs("chromium", 1) != job.inputs("chromium", 1)
+    assert str(image.as_uri()) in job.document()  # what the key read is what Chromium shows

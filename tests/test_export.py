@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from briefing import bib
+from briefing import bib, downloads
 from briefing.__main__ import main
 from briefing.export import Tagged, dump_config, export, read_config, split_front_matter
 from briefing.problems import BriefingError
@@ -351,3 +351,21 @@ def test_shared_bibliography_still_suggests_keys_for_a_typo(tmp_path: Path) -> N
     page.write_text(page.read_text(encoding="utf-8") + "\n[@filler12x]\n", encoding="utf-8")
     result = validate(project, shared_bibliography=True)
     assert any("did you mean 'filler12'" in p.message for p in result.errors)
+
+
+def test_a_shared_bibliographys_download_holds_the_cited_works_only(tmp_path: Path) -> None:
+    project = make_briefing(tmp_path / "p", filler=50, settings={"bibliography": "shared"})
+    config = read_config(project / "mkdocs.yml")
+    site = prepare(project, project / "docs", config["nav"], shared_bibliography=True).site
+    assert site is not None
+    downloads.write(site, tmp_path / "site", project / "references.bib")
+    written = (tmp_path / "site" / "downloads" / "references.bib").read_text(encoding="utf-8")
+    parsed, problems = bib.parse("references.bib", written.encode())
+    assert problems == []
+    assert set(parsed) == set(site.resolver.numbers) and len(parsed) == 13
+    assert "\n\n\n" not in written
+    own = prepare(project, project / "docs", config["nav"]).site
+    assert own is not None
+    downloads.write(own, tmp_path / "own", project / "references.bib")
+    copied = (tmp_path / "own" / "downloads" / "references.bib").read_bytes()
+    assert copied == (project / "references.bib").read_bytes()  # the editors' file, as written

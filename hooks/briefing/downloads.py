@@ -21,8 +21,8 @@ from urllib.parse import urljoin
 
 import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one call
 
-from . import csl, markup, pdf
-from .cite import Citation, bibtex
+from . import bib, csl, markup, pdf
+from .cite import Citation
 from .model import Markdown, Recommendation
 from .render.urls import page_url
 
@@ -360,8 +360,8 @@ def write(
     shutil.copyfile(SCHEMA, folder / "briefing.schema.json")
     written.append(folder / "briefing.schema.json")
     if site.shared_bibliography:  # only the works the briefing cites, not the publisher's all
-        references = site.briefing.references
-        text = "".join(bibtex(references[k]) + "\n" for k in reference_order(site))
+        kept = bib.only(bib_file.read_text(encoding="utf-8"), set(reference_order(site)))
+        text = re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", kept).strip() + "\n"
         (folder / "references.bib").write_text(text, encoding="utf-8")
     else:  # the briefing's own file, as its editors wrote it
         shutil.copyfile(bib_file, folder / "references.bib")
@@ -375,7 +375,7 @@ class Published:
 
     files: list[Path]
     pdf_seconds: float
-    pdf_printed: bool  # False: the same document was printed before (from the build cache)
+    pdf: str  # "printed"; "cached": printed before, from the build cache; "background"
 
 
 def publish(
@@ -388,14 +388,17 @@ def publish(
     language: str = "en",
     epoch: int | None = None,
     chromium: str | None = None,
+    background: pdf.Background | None = None,
 ) -> Published:
     """Every download, the PDF included (printed from `pages`, in the order given).
 
     Raises pdf.PdfError when the PDF cannot be made: a site without it is not finished.
+    With `background` (`mkdocs serve`) a PDF not in the build cache is printed in a thread,
+    which reports to the `Background`'s owner.
     """
     files = write(site, site_dir, bib_file, site.citation, site_url)
     browser = chromium or pdf.find_chromium()
-    document = pdf.document(
+    job = pdf.Job(
         pages,
         site.briefing.report,
         site_url=site_url,
@@ -405,8 +408,15 @@ def publish(
     )
     started = time.perf_counter()
     target = site_dir / FOLDER / "briefing.pdf"
-    printed = pdf.print_pdf(document, target, chromium=browser, epoch=epoch)
-    return Published([*files, target], time.perf_counter() - started, printed)
+    if background is not None:
+        cached = background.submit(job, target, chromium=browser, epoch=epoch)
+        state = "cached" if cached else "background"
+    else:
+        printed = pdf.print_pdf(
+            job.document, target, chromium=browser, epoch=epoch, inputs=job.inputs(browser, epoch)
+        )
+        state = "printed" if printed else "cached"
+    return Published([*files, target], time.perf_counter() - started, state)
 
 
 def reading_order(pages: Sequence[pdf.PrintPage], order: Sequence[str]) -> list[pdf.PrintPage]:

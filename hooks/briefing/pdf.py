@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -321,46 +322,86 @@ def fix_dates(pdf: bytes, epoch: int) -> bytes:
 
 
 _LOCAL_FILE = re.compile(r"""file://[^"'\s()<>]+""")
+_SRC = re.compile(r"""\ssrc\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.IGNORECASE)
 
 
-def _stamp(path: Path) -> str:
-    status = path.stat()
+def _browser(chromium: str) -> str:
+    """The browser told apart by its file (an upgrade replaces it, launcher scripts included),
+    not by starting it."""
+    try:
+        path = Path(shutil.which(chromium) or chromium).resolve()
+        status = path.stat()
+    except OSError:
+        return chromium
     return f"{path}:{status.st_size}:{status.st_mtime_ns}"
 
 
-def _inputs(document_html: str, chromium: str, epoch: int | None) -> list[str | bytes]:
-    """Everything the printed PDF depends on: the document, the files it shows, the browser.
-
-    The browser is told apart by its file (an upgrade replaces it, launcher scripts included),
-    not by starting it.
-    """
-    parts: list[str | bytes] = [document_html, str(epoch)]
-    try:
-        parts.append(_stamp(Path(shutil.which(chromium) or chromium).resolve()))
-    except OSError:
-        parts.append(chromium)
-    for uri in sorted(set(_LOCAL_FILE.findall(document_html))):
+def _file_contents(uris: Sequence[str]) -> list[str | bytes]:
+    """The bytes of each local file (b"" for one that is missing, as Chromium prints it)."""
+    contents: list[str | bytes] = []
+    for uri in sorted(set(uris)):
         try:
-            parts.append(Path(unquote(urlsplit(uri).path)).read_bytes())
+            contents.append(Path(unquote(urlsplit(uri).path)).read_bytes())
         except OSError:
-            parts.append(b"")  # printed without it, as Chromium will
-    return parts
+            contents.append(b"")
+    return contents
+
+
+def _inputs(document_html: str, chromium: str, epoch: int | None) -> list[str | bytes]:
+    """Everything a printed document depends on: its HTML, the files it shows, the browser."""
+    found = _LOCAL_FILE.findall(document_html)
+    return [document_html, str(epoch), _browser(chromium), *_file_contents(found)]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What `document` is made from: the pages and the settings."""
+
+    pages: Sequence[PrintPage]
+    report: Report
+    site_url: str | None = None
+    site_dir: Path | None = None
+    citation: str | None = None
+    language: str = "en"
+
+    def document(self) -> str:
+        return document(
+            self.pages,
+            self.report,
+            site_url=self.site_url,
+            site_dir=self.site_dir,
+            citation=self.citation,
+            language=self.language,
+        )
+
+    def inputs(self, chromium: str, epoch: int | None) -> list[str | bytes]:
+        """What the printed document depends on, without making it: the job, the images its
+        pages show (files of the built site), the print style, the date and the browser."""
+        images = []
+        for page in self.pages:
+            linker = _Linker(page, {}, None, self.site_dir)
+            images += [linker.source(m.group(1).strip("\"'")) for m in _SRC.finditer(page.content)]
+        local = [uri for uri in images if uri.startswith("file://")]
+        made = [repr(self), PRINT_CSS, str(epoch), _browser(chromium)]
+        return [*made, *_file_contents(local)]
 
 
 def print_pdf(
-    document_html: str,
+    document_html: str | Callable[[], str],
     out: Path,
     *,
     chromium: str,
     epoch: int | None = None,
     timeout: float = TIMEOUT,
     store: cache.Cache | None = None,
+    inputs: Sequence[str | bytes] | None = None,
 ) -> bool:
     """Print the document to `out` with one headless Chromium; PdfError if it fails.
 
     With `epoch` (SOURCE_DATE_EPOCH) the PDF's dates are set from it, so two builds of the
     same sources give the same bytes. A document printed before by the same browser comes from
-    the build cache (`cache.py`): returns whether Chromium ran.
+    the build cache (`cache.py`): returns whether Chromium ran. `document_html` may be a
+    function making it, with `inputs` (`Job.inputs`): it is then made only to be printed.
     """
     store = store or cache.shared()
     ran = False
@@ -368,9 +409,13 @@ def print_pdf(
     def make() -> bytes:
         nonlocal ran
         ran = True
-        return _print(document_html, chromium=chromium, epoch=epoch, timeout=timeout)
+        text = document_html() if callable(document_html) else document_html
+        return _print(text, chromium=chromium, epoch=epoch, timeout=timeout)
 
-    data = store.remember("pdf", _inputs(document_html, chromium, epoch), make)
+    if inputs is None:
+        assert isinstance(document_html, str), "a document made on demand needs its inputs"
+        inputs = _inputs(document_html, chromium, epoch)
+    data = store.remember("pdf", inputs, make)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return ran
@@ -427,3 +472,103 @@ def _print(document_html: str, *, chromium: str, epoch: int | None, timeout: flo
             )
         data = target.read_bytes()
     return fix_dates(data, epoch) if epoch is not None else data
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What became of a job given to `Background`: the PDF written, or why not."""
+
+    target: Path
+    seconds: float
+    error: Exception | None = None  # PdfError, or the file could not be written
+
+
+class Background:
+    """Prints in a thread, for `mkdocs serve`: the page reloads without waiting for Chromium.
+
+    One job at a time, newest first: a job replaced before it starts is dropped, and one that
+    finishes after `cancel` (the next build has begun, and cleans the folder it would write
+    into) is neither written nor kept in the cache. `done` hears of every job that finishes
+    for the current build, error or not.
+    """
+
+    def __init__(self, done: Callable[[Printed], None]) -> None:
+        self._done = done
+        self._ready = threading.Condition()
+        self._generation = 0
+        self._pending: tuple[int, Callable[[], Printed]] | None = None
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def cancel(self) -> None:
+        """Whatever is queued or printing is for a build that is over."""
+        with self._ready:
+            self._generation += 1
+            self._pending = None
+
+    def submit(
+        self,
+        job: Job,
+        target: Path,
+        *,
+        chromium: str,
+        epoch: int | None,
+        store: cache.Cache | None = None,
+    ) -> bool:
+        """Print `job` to `target` in the background; True if the cache had it (written now)."""
+        store = store or cache.shared()
+        inputs = job.inputs(chromium, epoch)
+        name = cache.key("pdf", inputs)
+        known = store.get("pdf", name)
+        if known is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(known)
+            return True
+        with self._ready:
+            self._generation += 1
+            generation = self._generation
+
+            def work() -> Printed:
+                started = time.perf_counter()
+                try:
+                    data = _print(job.document(), chromium=chromium, epoch=epoch, timeout=TIMEOUT)
+                    with self._ready:
+                        if generation == self._generation:  # still the current build's
+                            store.put("pdf", name, data)
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            target.write_bytes(data)
+                except Exception as error:  # reported by `done`: the thread must live on
+                    return Printed(target, time.perf_counter() - started, error)
+                return Printed(target, time.perf_counter() - started)
+
+            self._pending = (generation, work)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="briefing-pdf", daemon=True)
+                self._thread.start()
+            self._ready.notify_all()
+        return False
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                self._ready.wait_for(lambda: self._pending is not None)
+                assert self._pending is not None
+                generation, work = self._pending
+                self._pending, self._busy = None, True
+            try:
+                printed = work()
+                with self._ready:
+                    current = generation == self._generation
+                if current:
+                    self._done(printed)
+            finally:
+                with self._ready:
+                    self._busy = False
+                    self._ready.notify_all()
+
+    def wait(self, timeout: float = TIMEOUT) -> bool:
+        """Whether every job was done within `timeout` seconds (for tests)."""
+        with self._ready:
+            return self._ready.wait_for(
+                lambda: self._pending is None and not self._busy, timeout=timeout
+            )

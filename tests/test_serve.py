@@ -1,0 +1,198 @@
+"""`mkdocs serve`: the PDF is printed in the background, so a page reloads without waiting."""
+
+from __future__ import annotations
+
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from briefing import cache, pdf
+from briefing.validate import validate
+from conftest import make_project
+from sitetools import ROOT, build_env
+
+# --- the background printer, with a stand-in for Chromium --------------------------------------
+
+
+@pytest.fixture
+def job() -> pdf.Job:
+    briefing = validate(ROOT, ROOT / "docs").briefing
+    assert briefing is not None
+    return pdf.Job([pdf.PrintPage("index.md", "", "Home", "<p>Home</p>")], briefing.report)
+
+
+class FakeChromium:
+    """Prints a document as its own bytes; `hold` keeps a print going until released."""
+
+    def __init__(self) -> None:
+        self.hold = threading.Event()
+        self.hold.set()
+        self.started = threading.Event()
+        self.documents: list[str] = []
+        self.fail = False
+
+    def __call__(self, document: str, **_: object) -> bytes:
+        self.documents.append(document)
+        self.started.set()
+        assert self.hold.wait(10)
+        if self.fail:
+            raise pdf.PdfError("chromium crashed")
+        return b"%PDF " + document.encode()
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> FakeChromium:
+    fake = FakeChromium()
+    monkeypatch.setattr(pdf, "_print", fake)
+    return fake
+
+
+def _page(text: str) -> list[pdf.PrintPage]:
+    return [pdf.PrintPage("index.md", "", "Home", f"<p>{text}</p>")]
+
+
+def test_the_newest_job_wins(tmp_path: Path, job: pdf.Job, chromium: FakeChromium) -> None:
+    done: list[pdf.Printed] = []
+    printer = pdf.Background(done.append)
+    store = cache.Cache(tmp_path / "cache")
+    target = tmp_path / "site" / "downloads" / "briefing.pdf"
+    chromium.hold.clear()
+    jobs = [pdf.Job(_page(text), job.report) for text in ("first", "second", "third")]
+    assert not printer.submit(jobs[0], target, chromium="c", epoch=1, store=store)
+    assert chromium.started.wait(10)  # the first is printing ...
+    printer.submit(jobs[1], target, chromium="c", epoch=1, store=store)  # ... replaced twice
+    printer.submit(jobs[2], target, chromium="c", epoch=1, store=store)
+    chromium.hold.set()
+    assert printer.wait(10)
+    assert len(chromium.documents) == 2  # the second never started
+    assert "third" in chromium.documents[-1]
+    assert b"third" in target.read_bytes()
+    assert [p.error for p in done] == [None]  # only the current build's job is reported
+    # What was printed is in the cache: the same job again is written at once.
+    target.unlink()
+    assert printer.submit(jobs[2], target, chromium="c", epoch=1, store=store)
+    assert b"third" in target.read_bytes()
+    assert len(chromium.documents) == 2
+
+
+def test_a_print_for_a_build_that_is_over_is_not_written_or_kept(
+    tmp_path: Path, job: pdf.Job, chromium: FakeChromium
+) -> None:
+    done: list[pdf.Printed] = []
+    printer = pdf.Background(done.append)
+    store = cache.Cache(tmp_path / "cache")
+    target = tmp_path / "briefing.pdf"
+    chromium.hold.clear()
+    printer.submit(job, target, chromium="c", epoch=1, store=store)
+    assert chromium.started.wait(10)
+    printer.cancel()  # the next build began (and cleans the site folder)
+    chromium.hold.set()
+    assert printer.wait(10)
+    assert not target.exists() and done == []
+    assert not any(p.is_file() for p in (tmp_path / "cache").rglob("*"))
+
+
+def test_a_failed_print_is_reported_and_the_printer_goes_on(
+    tmp_path: Path, job: pdf.Job, chromium: FakeChromium
+) -> None:
+    done: list[pdf.Printed] = []
+    printer = pdf.Background(done.append)
+    store = cache.Cache(tmp_path / "cache")
+    chromium.fail = True
+    printer.submit(job, tmp_path / "a.pdf", chromium="c", epoch=1, store=store)
+    assert printer.wait(10)
+    assert isinstance(done[0].error, pdf.PdfError) and "crashed" in str(done[0].error)
+    chromium.fail = False
+    printer.submit(
+        pdf.Job(_page("again"), job.report), tmp_path / "b.pdf", chromium="c", epoch=1, store=store
+    )
+    assert printer.wait(10)
+    assert done[1].error is None and (tmp_path / "b.pdf").is_file()
+
+
+# --- mkdocs serve, end to end ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _lines(stream: object, into: queue.Queue[str]) -> None:
+    for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
+        into.put(line)
+    into.put("")
+
+
+def _until(lines: queue.Queue[str], wanted: str, seen: list[str], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(line)
+        if not line:
+            break
+        if wanted in line:
+            return
+    pytest.fail(f"no {wanted!r} from mkdocs serve:\n{''.join(seen)}")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, queue.Queue[str], list[str]]]:
+    project = make_project(tmp_path, "mini")
+    port = _free_port()
+    env = build_env()
+    env["BRIEFING_CACHE"] = str(tmp_path / "cache")  # empty: the PDF must be printed
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_lines, args=(server.stderr, lines), daemon=True).start()
+    try:
+        yield project, f"http://127.0.0.1:{port}/", lines, []
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_serve_prints_the_pdf_after_the_site_is_up_and_again_after_an_edit(
+    served: tuple[Path, str, queue.Queue[str], list[str]],
+) -> None:
+    project, url, lines, seen = served
+    _until(lines, "the PDF is printing in the background", seen)
+    _until(lines, "Serving on", seen)
+    _until(lines, "Printed downloads/briefing.pdf in the background", seen)
+    with urllib.request.urlopen(url + "downloads/briefing.pdf", timeout=30) as response:
+        first = response.read()
+    assert first.startswith(b"%PDF")
+    time.sleep(1)  # let the watcher settle
+    recommendations = project / "data" / "recommendations.yml"
+    text = recommendations.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("  title: "))
+    recommendations.write_text(text.replace(title, title + " renamed", 1), encoding="utf-8")
+    _until(lines, "the PDF is printing in the background", seen)
+    _until(lines, "Printed downloads/briefing.pdf in the background", seen)
+    with urllib.request.urlopen(url + "downloads/briefing.pdf", timeout=30) as response:
+        second = response.read()
+    assert second.startswith(b"%PDF") and second != first
+    assert not any("ERROR" in line or "Traceback" in line for line in seen), "".join(seen)
