@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from briefing import cache, csl, pdf
+from briefing.__main__ import main
 from briefing.cache import Cache
 from briefing.model import Reference, Span
 from briefing.render import charts
 from briefing.validate import validate
+from conftest import make_project
 from sitetools import ROOT
 from test_charts import SPECIALISMS
 
@@ -184,3 +186,16 @@ def test_a_print_job_is_keyed_by_its_pages_and_the_site_files_they_show(tmp_path
     edited = pdf.Job([replace(page, content="<p>Edited</p>")], report.report, site_dir=tmp_path)
     assert edited.inputs("chromium", 1) != job.inputs("chromium", 1)
     assert str(image.as_uri()) in job.document()  # what the key read is what Chromium shows
+
+
+def test_the_export_names_a_cache_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("BRIEFING_CACHE", str(blocker / "cache"))
+    project = make_project(tmp_path, "mini")
+    assert main(["export", "-f", str(project / "mkdocs.yml"), str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert f"note: built without a cache: the build cache {blocker / 'cache'}" in err
+    assert (tmp_path / "out" / "mkdocs.yml").is_file()

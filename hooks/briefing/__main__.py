@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from . import cache
 from .export import briefing_settings, export, read_config
 from .problems import BriefingError, format_problems
 from .validate import bibliography_is_shared, validate
@@ -67,6 +68,8 @@ def _export(config: Path, out: Path, strict: bool) -> int:
         print(format_problems(warnings), file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(f"exported to {out} in {elapsed:.2f} s", file=sys.stderr)
+    if problem := cache.shared().problem:
+        print(f"note: built without a cache: {problem}", file=sys.stderr)
     return 0
 
 
