@@ -250,9 +250,12 @@ def test_no_request_leaves_the_site(site: Site) -> None:
 
 def test_no_request_leaves_a_site_with_a_github_repository(published: Site) -> None:
     assert _remote_requests(published.root) == []
-    source = published.page("").select_one("a.md-source")
-    assert source is not None, "the repository link stays"
-    assert source.get("data-md-component") is None, "but the theme fetches no stars from GitHub"
+    for url, page in published.pages.items():
+        sources = page.select("a.md-source")
+        assert len(sources) == 2, f"{url}: the repository link stays (header and navigation)"
+        assert all(s.get("data-md-component") is None for s in sources), (
+            f"{url}: but the theme fetches no stars from GitHub"
+        )
 
 
 def test_every_page_has_a_print_stylesheet(site: Site) -> None:

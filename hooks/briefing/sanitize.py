@@ -162,15 +162,26 @@ def _checkbox_without_autocomplete(match: re.Match[str]) -> str:
     return _AUTOCOMPLETE.sub("", tag) if _CHECKBOX.search(tag) else tag
 
 
+def split_header(page: str) -> tuple[str, str]:
+    """A built page cut where the theme's header ends (at `<main`), or the whole page and "".
+
+    The theme's own controls are in its header; the navigation after it has an entry for every
+    page, so work confined to the header does not grow with the site.
+    """
+    cut = page.find("<main")
+    return (page[:cut], page[cut:]) if cut >= 0 else (page, "")
+
+
 def fix_theme(page: str) -> str:
     """A whole page with the theme's invalid attributes removed.
 
-    - `autocomplete` on the drawer and search checkboxes: HTML allows it only on text-like
-      inputs (browsers ignore it on checkboxes anyway);
+    - `autocomplete` on the drawer and search checkboxes (in the header): HTML allows it only on
+      text-like inputs (browsers ignore it on checkboxes anyway);
     - `<label for="__toc">` on pages where the theme writes no `__toc` control (section index
       pages): a label must name an existing control, and this one names nothing.
     """
-    page = _INPUT.sub(_checkbox_without_autocomplete, page)
+    header, rest = split_header(page)
+    page = _INPUT.sub(_checkbox_without_autocomplete, header) + rest
     if not _has_toc_control(page):
         page = _TOC_LABEL.sub(r"\1", page)
     return page

@@ -254,9 +254,13 @@ def tags(page: PageMeta, site_name: str, scholarly: Scholarly | None = None) -> 
 def inject(output: str, description: str, head: str) -> str:
     """A whole page with its description set and `head` added at the end of <head>."""
     meta = _meta("name", "description", description)
-    output, found = _META_DESCRIPTION.subn(lambda _: meta + "\n", output, count=1)
+    end = _HEAD_END.search(output)
+    cut = end.start() if end else len(output)  # only <head> is read: pages are large
+    before, found = _META_DESCRIPTION.subn(lambda _: meta + "\n", output[:cut], count=1)
     addition = head if found else meta + "\n" + head
-    return _HEAD_END.sub(lambda _: addition + "\n</head>", output, count=1)
+    if end is None:
+        return before
+    return before + addition + "\n" + output[cut:]
 
 
 def for_page(
@@ -298,7 +302,9 @@ def for_page(
     return inject(output, description, tags(meta, site_name, scholarly))
 
 
-_REMOTE_FACTS = re.compile(r'(<a\b[^>]*class="md-source")\s+data-md-component="source"')
+# The theme's repository link (in its header, and atop the navigation on small screens).
+_REMOTE_FACTS = 'class="md-source" data-md-component="source"'
+_LINK_ONLY = 'class="md-source"'
 
 
 def offline(output: str) -> str:
@@ -307,4 +313,4 @@ def offline(output: str) -> str:
     With a GitHub `repo_url`, the theme's script fetches the repository's stars and forks from
     api.github.com on every visit; without its component marker the link stays a plain link.
     """
-    return _REMOTE_FACTS.sub(r"\1", output)
+    return output.replace(_REMOTE_FACTS, _LINK_ONLY)  # a plain search: pages are large
