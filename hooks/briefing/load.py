@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,9 +77,10 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
                     Problem(relative, 1, 1, "missing: every briefing needs data/report.yml")
                 )
             continue
-        document, found = _data_file(root, relative, name)
+        document, found = yamlfile.load(root, relative)
         problems += found
         if document is not None:
+            problems += schema.check(document, name)
             documents[name] = document
     pages: dict[str, Markdown] = {}
     docs = docs_dir or root / "docs"
@@ -112,31 +112,6 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
             problems += found
         problems += yamlfile.foreign_files(root, docs)
     return Sources(root, documents, pages), problems
-
-
-# Data files parsed and checked, by their bytes: `mkdocs serve` rebuilds after an edit of one
-# file, and the others need not be read again. Documents are never changed once parsed.
-_PARSED: OrderedDict[tuple[str, str, bytes], tuple[Document | None, list[Problem]]]
-_PARSED = OrderedDict()
-_PARSED_MAX = 2 * len(schema.DATA_FILES)
-
-
-def _data_file(root: Path, relative: str, name: str) -> tuple[Document | None, list[Problem]]:
-    """`data/<name>.yml` parsed and checked against its schema (once per content)."""
-    data, refused = yamlfile.read_bytes(root, root / relative, relative)
-    if data is None or len(data) > yamlfile.MAX_BYTES:
-        return yamlfile.load(root, relative) if data is not None else (None, refused)
-    key = (relative, name, data)
-    if key not in _PARSED:
-        document, found = yamlfile.parse(relative, data)
-        if document is not None:
-            found = found + schema.check(document, name)
-        _PARSED[key] = (document, found)
-        while len(_PARSED) > _PARSED_MAX:
-            _PARSED.popitem(last=False)
-    _PARSED.move_to_end(key)
-    document, found = _PARSED[key]
-    return document, list(found)
 
 
 def _shown(root: Path, file: Path) -> str:
