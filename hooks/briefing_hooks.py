@@ -43,6 +43,7 @@ def _printed(printed: pdf.Printed) -> None:
 
 
 def on_startup(command: str, dirty: bool) -> None:
+    """Once per MkDocs command: only `serve` prints in the background (a build waits for it)."""
     global _printer
     _printer = pdf.Background(_printed) if command == "serve" else None
 
@@ -54,7 +55,7 @@ def _settings(config: MkDocsConfig) -> dict[str, Any]:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
-    _build.root, _build.site, _build.printed = root, None, []
+    _build.root, _build.site, _build.printed, _build.lent_title = root, None, [], None
     if _printer is not None:
         _printer.cancel()  # a PDF still printing belongs to the build before
     settings = _settings(config)

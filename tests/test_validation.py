@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from briefing import yamlfile
+from briefing import bib, yamlfile
 from briefing.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -901,3 +901,43 @@ def test_cli_without_github_actions_prints_no_annotations(mini: Path) -> None:
     edit(mini, "data/themes.yml", "  title: Caring", "  title: Care\n  title: Caring")
     done = run_cli(str(mini))
     assert "::error" not in done.stderr
+
+
+def test_missing_comma_between_bibtex_fields(mini: Path) -> None:
+    # BibTeX readers take the next field into this one's value: the publisher would be lost.
+    edit(mini, "references.bib", "Street Trees},\n", "Street Trees}\n")
+    assert lines(mini) == [
+        "references.bib:23:1: entry 'greenfield2021': the value of 'title' runs on into "
+        "`publisher = {Example Press}`; a comma is missing after it: add one at the end of "
+        "line 23",
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{{HSST} b = c}",  # a title with braces and an equals sign in it
+        "{A} # { and B}",  # concatenation
+        '"Quoted, with {braces}"',
+        "{Proof that P = NP}",
+        "2021",
+    ],
+)
+def test_values_that_only_look_like_a_missing_comma(value: str) -> None:
+    text = f"@book{{k,\n  title = {value},\n  year = 2020\n}}\n"
+    references, problems = bib.parse("references.bib", text.encode())
+    assert problems == [] and "k" in references
+
+
+@pytest.mark.parametrize(
+    ("entry", "line"),
+    [
+        ("@book{k,\n  title = {T}\n  year = {2020}\n}", 2),
+        ('@book{k,\n  title = "T"\n  year = 2020\n}', 2),
+        ("@book{k,\n  title = {T},\n  year = 2020 author = {A}\n}", 3),
+        ("@book{k, title = {Two\n  lines} note = {x}}", 2),
+    ],
+)
+def test_missing_comma_is_placed_where_the_value_ends(entry: str, line: int) -> None:
+    _, problems = bib.parse("references.bib", entry.encode())
+    assert [(p.line, "a comma is missing" in p.message) for p in problems] == [(line, True)]

@@ -142,6 +142,66 @@ def _add(
     )
 
 
+# BibTeX and BibLaTeX field names: `<one of these> =` inside a value is a run-on field.
+FIELD_NAMES = frozenset({
+    "abstract", "address", "annotation", "author", "booktitle", "chapter", "date", "doi",
+    "edition", "editor", "eprint", "eprintclass", "eprinttype", "howpublished", "institution",
+    "isbn", "issn", "issue", "journal", "journaltitle", "keywords", "language", "location",
+    "month", "note", "number", "organization", "pages", "pagetotal", "publisher", "school",
+    "series", "subtitle", "title", "titleaddon", "type", "url", "urldate", "venue", "version",
+    "volume", "year",
+})  # fmt: skip
+_ASSIGNMENT = re.compile(r"([A-Za-z][\w-]*)\s*=")
+
+
+def _value_end(raw: str) -> int:
+    """Where the first value of a field as written ends: after its closing brace or quote, or
+    its bare word (a number or @string name). len(raw) when it never closes."""
+    start = len(raw) - len(raw.lstrip())
+    if start == len(raw):
+        return start
+    opening = raw[start]
+    if opening not in '{"':
+        match = re.compile(r"[^\s,#{}\"]*").match(raw, start)
+        return match.end() if match else start
+    depth = 0
+    for index in range(start, len(raw)):
+        char = raw[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and opening == "{":
+                return index + 1
+        elif char == '"' and depth == 0 and index > start:
+            return index + 1
+    return len(raw)
+
+
+def _run_on(path: str, entry: bibmodel.Entry, field: bibmodel.Field) -> Problem | None:
+    """A field whose value runs on into the next field: the comma between them is missing.
+
+    BibTeX readers then take `title = {A} year = {2020}` for one title, and the year is lost.
+    Values joined with `#` (concatenation) are fine.
+    """
+    raw = field.value if isinstance(field.value, str) else ""
+    end = _value_end(raw)
+    rest = raw[end:].strip()
+    named = _ASSIGNMENT.match(rest)
+    if not named or named[1].lower() not in FIELD_NAMES:
+        return None  # text after braces inside a title, say: `{HSST} review`
+    line = (field.start_line or entry.start_line or 0) + 1 + raw[:end].count("\n")
+    shown = " ".join(rest.split())
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return Problem(
+        path,
+        line,
+        1,
+        f"entry '{entry.key}': the value of '{field.key}' runs on into `{shown}`; a comma is "
+        f"missing after it: add one at the end of line {line}",
+    )
+
+
 def _check_entry(path: str, entry: bibmodel.Entry) -> list[Problem]:
     problems: list[Problem] = []
     line = _first_line(entry)
@@ -167,6 +227,10 @@ def _check_entry(path: str, entry: bibmodel.Entry) -> list[Problem]:
                 + "; rename it",
             )
         )
+    for field in entry.fields:
+        problem = _run_on(path, entry, field)
+        if problem:
+            problems.append(problem)
     names = {f.key.lower() for f in entry.fields}
     for required in REQUIRED:
         if required not in names:
