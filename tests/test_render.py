@@ -205,3 +205,20 @@ def test_generated_pages_golden(src: str, name: str) -> None:
 def test_bad_settings_name_the_setting(settings: dict[str, object], named: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(named)}"):
         prepare_configured(ROOT, ROOT / "docs", None, settings)
+
+
+def test_a_quotes_editors_note_follows_it_where_it_lives() -> None:
+    site = _site()
+    docs = ROOT / "docs"
+    prose = {p.relative_to(docs).as_posix(): p.read_text() for p in docs.rglob("*.md")}
+    site.prepare(["index.md", *(p.src for p in site.generated)], prose)
+    home = site.builder.quote_home["quote-imaging-modules"]
+    page = site.pages[home]
+    quote = page.index('id="quote-imaging-modules"')
+    note = page.index('!!! note "Editor\'s note"', quote)
+    assert page[page.index("</figure>", quote) : note].strip() == "</figure>"  # right after it
+    assert '"scientific b modules" is lower case' in page[note:]
+    assert "@finding-mr-awareness" not in page  # the note's cross-reference is a link
+    assert "#finding-mr-awareness" in page[note:]
+    others = [text for src, text in site.pages.items() if src != home]
+    assert not any('"scientific b modules" is lower case' in text for text in others)

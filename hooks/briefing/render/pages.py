@@ -209,12 +209,15 @@ class Pages:
         body = indent(self._md(resolver, note, src, title))
         return f'!!! note "Editor\'s note"\n\n{body}\n'
 
-    def _quote(self, quote: Quote, src: str, finding: str | None = None) -> str:
+    def _canonical(self, quote: Quote, src: str, finding: str | None) -> bool:
         # A quote that is evidence for two findings of one theme is shown twice on its page;
-        # only the first carries its id (ids are unique in a page).
-        canonical = self.quote_home.get(quote.id, SURVEY) == src and (
+        # only the first is where it lives (ids are unique in a page).
+        return self.quote_home.get(quote.id, SURVEY) == src and (
             finding is None or self.quote_finding.get(quote.id, finding) == finding
         )
+
+    def _quote(self, quote: Quote, src: str, finding: str | None = None) -> str:
+        canonical = self._canonical(quote, src, finding)
         ident = f' id="{attr(quote.id)}"' if canonical else ""
         paragraphs = [p for p in quote.text.split("\n\n") if p.strip()]
         body = "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
@@ -229,6 +232,17 @@ class Pages:
             f"<figcaption>— {html.escape(quote.attribution)}</figcaption></figure>\n"
         )
 
+    def _quotes(
+        self, resolver: Resolver, quotes: list[Quote], src: str, title: str, finding: str | None
+    ) -> str:
+        """Quotes, each where it lives followed by its editor's note (as its context is)."""
+        shown = []
+        for quote in quotes:
+            shown.append(self._quote(quote, src, finding))
+            if quote.note and self._canonical(quote, src, finding):
+                shown.append("\n" + self._note(resolver, quote.note, src, title) + "\n")
+        return "".join(shown)
+
     def _stat_line(self, stat: Statistic, src: str) -> str:
         link = md_link(src, SURVEY, stat.id)
         if stat.is_table:
@@ -236,19 +250,19 @@ class Pages:
         shown = figure(stat.value, stat.unit, stat.qualifier)
         return f"- **{md_escape(shown)}**: [{md_escape(stat.title)}]({link})"
 
-    def _evidence(self, resolver: Resolver, finding: Finding, src: str) -> str:
+    def _evidence(self, resolver: Resolver, finding: Finding, src: str, title: str) -> str:
         quotes = [self.quotes[e] for e in finding.evidence if e in self.quotes]
         stats = [self.stats[e] for e in finding.evidence if e in self.stats]
         out: list[str] = []
         if quotes:
-            out.append("".join(self._quote(q, src, finding.id) for q in quotes))
+            out.append(self._quotes(resolver, quotes, src, title, finding.id))
         if stats:
             out.append("\n".join(self._stat_line(s, src) for s in stats) + "\n")
         return "\n".join(out)
 
     def _finding_body(self, resolver: Resolver, finding: Finding, src: str, title: str) -> str:
         parts = [self._md(resolver, finding.statement, src, title)]
-        evidence = self._evidence(resolver, finding, src)
+        evidence = self._evidence(resolver, finding, src, title)
         if evidence:
             parts.append('<p class="evidence-label">Evidence</p>\n\n' + evidence)
         parts.append(self._note(resolver, finding.note, src, title))
@@ -358,7 +372,7 @@ class Pages:
         stray = [q for q in self.b.quotes if q.id not in self.quote_home]
         if stray:
             lines += ["## Other respondents' words", ""]
-            lines += [self._quote(q, src) for q in stray]
+            lines += [self._quotes(resolver, stray, src, title, None)]
         return "\n".join(lines)
 
     @staticmethod
