@@ -61,6 +61,12 @@ def _copy_item(item: dict[str, Any], copy_number: int, quote_text: bool) -> dict
             item[field] = rewrite(item[field], copy_number)
     for response in item.get("responses", []):
         response["text"] = rewrite(response["text"], copy_number)
+    if copy_number > 1 and item.get("rows"):
+        # Each copy's table has its own rows, as another briefing's would: its chart is drawn
+        # for it, not found in the build cache under the first copy's numbers.
+        item["rows"] = [
+            [f"{row[0]} ({copy_number})", *row[1:]] if row else row for row in item["rows"]
+        ]
     return item
 
 
