@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from briefing import cache, csl, pdf
@@ -199,3 +200,53 @@ def test_the_export_names_a_cache_it_cannot_write(
     err = capsys.readouterr().err
     assert f"note: built without a cache: the build cache {blocker / 'cache'}" in err
     assert (tmp_path / "out" / "mkdocs.yml").is_file()
+
+
+def _count_items(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys of the works formatted from now on (each goes through `csl._item`)."""
+    items: list[str] = []
+    real = csl._item
+
+    def counted(ref: Reference, **options: Any) -> dict[str, object]:
+        items.append(ref.key)
+        return real(ref, **options)
+
+    monkeypatch.setattr(csl, "_item", counted)
+    return items
+
+
+def test_a_numbered_style_formats_only_the_works_it_has_not_formatted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    briefing = validate(ROOT, ROOT / "docs").briefing
+    assert briefing is not None
+    refs = list(briefing.references.values())
+    together = csl.Bibliography("vancouver", Cache(None, enabled=False)).format(refs)
+    one_by_one: dict[str, str] = {}
+    for ref in refs:
+        one_by_one |= csl.Bibliography("vancouver", Cache(None, enabled=False)).format([ref])
+    assert one_by_one == together  # entries do not depend on each other in a numbered style
+    store = Cache(tmp_path)
+    csl.Bibliography("vancouver", store).format(refs)
+    items = _count_items(monkeypatch)
+    edited = replace(refs[3], fields={**refs[3].fields, "title": "{A} new title"})
+    again = csl.Bibliography("vancouver", Cache(tmp_path)).format([*refs[:3], edited, *refs[4:]])
+    assert items == [refs[3].key]
+    assert "A new title" in again[refs[3].key]
+    assert {k: v for k, v in again.items() if k != refs[3].key} == {
+        k: v for k, v in together.items() if k != refs[3].key
+    }
+
+
+def test_an_author_date_style_formats_the_set_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    briefing = validate(ROOT, ROOT / "docs").briefing
+    assert briefing is not None
+    refs = list(briefing.references.values())
+    csl.Bibliography("apa", Cache(tmp_path)).format(refs)
+    items = _count_items(monkeypatch)
+    csl.Bibliography("apa", Cache(tmp_path)).format(refs)
+    assert items == []
+    csl.Bibliography("apa", Cache(tmp_path)).format(refs[1:])  # another set: formatted anew
+    assert len(items) == len(refs) - 1

@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -447,6 +447,11 @@ def plain(entry: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", "", entry))).strip()
 
 
+def _record(refs: Iterable[Reference]) -> str:
+    """What formatting depends on, as text: each work's key, type and fields, in order."""
+    return json.dumps([[r.key, r.type, list(r.fields.items())] for r in refs], ensure_ascii=False)
+
+
 class Bibliography:
     """Formats references in one CSL style.
 
@@ -475,16 +480,36 @@ class Bibliography:
         """Key -> HTML entry without the style's number label, in the style's bibliography order."""
         unique = {ref.key: ref for ref in refs}
         store = self._store or cache.shared()
-        # Styles may disambiguate one entry against the others: the whole set is one entry.
-        record = json.dumps(
-            [[r.key, r.type, list(r.fields.items())] for r in unique.values()], ensure_ascii=False
+        if not self._numbered(store):
+            # Author-date styles tell works apart by the others ("2020a"): one entry for all.
+            made = store.remember_text(
+                "csl",
+                (self._identity, _record(unique.values())),
+                lambda: json.dumps(list(self._format(unique).items())),
+            )
+            return dict(json.loads(made))
+        # A numbered style formats each work on its own: only works not formatted before are.
+        names = {
+            k: cache.key("csl-entry", (self._identity, _record([r]))) for k, r in unique.items()
+        }
+        found = {key: store.get("csl-entry", name) for key, name in names.items()}
+        formatted = self._format({k: unique[k] for k, data in found.items() if data is None})
+        for key, entry in formatted.items():
+            store.put("csl-entry", names[key], entry.encode("utf-8"))
+        return {
+            k: formatted[k] if k in formatted else (found[k] or b"").decode("utf-8") for k in unique
+        }
+
+    def _numbered(self, store: cache.Cache) -> bool:
+        """Whether the style numbers its entries (kept in the cache: no parse when all is)."""
+        flag = store.remember(
+            "csl-numbered", (self._identity,), lambda: b"%d" % _numbered(self.csl)
         )
-        made = store.remember_text(
-            "csl", (self._identity, record), lambda: json.dumps(list(self._format(unique).items()))
-        )
-        return dict(json.loads(made))
+        return flag == b"1"
 
     def _format(self, unique: Mapping[str, Reference]) -> dict[str, str]:
+        if not unique:
+            return {}
         csl = self.csl
         numbered = _numbered(csl)
         # citeproc-py lower-cases ids, so keys differing only in case would collide: use our own.
