@@ -39,7 +39,6 @@ import os
 import queue
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -207,13 +206,6 @@ def _mkdocs_build(config: Path, out: Path) -> tuple[Cost, dict[str, Any]]:
     return cost, data
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _lines(stream: Any, into: queue.Queue[tuple[float, float, str]], pid: int) -> None:
     for line in iter(stream.readline, ""):
         into.put((time.perf_counter(), _cpu_of(pid), line))
@@ -257,7 +249,9 @@ def _serve_rebuild(project: Path, edits: int = 2) -> float:
 
     The edit renames the first recommendation: the pages that show it change, and the PDF.
     """
-    port = _free_port()
+    from sitetools import free_port, stop  # here: the timed builds run this file too
+
+    port = free_port()
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
         [*command, "-f", str(project / "mkdocs.yml")],
@@ -282,12 +276,7 @@ def _serve_rebuild(project: Path, edits: int = 2) -> float:
             done, cpu_done = _wait_for(lines, "Reloading browsers", 900)
             best = min(best, done - edited if wall else cpu_done - cpu)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     return best
 
 

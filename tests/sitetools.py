@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -72,3 +73,21 @@ class Site:
             target = posixpath.join(target, "index.html")
         target = target.removeprefix("./")
         return target, unquote(parts.fragment)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for `mkdocs serve`)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """End a server started for a test or the benchmark: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ import pytest
 from briefing import cache, pdf
 from briefing.validate import validate
 from conftest import make_project
-from sitetools import ROOT, build_env
+from sitetools import ROOT, build_env, free_port, stop
 
 # --- the background printer, with a stand-in for Chromium --------------------------------------
 
@@ -120,13 +119,6 @@ def test_a_failed_print_is_reported_and_the_printer_goes_on(
 # --- mkdocs serve, end to end ------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _lines(stream: object, into: queue.Queue[str]) -> None:
     for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
         into.put(line)
@@ -151,7 +143,7 @@ def _until(lines: queue.Queue[str], wanted: str, seen: list[str], timeout: float
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str, queue.Queue[str], list[str]]]:
     project = make_project(tmp_path, "mini")
-    port = _free_port()
+    port = free_port()
     env = build_env()
     env["BRIEFING_CACHE"] = str(tmp_path / "cache")  # empty: the PDF must be printed
     server = subprocess.Popen(
@@ -167,12 +159,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, queue.Queue[str], list[s
     try:
         yield project, f"http://127.0.0.1:{port}/", lines, []
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def test_serve_prints_the_pdf_after_the_site_is_up_and_again_after_an_edit(
