@@ -61,8 +61,9 @@ export: $(STAMP)
 	$(PY) -m briefing export --strict export
 
 # Build cost at 1x, 10x and 50x the briefing (a few minutes); prints one table.
+# Options through ARGS, e.g. make bench ARGS="--scales 1,10 --no-shared --hooks".
 bench: $(STAMP)
-	$(PY) tests/bench.py
+	$(PY) tests/bench.py $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check hooks tests
