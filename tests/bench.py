@@ -166,13 +166,10 @@ def _instrumented_mkdocs(report: Path, args: list[str]) -> int:
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        NO_MKDOCS_2_WARNING="1",
-        PYTHONPATH=str(ROOT / "hooks"),
-        SOURCE_DATE_EPOCH=env.get("SOURCE_DATE_EPOCH", "1700000000"),
-    )
-    env.pop("GITHUB_ACTIONS", None)
+    """The tests' build environment (see sitetools), with bytecode as builds normally have."""
+    from sitetools import build_env  # here: the timed builds run this file too
+
+    env = build_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # builds import the engine as usual: from bytecode
     return env
 
