@@ -12,7 +12,7 @@ import pytest
 from briefing import cache, csl, pdf
 from briefing.__main__ import main
 from briefing.cache import Cache
-from briefing.model import Reference, Span
+from briefing.model import Briefing, Reference, Span
 from briefing.render import charts
 from briefing.validate import validate
 from conftest import make_project
@@ -172,19 +172,19 @@ def test_a_pdf_is_printed_again_when_an_image_it_shows_changes(tmp_path: Path) -
     assert pdf._inputs(document, "chromium", 2) != pdf._inputs(document, "chromium", 1)
 
 
-def test_a_print_job_is_keyed_by_its_pages_and_the_site_files_they_show(tmp_path: Path) -> None:
-    report = validate(ROOT, ROOT / "docs").briefing
-    assert report is not None
+def test_a_print_job_is_keyed_by_its_pages_and_the_site_files_they_show(
+    tmp_path: Path, briefing: Briefing
+) -> None:
     (tmp_path / "img").mkdir()
     image = tmp_path / "img" / "a.png"
     image.write_bytes(b"one")
     page = pdf.PrintPage("about.md", "about/", "About", '<p><img alt="" src="../img/a.png"></p>')
-    job = pdf.Job([page], report.report, site_dir=tmp_path)
+    job = pdf.Job([page], briefing.report, site_dir=tmp_path)
     before = job.inputs("chromium", 1)
     assert job.inputs("chromium", 1) == before
     image.write_bytes(b"two")
     assert job.inputs("chromium", 1) != before
-    edited = pdf.Job([replace(page, content="<p>Edited</p>")], report.report, site_dir=tmp_path)
+    edited = pdf.Job([replace(page, content="<p>Edited</p>")], briefing.report, site_dir=tmp_path)
     assert edited.inputs("chromium", 1) != job.inputs("chromium", 1)
     assert str(image.as_uri()) in job.document()  # what the key read is what Chromium shows
 
@@ -202,6 +202,12 @@ def test_the_export_names_a_cache_it_cannot_write(
     assert (tmp_path / "out" / "mkdocs.yml").is_file()
 
 
+@pytest.fixture
+def briefing() -> Briefing:
+    """The real briefing, loaded and checked."""
+    return validate(ROOT, ROOT / "docs").checked()
+
+
 def _count_items(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The keys of the works formatted from now on (each goes through `csl._item`)."""
     items: list[str] = []
@@ -216,10 +222,8 @@ def _count_items(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_numbered_style_formats_only_the_works_it_has_not_formatted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, briefing: Briefing
 ) -> None:
-    briefing = validate(ROOT, ROOT / "docs").briefing
-    assert briefing is not None
     refs = list(briefing.references.values())
     together = csl.Bibliography("vancouver", Cache(None, enabled=False)).format(refs)
     one_by_one: dict[str, str] = {}
@@ -239,10 +243,8 @@ def test_a_numbered_style_formats_only_the_works_it_has_not_formatted(
 
 
 def test_an_author_date_style_formats_the_set_as_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, briefing: Briefing
 ) -> None:
-    briefing = validate(ROOT, ROOT / "docs").briefing
-    assert briefing is not None
     refs = list(briefing.references.values())
     csl.Bibliography("apa", Cache(tmp_path)).format(refs)
     items = _count_items(monkeypatch)

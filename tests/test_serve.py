@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import queue
 import subprocess
 import sys
@@ -53,67 +54,77 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> FakeChromium:
     return fake
 
 
+class Printer:
+    """A background printer, what it reported, and its own build cache."""
+
+    def __init__(self, folder: Path) -> None:
+        self.done: list[pdf.Printed] = []
+        self.background = pdf.Background(self.done.append)
+        self.store = cache.Cache(folder)
+
+
+@pytest.fixture
+def printer(tmp_path: Path) -> Printer:
+    return Printer(tmp_path / "cache")
+
+
 def _page(text: str) -> list[pdf.PrintPage]:
     return [pdf.PrintPage("index.md", "", "Home", f"<p>{text}</p>")]
 
 
-def test_the_newest_job_wins(tmp_path: Path, job: pdf.Job, chromium: FakeChromium) -> None:
-    done: list[pdf.Printed] = []
-    printer = pdf.Background(done.append)
-    store = cache.Cache(tmp_path / "cache")
+def test_the_newest_job_wins(
+    tmp_path: Path, job: pdf.Job, chromium: FakeChromium, printer: Printer
+) -> None:
     target = tmp_path / "site" / "downloads" / "briefing.pdf"
     chromium.hold.clear()
     jobs = [pdf.Job(_page(text), job.report) for text in ("first", "second", "third")]
-    assert not printer.submit(jobs[0], target, chromium="c", epoch=1, store=store)
+    submit = functools.partial(
+        printer.background.submit, target=target, chromium="c", epoch=1, store=printer.store
+    )
+    assert not submit(jobs[0])
     assert chromium.started.wait(10)  # the first is printing ...
-    printer.submit(jobs[1], target, chromium="c", epoch=1, store=store)  # ... replaced twice
-    printer.submit(jobs[2], target, chromium="c", epoch=1, store=store)
+    submit(jobs[1])  # ... replaced twice
+    submit(jobs[2])
     chromium.hold.set()
-    assert printer.wait(10)
+    assert printer.background.wait(10)
     assert len(chromium.documents) == 2  # the second never started
     assert "third" in chromium.documents[-1]
     assert b"third" in target.read_bytes()
-    assert [p.error for p in done] == [None]  # only the current build's job is reported
+    assert [p.error for p in printer.done] == [None]  # only the current build's job is reported
     # What was printed is in the cache: the same job again is written at once.
     target.unlink()
-    assert printer.submit(jobs[2], target, chromium="c", epoch=1, store=store)
+    assert submit(jobs[2])
     assert b"third" in target.read_bytes()
     assert len(chromium.documents) == 2
 
 
 def test_a_print_for_a_build_that_is_over_is_not_written_or_kept(
-    tmp_path: Path, job: pdf.Job, chromium: FakeChromium
+    tmp_path: Path, job: pdf.Job, chromium: FakeChromium, printer: Printer
 ) -> None:
-    done: list[pdf.Printed] = []
-    printer = pdf.Background(done.append)
-    store = cache.Cache(tmp_path / "cache")
     target = tmp_path / "briefing.pdf"
     chromium.hold.clear()
-    printer.submit(job, target, chromium="c", epoch=1, store=store)
+    printer.background.submit(job, target, chromium="c", epoch=1, store=printer.store)
     assert chromium.started.wait(10)
-    printer.cancel()  # the next build began (and cleans the site folder)
+    printer.background.cancel()  # the next build began (and cleans the site folder)
     chromium.hold.set()
-    assert printer.wait(10)
-    assert not target.exists() and done == []
+    assert printer.background.wait(10)
+    assert not target.exists() and printer.done == []
     assert not any(p.is_file() for p in (tmp_path / "cache").rglob("*"))
 
 
 def test_a_failed_print_is_reported_and_the_printer_goes_on(
-    tmp_path: Path, job: pdf.Job, chromium: FakeChromium
+    tmp_path: Path, job: pdf.Job, chromium: FakeChromium, printer: Printer
 ) -> None:
-    done: list[pdf.Printed] = []
-    printer = pdf.Background(done.append)
-    store = cache.Cache(tmp_path / "cache")
     chromium.fail = True
-    printer.submit(job, tmp_path / "a.pdf", chromium="c", epoch=1, store=store)
-    assert printer.wait(10)
-    assert isinstance(done[0].error, pdf.PdfError) and "crashed" in str(done[0].error)
+    printer.background.submit(job, tmp_path / "a.pdf", chromium="c", epoch=1, store=printer.store)
+    assert printer.background.wait(10)
+    error = printer.done[0].error
+    assert isinstance(error, pdf.PdfError) and "crashed" in str(error)
     chromium.fail = False
-    printer.submit(
-        pdf.Job(_page("again"), job.report), tmp_path / "b.pdf", chromium="c", epoch=1, store=store
-    )
-    assert printer.wait(10)
-    assert done[1].error is None and (tmp_path / "b.pdf").is_file()
+    again = pdf.Job(_page("again"), job.report)
+    printer.background.submit(again, tmp_path / "b.pdf", chromium="c", epoch=1, store=printer.store)
+    assert printer.background.wait(10)
+    assert printer.done[1].error is None and (tmp_path / "b.pdf").is_file()
 
 
 # --- mkdocs serve, end to end ------------------------------------------------------------------
