@@ -68,6 +68,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             directory_urls=config.use_directory_urls,
             site_url=config.site_url or None,
             published=True,
+            language=config.theme.get("language") or "en",
         )
     except ValueError as err:
         raise PluginError(str(err)) from None
@@ -140,7 +141,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     assert site is not None
     # Charts are generated SVG, which the sanitiser would drop: they go in after it.
     stats = site.briefing.statistics if page.file.src_uri == SURVEY else ()
-    return charts.embed(sanitize.clean(html), stats)
+    return charts.embed(sanitize.clean(html), stats, site.formats)
 
 
 # Material's search overlay is a dialog with no accessible name (axe: aria-dialog-name).

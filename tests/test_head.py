@@ -110,7 +110,10 @@ def test_addresses_are_absolute_when_the_site_has_one(published: Site) -> None:
     data = json.loads((published.root / "downloads" / "briefing.json").read_text("utf-8"))
     assert data["recommendations"][0]["url"].startswith(SITE_URL + "recommendations/")
     ld = json.loads(home.find("script", type="application/ld+json").string or "")  # type: ignore[union-attr]
-    assert ld["url"] == "https://example.org/urban-trees"  # report.yml's own url wins
+    # The briefing is read at its own address; report.yml's url is the original report's.
+    assert ld["url"] == SITE_URL
+    assert data["report"]["url"] == "https://example.org/urban-trees"
+    assert data["report"]["site_url"] == SITE_URL
 
 
 # --- cite this briefing ----------------------------------------------------------------------

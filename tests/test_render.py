@@ -66,7 +66,7 @@ def test_href(origin: str, target: str, anchor: str, directory_urls: bool, link:
         (17, "%", "approximately", "approximately 17%"),
         (17.0, "%", None, "17%"),
         (111, "responses", None, "111 responses"),
-        (2015, "year", None, "2015 year"),
+        (2015, "year", None, "2015"),
         (12345, "entries", "at least", "at least 12,345 entries"),
         (2.5, "years", None, "2.5 years"),
     ],
@@ -98,8 +98,9 @@ def test_md_escape(text: str, escaped: str) -> None:
     assert md_escape(text) == escaped
 
 
-def test_number_keeps_years_plain() -> None:
-    assert number(2015) == "2015"
+def test_number_has_separators_from_four_digits() -> None:
+    # A year says it is one (unit: year, or a year column): see tests/test_formats.py.
+    assert number(2350) == "2,350"
     assert number(10000) == "10,000"
 
 

@@ -422,9 +422,11 @@ def test_bad_id_pattern(mini: Path, relative: str, old: str, new: str, expected:
         (
             "data/statistics.yml",
             "qualifier: at least",
-            "qualifier: about",
-            "data/statistics.yml:7:14: 'qualifier': 'about' is not one of: approximately, "
-            "at least, at most",
+            "qualifier: circa",
+            "data/statistics.yml:7:14: 'qualifier': 'circa' is not one of: about, "
+            "approximately, around, roughly, nearly, almost, at least, at most, more than, over, "
+            "just over, fewer than, less than, under, just under, up to, no more than, "
+            "no fewer than",
         ),
         (
             "data/report.yml",

@@ -7,8 +7,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date
+from itertools import pairwise
 
-from . import markup
+from . import labels, markup
 from .load import Sources
 from .model import KINDS, Briefing, Markdown, Span
 from .problems import Problem, ascii_spelling, non_ascii, suggestion
@@ -35,9 +36,7 @@ DAY = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 def markdown_fields(briefing: Briefing) -> Iterator[tuple[str, Markdown]]:
     """Every Markdown field with the id of the item that holds it, in file order."""
     report = briefing.report
-    yield "report", report.summary
-    if report.note:
-        yield "report", report.note
+    yield from (("report", m) for m in (report.summary, report.note) if m)
     for theme in briefing.themes:
         yield from ((theme.id, m) for m in (theme.summary, theme.note) if m)
     for finding in briefing.findings:
@@ -64,6 +63,8 @@ def check(sources: Sources, briefing: Briefing, shared_bibliography: bool = Fals
     problems += _ids(sources)
     problems += _relations(sources, briefing, unreadable)
     problems += _tables(sources)
+    problems += _no_recommendations(sources)
+    problems += _labels(sources)
     problems += _dates(sources)
     used, cited, found = _markdown(sources, briefing, unreadable)
     problems += found
@@ -175,14 +176,124 @@ def _tables(sources: Sources) -> list[Problem]:
             continue
         for j, row in enumerate(rows):
             if isinstance(row, list) and len(row) != len(columns):
+                span, hint = document.span((i, "rows", j)), ""
+                if len(row) > len(columns):
+                    span, hint = _comma_hint(document, (i, "rows", j), len(row), len(columns))
                 problems.append(
                     Problem.at(
-                        document.span((i, "rows", j)),
+                        span,
                         f"this row has {len(row)} value(s) but the table has "
                         f"{len(columns)} column(s) ({', '.join(map(str, columns))}); "
-                        "give one value per column",
+                        "give one value per column" + hint,
                     )
                 )
+        units = item.get("units")
+        if isinstance(units, dict):
+            for name in units:
+                if name not in columns:
+                    problems.append(
+                        Problem.at(
+                            document.key_span((i, "units", name)),
+                            f"'units' names '{name}', which is not a column of this table; "
+                            f"{suggestion(str(name), [str(c) for c in columns], 'column')}",
+                        )
+                    )
+    return problems
+
+
+def _comma_hint(
+    document: Document, path: tuple[int, str, int], values: int, columns: int
+) -> tuple[Span, str]:
+    """Where a flow-style row (`- [Less than £20,000, 39]`) has an unquoted comma inside a
+    cell, and how to write it: YAML reads `[a, b]`'s commas as separators, so the cell splits."""
+    row = document.nodes.get(path)
+    if row is None or not document.text[row.start : row.end].lstrip().startswith("["):
+        return document.span(path), ""
+    extra = values - columns
+    cells = [document.nodes.get((*path, k)) for k in range(values)]
+    best: tuple[int, Span, str] | None = None
+    for k in range(values - extra):
+        group = cells[k : k + extra + 1]
+        if any(c is None or c.style for c in group):
+            continue  # a quoted value holds its commas
+        found = [c for c in group if c is not None]
+        between = [document.text[a.end : b.start] for a, b in pairwise(found)]
+        if not all(t.strip() == "," for t in between):
+            continue
+        tight = sum(t == "," for t in between)  # "20,000": no space after the comma
+        i, _, j = path
+        row_value = document.value[i]["rows"][j]
+        words = all(isinstance(row_value[k + n + 1], str) for n in range(extra))
+        if not tight and not words:
+            continue  # "[East, 12, 4]": a value too many, not a cell cut in two
+        if best is None or tight > best[0]:
+            written = document.text[found[0].start : found[-1].end]
+            best = (tight, found[0].span, written)
+    if best is None:
+        return document.span(path), ""
+    written = best[2].replace('"', '\\"')
+    return best[1], (
+        "; the row is written in flow style ([...]), where a comma separates values, and "
+        f'this cell holds an unquoted comma: quote the cell: "{written}"'
+    )
+
+
+def _no_recommendations(sources: Sources) -> list[Problem]:
+    """A briefing is its recommendations: none at all is reported at their file."""
+    document = sources.documents.get("recommendations")
+    path = "data/recommendations.yml"
+    if document is None and not (sources.root / path).is_file():
+        return [
+            Problem(
+                path,
+                1,
+                1,
+                "missing: every briefing needs data/recommendations.yml, a list of its "
+                "recommendations (`- id: rec-...`, with title, text and addresses)",
+            )
+        ]
+    if document is not None and document.value in (None, []):
+        return [
+            Problem.at(
+                document.span(()),
+                "the briefing has no recommendations: list them here "
+                "(`- id: rec-...`, with title, text and addresses)",
+            )
+        ]
+    return []
+
+
+def _labels(sources: Sources) -> list[Problem]:
+    """Labels whose `{placeholders}` the page cannot fill (the schema checks their names)."""
+    document = sources.documents.get("labels")
+    if document is None:
+        return []
+    defaults = labels.defaults()
+    problems: list[Problem] = []
+    for path, text in labels.flatten(document.value):
+        name = labels.SEPARATOR.join(path)
+        if name not in defaults:
+            continue  # the schema reports an unknown label
+        allowed = labels.placeholders(defaults[name])
+        unknown = sorted(labels.placeholders(text) - allowed)
+        missing = sorted({"value"} & allowed - labels.placeholders(text))
+        if unknown:
+            known = ", ".join(f"{{{p}}}" for p in sorted(allowed)) or "none"
+            problems.append(
+                Problem.at(
+                    document.span(path),
+                    f"label '{name}' uses {', '.join(f'{{{p}}}' for p in unknown)}, which it "
+                    f"cannot fill; the values this label has: {known}",
+                )
+            )
+        if missing:
+            problems.append(
+                Problem.at(
+                    document.span(path),
+                    f"label '{name}' must hold {{value}}, where the number goes: "
+                    f"e.g. '{defaults[name]}'",
+                )
+            )
     return problems
 
 

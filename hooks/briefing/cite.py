@@ -49,8 +49,9 @@ def _escape(text: str) -> str:
 
 
 def url_of(report: Report, site_url: str | None) -> str | None:
-    """Where the briefing is read: its own `url`, else the site's address."""
-    return report.url or site_url or None
+    """Where the briefing is read: the site's own address (`site_url`). The report's `url` is
+    the original report's address, never the briefing's."""
+    return site_url or None
 
 
 def reference(report: Report, site_url: str | None = None) -> Reference:
@@ -117,15 +118,16 @@ def cff(report: Report, site_url: str | None = None) -> str:
     """
     authors = [_person(a) for a in report.authors]
     year, month = report.date[:4], report.date[5:7]
-    first = str(report.summary).strip().split("\n\n")[0]
+    first = str(report.summary or "").strip().split("\n\n")[0]
     data: dict[str, object] = {
         "cff-version": "1.2.0",
         "message": "If you use or refer to this briefing, please cite it as below.",
         "type": "dataset",
         "title": report.title,
         "authors": authors,
-        "abstract": _plain_markdown(first),
     }
+    if first:
+        data["abstract"] = _plain_markdown(first)
     if report.keywords:
         data["keywords"] = list(report.keywords)
     url = url_of(report, site_url)

@@ -24,6 +24,7 @@ import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one
 from . import bib, csl, markup, pdf
 from .cite import Citation
 from .model import Markdown, Recommendation
+from .render.formats import column_unit
 from .render.urls import page_url
 
 if TYPE_CHECKING:
@@ -139,6 +140,7 @@ def briefing(
     relations resolved both ways; references with their numbers. Keys in a fixed order."""
     b = site.briefing
     numbers = site.resolver.numbers
+    shown = site.formats  # display fields in the briefing's language; the data stay numbers
     themes = {t.id: t for t in b.themes}
     findings = {f.id: f for f in b.findings}
     addressed_by: dict[str, list[Recommendation]] = {f.id: [] for f in b.findings}
@@ -178,7 +180,8 @@ def briefing(
             "keywords": list(report.keywords),
             "licence": report.licence,
             "doi": report.doi,
-            "url": report.url or site_url,
+            "url": report.url,
+            "site_url": site_url,
             "note": _source(report.note),
             "citation": (
                 {"key": citation.reference.key, "text": citation.text, "bibtex": citation.bibtex}
@@ -242,8 +245,15 @@ def briefing(
                 "value": s.value,
                 "unit": s.unit,
                 "qualifier": s.qualifier,
+                "shown": None if s.is_table else shown.figure(s.value, s.unit, s.qualifier),
                 "columns": list(s.columns) if s.is_table else None,
                 "rows": [list(row) for row in s.rows] if s.is_table else None,
+                "units": {c: column_unit(s, i) for i, c in enumerate(s.columns)}
+                if s.is_table
+                else None,
+                "shown_rows": [[shown.cell(s, i, v) for i, v in enumerate(row)] for row in s.rows]
+                if s.is_table
+                else None,
                 "chart": s.chart,
                 "key": s.key,
                 "note": _source(s.note),

@@ -97,6 +97,13 @@ def briefing_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     return settings if isinstance(settings, dict) else {}
 
 
+def theme_language(config: Mapping[str, Any]) -> str:
+    """`theme.language` of a loaded mkdocs.yml (MkDocs' default, en, when absent)."""
+    theme = config.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return str(language) if language else "en"
+
+
 # --- the export -------------------------------------------------------------------------------
 
 
@@ -117,7 +124,7 @@ def pages(prepared: Prepared, docs: str = DOCS) -> dict[str, str]:
     for page in site.generated:
         markdown = site.pages[page.src]
         if page.src == SURVEY:  # the hooks draw the charts into the page's HTML
-            markdown = charts.embed(markdown, site.briefing.statistics)
+            markdown = charts.embed(markdown, site.briefing.statistics, site.formats)
         out[page.src] = markdown + site.last_updated(page.src) + site.abbreviations()
     for src, prose in sorted(prepared.result.sources.pages.items()):
         if src in out:
@@ -183,6 +190,7 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
         config.get("nav"),
         briefing_settings(config),
         directory_urls=bool(config.get("use_directory_urls", True)),
+        language=theme_language(config),
     )
     result = prepared.result
     site = prepared.site

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import schema, yamlfile
+from . import labels, schema, yamlfile
 from .model import (
     Briefing,
     Finding,
@@ -177,6 +177,7 @@ def build(sources: Sources, references: Mapping[str, Reference]) -> Briefing | N
         recommendations=recommendations,
         references=MappingProxyType(dict(references)),
         items=MappingProxyType(items),
+        labels=labels.read(documents["labels"].value) if "labels" in documents else labels.Labels(),
     )
 
 
@@ -195,7 +196,7 @@ def _report(document: Document | None) -> Report | None:
         publisher=r.text(v, (), "publisher") or "",
         authors=r.strings(v, "authors"),
         date=r.text(v, (), "date") or "",
-        summary=summary or Markdown("", r.span(()), ""),
+        summary=summary,
         subtitle=r.text(v, (), "subtitle"),
         keywords=r.strings(v, "keywords"),
         licence=r.text(v, (), "licence"),
@@ -252,6 +253,7 @@ def _number(value: Any) -> float | int | None:
 def _statistic(document: Document, path: JSONPath, v: Mapping[str, Any]) -> Statistic:
     r = _Reader(document)
     rows = v.get("rows")
+    units = v.get("units")
     return Statistic(
         id=v["id"],
         title=r.text(v, path, "title") or v["id"],
@@ -267,6 +269,11 @@ def _statistic(document: Document, path: JSONPath, v: Mapping[str, Any]) -> Stat
         key=v.get("key") is True,
         note=r.markdown(v, path, "note"),
         span=r.span(path),
+        units=MappingProxyType(
+            {str(k): u.strip() for k, u in units.items() if isinstance(u, str)}
+            if isinstance(units, dict)
+            else {}
+        ),
     )
 
 

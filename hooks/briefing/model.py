@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .labels import Labels
+
 KINDS = ("theme", "finding", "quote", "stat", "rec")
 
 
@@ -61,12 +63,12 @@ class Report:
     publisher: str
     authors: tuple[str, ...]
     date: str
-    summary: Markdown
+    summary: Markdown | None  # optional: a report without an executive summary has none
     subtitle: str | None = None
     keywords: tuple[str, ...] = ()
     licence: str | None = None
     doi: str | None = None
-    url: str | None = None
+    url: str | None = None  # the original report's address (the briefing's own is site_url)
     note: Markdown | None = None
 
 
@@ -115,6 +117,7 @@ class Statistic:
     key: bool
     note: Markdown | None
     span: Span
+    units: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # by column
 
     @property
     def is_table(self) -> bool:
@@ -163,3 +166,4 @@ class Briefing:
     recommendations: tuple[Recommendation, ...]
     references: Mapping[str, Reference]
     items: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    labels: Labels = field(default_factory=Labels)  # data/labels.yml, else English defaults

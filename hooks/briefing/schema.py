@@ -14,7 +14,16 @@ from .problems import Problem, nearest, non_ascii
 from .yamlfile import Document
 
 SCHEMAS = Path(__file__).parent / "schemas"
-DATA_FILES = ("report", "glossary", "themes", "findings", "quotes", "statistics", "recommendations")
+DATA_FILES = (
+    "report",
+    "glossary",
+    "themes",
+    "findings",
+    "quotes",
+    "statistics",
+    "recommendations",
+    "labels",  # optional: the words of the generated pages (labels.py)
+)
 
 
 if TYPE_CHECKING:

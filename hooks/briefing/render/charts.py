@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from .. import cache
 from ..model import Statistic
-from .text import number
+from .formats import Formats, is_currency
+
+_DEFAULT = Formats()
 
 # Sentinel for text and axes, replaced by `currentColor` once matplotlib has written the SVG.
 _INK = "#010203"
@@ -47,19 +49,22 @@ class Series:
     unit: str | None
     values: tuple[float | None, ...]
 
-    def shown(self, value: float) -> str:
-        return number(value) + (self.unit if self.unit in ("%", "‰") else "")
+    def shown(self, value: float, formats: Formats = _DEFAULT) -> str:
+        """A bar's value as the table would show it: money as money, in the locale."""
+        if is_currency(self.unit):
+            return formats.money(value, str(self.unit))
+        return formats.number(value) + (self.unit if self.unit in ("%", "‰") else "")
 
 
 def _numeric(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def series(stat: Statistic) -> tuple[list[str], list[Series]]:
+def series(stat: Statistic, formats: Formats = _DEFAULT) -> tuple[list[str], list[Series]]:
     """Categories (the first column) and one series per numeric column of a table."""
     if not stat.is_table or len(stat.columns) < 2:
         return [], []
-    categories = [number(row[0]) if row else "" for row in stat.rows]
+    categories = [formats.cell(stat, 0, row[0]) if row else "" for row in stat.rows]
     found = []
     for index, name in enumerate(stat.columns[1:], start=1):
         cells = [row[index] if index < len(row) else None for row in stat.rows]
@@ -68,6 +73,7 @@ def series(stat: Statistic) -> tuple[list[str], list[Series]]:
             continue
         match = _UNIT.match(name)
         label, unit = (match["label"], match["unit"]) if match else (name, None)
+        unit = stat.units.get(name, unit)
         values = tuple(float(c) if _numeric(c) else None for c in cells)  # type: ignore[arg-type]
         found.append(Series(name, label, unit, values))
     return categories, found
@@ -98,30 +104,35 @@ def panels(found: list[Series]) -> list[list[Series]]:
     return list(groups.values())
 
 
-def describe(stat: Statistic) -> str:
+def describe(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     """The chart's words for assistive technology: every value, as the table has them."""
-    categories, found = series(stat)
+    categories, found = series(stat, formats)
+    words = formats.labels
     parts = []
     for item in found:
         values = "; ".join(
-            f"{category}: {item.shown(value) if value is not None else 'no value'}"
+            f"{category}: "
+            + (item.shown(value, formats) if value is not None else words("no_value"))
             for category, value in zip(categories, item.values, strict=True)
         )
-        parts.append(f"{item.name} by {stat.columns[0]}. {values}.")
-    kind = "Bar chart" if len(panels(found)) == 1 else f"{len(panels(found))} bar charts"
-    return f"{kind} of the table above. " + " ".join(parts)
+        parts.append(
+            f"{words('chart_series', series=item.name, category=stat.columns[0])} {values}."
+        )
+    count = len(panels(found))
+    kind = words("chart_one") if count == 1 else words("chart_many", count=count)
+    return f"{kind} " + " ".join(parts)
 
 
 def _wrap(label: str) -> str:
     return "\n".join(textwrap.wrap(label, 26)) or label
 
 
-def _draw(stat: Statistic) -> str:
+def _draw(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     """The chart as matplotlib writes it (SVG text, sentinel colours)."""
     import matplotlib as mpl  # imported here: only a build that draws charts pays for it
     from matplotlib.figure import Figure
 
-    categories, found = series(stat)
+    categories, found = series(stat, formats)
     groups = panels(found)
     columns = min(2, len(groups))
     rows = math.ceil(len(groups) / columns)
@@ -163,7 +174,9 @@ def _draw(stat: Statistic) -> str:
                     color=next(colours),
                     label=item.label,
                 )
-                ax.bar_label(container, labels=[item.shown(v) for _, v in drawn], padding=3)
+                ax.bar_label(
+                    container, labels=[item.shown(v, formats) for _, v in drawn], padding=3
+                )
             values = [v for item in group for v in item.values if v is not None]
             low, high = min(0.0, *values), max(0.0, *values)
             ax.set_xlim(low * 1.2, high * 1.2 if high else 1)
@@ -219,21 +232,24 @@ def _clean(svg: str, prefix: str, title: str, desc: str) -> str:
     return head + svg[opening.end() :].strip()
 
 
-def svg(stat: Statistic) -> str:
+def svg(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     """The chart of a `chart: bar` table as inline SVG, with a title and a description.
 
-    matplotlib draws a chart only for numbers not drawn before (see `cache.py`).
+    matplotlib draws a chart only for numbers not drawn before (see `cache.py`); the numbers
+    are keyed as shown, so another locale draws its own.
     """
-    drawn = cache.shared().remember_text("chart", (repr(series(stat)),), lambda: _draw(stat))
-    return _clean(drawn, chart_id(stat), stat.title, describe(stat))
+    key = (repr(series(stat, formats)),)
+    drawn = cache.shared().remember_text("chart", key, lambda: _draw(stat, formats))
+    return _clean(drawn, chart_id(stat), stat.title, describe(stat, formats))
 
 
-def figure(stat: Statistic) -> str:
+def figure(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     """The chart in its figure element, ready to take the placeholder's place."""
-    return f'<figure class="chart" id="{html.escape(chart_id(stat))}">{svg(stat)}</figure>'
+    chart = svg(stat, formats)
+    return f'<figure class="chart" id="{html.escape(chart_id(stat))}">{chart}</figure>'
 
 
-def embed(page_html: str, stats: Iterable[Statistic]) -> str:
+def embed(page_html: str, stats: Iterable[Statistic], formats: Formats = _DEFAULT) -> str:
     """`page_html` with each chart placeholder replaced by its chart (drawn once per build)."""
     charted = {s.id: s for s in stats if has_chart(s)}
     drawn: dict[str, str] = {}
@@ -243,7 +259,7 @@ def embed(page_html: str, stats: Iterable[Statistic]) -> str:
         if stat_id not in charted:
             return match.group(0)
         if stat_id not in drawn:
-            drawn[stat_id] = figure(charted[stat_id])
+            drawn[stat_id] = figure(charted[stat_id], formats)
         return drawn[stat_id]
 
     return _PLACEHOLDER.sub(chart, page_html)

@@ -281,7 +281,7 @@ def for_page(
     title = html.unescape(title)  # MkDocs keeps titles as (escaped) HTML
     fallback = report.subtitle or report.title
     if home:  # the summary's opening, not the first card of the page
-        opening = report.summary.text.strip().split("\n\n")[0]
+        opening = report.summary.text.strip().split("\n\n")[0] if report.summary else ""
         description = trim(plain_text(site, opening).replace("\n", " ")) or fallback
     else:
         description = describe(content, fallback)
@@ -294,7 +294,7 @@ def for_page(
         scholarly = Scholarly(
             report,
             abstract=description,
-            url=report.url or base,
+            url=base,
             pdf_url=urljoin(base, PDF) if base else PDF,
             references=[csl.to_csl_json(site.briefing.references[k]) for k in cited],
             language=language,

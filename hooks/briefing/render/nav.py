@@ -29,7 +29,27 @@ def sections(briefing: Briefing) -> dict[str, tuple[str, list[NavItem]]]:
     themes += [{html.escape(f"{t.number}. {t.title}"): theme_page(t.id)} for t in briefing.themes]
     recs: list[NavItem] = [RECOMMENDATIONS]
     recs += [{html.escape(f"{r.number}. {r.title}"): rec_page(r)} for r in briefing.recommendations]
-    return {THEMES: ("Themes", themes), RECOMMENDATIONS: ("Recommendations", recs)}
+    labels = briefing.labels
+    return {
+        THEMES: (labels("pages/themes"), themes),
+        RECOMMENDATIONS: (labels("pages/recommendations"), recs),
+    }
+
+
+def titles(nav: Sequence[NavItem] | None) -> dict[str, str]:
+    """The nav's name for each page it names (`Key numbers: survey.md`): a generated page
+    keeps that name everywhere, as its heading and in links to it."""
+    found: dict[str, str] = {}
+    for item in nav or ():
+        if not isinstance(item, dict):
+            continue
+        for title, value in item.items():
+            if isinstance(value, str) and isinstance(title, str):
+                found.setdefault(value, title)
+            elif isinstance(value, list):
+                for src, name in titles(value).items():
+                    found.setdefault(src, name)
+    return found
 
 
 def expand(

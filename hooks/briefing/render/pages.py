@@ -17,18 +17,9 @@ from ..downloads import FOLDER, Download
 from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
 from . import charts
+from .formats import Formats
 from .resolve import Resolver, Target
-from .text import (
-    attr,
-    excerpt,
-    figure,
-    first_sentence,
-    indent,
-    long_date,
-    md_escape,
-    md_link,
-    number,
-)
+from .text import attr, excerpt, indent, lead, md_escape, md_link, md_words
 from .urls import href
 
 HOME = "index.md"
@@ -48,12 +39,14 @@ CONTENT_FILES = (
     "references.bib",
 )
 
-STATUS = {
-    "proposed": "Proposed",
-    "accepted": "Accepted",
-    "in-progress": "In progress",
-    "implemented": "Implemented",
-    "declined": "Declined",
+# The label (data/labels.yml `pages`) naming each generated page the nav does not name.
+PAGE_LABELS = {
+    SURVEY: "pages/survey",
+    THEMES: "pages/themes",
+    RECOMMENDATIONS: "pages/recommendations",
+    REFERENCES: "pages/references",
+    GLOSSARY: "pages/glossary",
+    CHANGES: "pages/changes",
 }
 
 
@@ -91,8 +84,13 @@ class Pages:
         further_reading: bool = True,
         citation: Citation | None = None,
         downloads: Sequence[Download] = (),
+        formats: Formats | None = None,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         self.b = briefing
+        self.labels = briefing.labels
+        self.formats = formats or Formats(labels=briefing.labels)
+        self.titles = dict(titles or {})  # the nav's names for pages, which win over labels
         self.citation = citation  # the home page shows how to cite the briefing
         self.downloads = downloads  # and links the files the build writes under downloads/
         self.references = references
@@ -123,17 +121,50 @@ class Pages:
                         self.quote_home.setdefault(evidence, theme_page(theme.id))
                         self.quote_finding.setdefault(evidence, finding.id)
 
+    # -- words -----------------------------------------------------------------------------
+
+    @property
+    def home_title(self) -> str:
+        """The home page as other pages name it (backlinks): the nav's name, else the title."""
+        return self.titles.get(HOME) or self.b.report.title
+
+    def title(self, src: str) -> str:
+        """A generated page's title: the nav's name for it, else its label."""
+        return self.titles.get(src) or self.labels(PAGE_LABELS[src])
+
+    def md(self, name: str, **values: object) -> str:
+        """A label in Markdown: its words escaped, the values put in as given."""
+        return self.labels(name, md_words, **values)
+
+    def html(self, name: str, **values: object) -> str:
+        """A label in HTML: its words escaped, the values put in as given."""
+        return self.labels(name, html.escape, **values)
+
+    def status(self, status: str) -> str:
+        name = f"statuses/{status}"
+        return self.labels(name) if self.labels.has(name) else status
+
+    def rec_title(self, rec: Recommendation) -> str:
+        return self.labels("recommendation_title", number=rec.number, title=rec.title)
+
     # -- where each item lives -------------------------------------------------------------
 
     def targets(self) -> dict[str, Target]:
         targets: dict[str, Target] = {}
         for theme in self.b.themes:
             targets[theme.id] = Target(
-                theme_page(theme.id), theme.id, theme.title, f"Theme {theme.number}"
+                theme_page(theme.id),
+                theme.id,
+                theme.title,
+                self.labels("theme", number=theme.number),
             )
         for finding in self.b.findings:
             home = self.themes.get(finding.theme)
-            where = f"Finding under theme {home.number}: {home.title}" if home else "Finding"
+            where = (
+                self.labels("finding_under_theme", number=home.number, title=home.title)
+                if home
+                else self.labels("finding")
+            )
             targets[finding.id] = Target(
                 theme_page(finding.theme), finding.id, finding.title, where
             )
@@ -146,12 +177,14 @@ class Pages:
             )
         for stat in self.b.statistics:
             summary = (
-                figure(stat.value, stat.unit, stat.qualifier) if not stat.is_table else "Table"
+                self.formats.figure(stat.value, stat.unit, stat.qualifier)
+                if not stat.is_table
+                else self.labels("table_summary")
             )
             targets[stat.id] = Target(SURVEY, stat.id, stat.title, summary)
         for rec in self.b.recommendations:
             targets[rec.id] = Target(
-                rec_page(rec), rec.id, f"Recommendation {rec.number}", rec.title
+                rec_page(rec), rec.id, self.labels("recommendation", number=rec.number), rec.title
             )
         return targets
 
@@ -166,8 +199,8 @@ class Pages:
                 self.home,
                 ("data/recommendations.yml", "data/statistics.yml"),
             ),
-            Page(SURVEY, "Survey figures", "data/statistics.yml", self.survey, EVIDENCE),
-            Page(THEMES, "Themes", "data/themes.yml", self.themes_index, EVIDENCE[:1]),
+            Page(SURVEY, self.title(SURVEY), "data/statistics.yml", self.survey, EVIDENCE),
+            Page(THEMES, self.title(THEMES), "data/themes.yml", self.themes_index, EVIDENCE[:1]),
         ]
         for theme in b.themes:
             pages.append(
@@ -180,21 +213,28 @@ class Pages:
                 )
             )
         pages.append(
-            Page(RECOMMENDATIONS, "Recommendations", "data/recommendations.yml", self.recs_index)
+            Page(
+                RECOMMENDATIONS,
+                self.title(RECOMMENDATIONS),
+                "data/recommendations.yml",
+                self.recs_index,
+            )
         )
         for rec in b.recommendations:
             pages.append(
                 Page(
                     rec_page(rec),
-                    f"Recommendation {rec.number}: {rec.title}",
+                    self.rec_title(rec),
                     "data/recommendations.yml",
                     partial(self.recommendation, rec_id=rec.id),
                     (*EVIDENCE, "data/themes.yml", "references.bib"),
                 )
             )
-        pages.append(Page(REFERENCES, "References", "references.bib", self.references_page))
-        pages.append(Page(GLOSSARY, "Glossary", "data/glossary.yml", self.glossary))
-        pages.append(Page(CHANGES, "What changed", "", self.changes, CONTENT_FILES))
+        pages.append(
+            Page(REFERENCES, self.title(REFERENCES), "references.bib", self.references_page)
+        )
+        pages.append(Page(GLOSSARY, self.title(GLOSSARY), "data/glossary.yml", self.glossary))
+        pages.append(Page(CHANGES, self.title(CHANGES), "", self.changes, CONTENT_FILES))
         return pages
 
     # -- shared pieces ---------------------------------------------------------------------
@@ -207,7 +247,11 @@ class Pages:
         if note is None:
             return ""
         body = indent(self._md(resolver, note, src, title))
-        return f'!!! note "Editor\'s note"\n\n{body}\n'
+        return f'!!! note "{self._admonition_title("editors_note")}"\n\n{body}\n'
+
+    def _admonition_title(self, name: str) -> str:
+        """A label as an admonition's quoted title (plain text: no quotes or markup inside)."""
+        return md_escape(self.labels(name)).replace('"', "&quot;")
 
     def _canonical(self, quote: Quote, src: str, finding: str | None) -> bool:
         # A quote that is evidence for two findings of one theme is shown twice on its page;
@@ -246,8 +290,8 @@ class Pages:
     def _stat_line(self, stat: Statistic, src: str) -> str:
         link = md_link(src, SURVEY, stat.id)
         if stat.is_table:
-            return f"- [{md_escape(stat.title)}]({link}) (table)"
-        shown = figure(stat.value, stat.unit, stat.qualifier)
+            return f"- [{md_escape(stat.title)}]({link}) ({self.md('table')})"
+        shown = self.formats.figure(stat.value, stat.unit, stat.qualifier)
         return f"- **{md_escape(shown)}**: [{md_escape(stat.title)}]({link})"
 
     def _evidence(self, resolver: Resolver, finding: Finding, src: str, title: str) -> str:
@@ -264,7 +308,8 @@ class Pages:
         parts = [self._md(resolver, finding.statement, src, title)]
         evidence = self._evidence(resolver, finding, src, title)
         if evidence:
-            parts.append('<p class="evidence-label">Evidence</p>\n\n' + evidence)
+            label = self.html("evidence")
+            parts.append(f'<p class="evidence-label">{label}</p>\n\n' + evidence)
         parts.append(self._note(resolver, finding.note, src, title))
         return "\n\n".join(p for p in parts if p)
 
@@ -275,31 +320,30 @@ class Pages:
         lines = [f"# {md_escape(report.title)}", ""]
         if report.subtitle:
             lines += [f'<p class="subtitle">{html.escape(report.subtitle)}</p>', ""]
-        byline = f"Published by {html.escape(report.publisher)}, {long_date(report.date)}"
+        byline = self.html(
+            "published_by",
+            publisher=html.escape(report.publisher),
+            date=html.escape(self.formats.date(report.date)),
+        )
         authors = ", ".join(html.escape(a) for a in report.authors)
         if authors and authors != html.escape(report.publisher):
-            byline += f". Authors: {authors}"
+            byline += ". " + self.html("authors", authors=authors)
         lines += [f'<p class="byline">{byline}.</p>', ""]
+        if report.url:
+            link = f'<a href="{attr(report.url)}">{self.html("original_report")}</a>'
+            lines += [f'<p class="original-report">{link}</p>', ""]
         if b.recommendations:
-            lines += ["## Recommendations at a glance", "", '<div class="grid cards" markdown>', ""]
+            lines += [f"## {self.md('recommendations_at_a_glance')}", ""]
+            lines += ['<div class="grid cards" markdown>', ""]
             for rec in b.recommendations:
-                link = md_link(src, rec_page(rec))
-                lines += [
-                    f"-   **Recommendation {rec.number}**",
-                    "",
-                    "    ---",
-                    "",
-                    f"    [{md_escape(rec.title)}]({link})",
-                    "",
-                    indent(resolver.resolve(first_sentence(rec.text.text), src, "Home")),
-                    "",
-                ]
+                lines += self._card(resolver, rec, src)
             lines += ["</div>", ""]
         key = [s for s in b.statistics if s.key and not s.is_table]
         if key:
-            lines += ["## Key figures", "", '<div class="grid cards key-figures" markdown>', ""]
+            lines += [f"## {self.md('key_figures')}", ""]
+            lines += ['<div class="grid cards key-figures" markdown>', ""]
             for stat in key:
-                shown = figure(stat.value, stat.unit, stat.qualifier)
+                shown = self.formats.figure(stat.value, stat.unit, stat.qualifier)
                 link = md_link(src, SURVEY, stat.id)
                 lines += [
                     f'-   <span class="key-figure">{html.escape(shown)}</span>',
@@ -308,36 +352,69 @@ class Pages:
                     "",
                 ]
             lines += ["</div>", ""]
-        lines += ["## Executive summary", "", self._md(resolver, report.summary, src, "Home"), ""]
-        lines += [self._note(resolver, report.note, src, "Home")]
-        lines += [
-            "## Read further",
-            "",
-            f"- [Themes]({md_link(src, THEMES)}): what the analysis found, with the evidence",
-            f"- [Survey figures]({md_link(src, SURVEY)}): every figure and table",
-            f"- [References]({md_link(src, REFERENCES)}): every work cited",
-            "",
+        if report.summary:  # a report without an executive summary has no such heading
+            summary = self._md(resolver, report.summary, src, self.home_title)
+            lines += [f"## {self.md('executive_summary')}", "", summary, ""]
+        lines += [self._note(resolver, report.note, src, self.home_title)]
+        further = [
+            (THEMES, "read_further_themes"),
+            (SURVEY, "read_further_figures"),
+            (REFERENCES, "read_further_references"),
         ]
+        lines += [f"## {self.md('read_further')}", ""]
+        lines += [
+            f"- [{md_escape(self.title(page))}]({md_link(src, page)}): {self.md(about)}"
+            for page, about in further
+        ]
+        lines += [""]
         lines += self._downloads() + self._cite()
         return "\n".join(lines)
+
+    def _card(self, resolver: Resolver, rec: Recommendation, src: str) -> list[str]:
+        """A recommendation's card: its first sentence, marked as an excerpt and linked to
+        the whole when the recommendation says more."""
+        link = md_link(src, rec_page(rec))
+        shown, cut = lead(rec.text.text)
+        body = resolver.resolve(shown, src, self.home_title)
+        if cut:
+            body += (
+                f' <span class="excerpt-mark">({self.md("excerpt")})</span>'
+                f" [{self.md('read_whole')}]({link}){{ .read-whole }}"
+            )
+        return [
+            f"-   **{self.md('recommendation', number=rec.number)}**",
+            "",
+            "    ---",
+            "",
+            f"    [{md_escape(rec.title)}]({link})",
+            "",
+            indent(body),
+            "",
+        ]
 
     def _downloads(self) -> list[str]:
         """Links to the files under downloads/ (raw HTML: they are written after the pages)."""
         if not self.downloads:
             return []
         items = "".join(
-            f'<li><a href="{FOLDER}/{attr(d.name)}">{html.escape(d.label)}</a>: '
-            f"{html.escape(d.about)}</li>"
+            f'<li><a href="{FOLDER}/{attr(d.name)}">{self._download(d, "label")}</a>: '
+            f"{self._download(d, 'about')}</li>"
             for d in self.downloads
         )
-        return ["## Downloads", "", f'<ul class="downloads">{items}</ul>', ""]
+        return [f"## {self.md('downloads_heading')}", "", f'<ul class="downloads">{items}</ul>', ""]
+
+    def _download(self, download: Download, part: str) -> str:
+        name = f"downloads/{download.name}/{part}"
+        if self.labels.has(name):
+            return self.html(name)
+        return html.escape(download.label if part == "label" else download.about)
 
     def _cite(self) -> list[str]:
         """The briefing's own citation, in the site's style and as BibTeX (with a copy button)."""
         if self.citation is None:
             return []
         return [
-            "## Cite this briefing",
+            f"## {self.md('cite_this_briefing')}",
             "",
             f'<p class="cite-briefing">{self.citation.html}</p>',
             "",
@@ -348,9 +425,9 @@ class Pages:
         ]
 
     def survey(self, resolver: Resolver) -> str:
-        src, title = SURVEY, "Survey figures"
-        lines = [f"# {title}", ""]
-        lines += ["The figures and tables the briefing relies on, with their sources.", ""]
+        src, title = SURVEY, self.title(SURVEY)
+        lines = [f"# {md_escape(title)}", ""]
+        lines += [self.md("figures_intro"), ""]
         for stat in self.b.statistics:
             lines += [f"## {md_escape(stat.title)} {{#{stat.id}}}", ""]
             if stat.is_table:
@@ -358,9 +435,10 @@ class Pages:
                 if charts.has_chart(stat):
                     lines += [charts.placeholder(stat), ""]
             else:
-                shown = figure(stat.value, stat.unit, stat.qualifier)
+                shown = self.formats.figure(stat.value, stat.unit, stat.qualifier)
                 lines += [f'<p class="figure-value">{html.escape(shown)}</p>', ""]
-            lines += [f"Source: {self._md(resolver, stat.source, src, title)}", ""]
+            source = self._md(resolver, stat.source, src, title)
+            lines += [self.md("source", source=source), ""]
             lines += [self._note(resolver, stat.note, src, title)]
             used_by = self.evidence_for.get(stat.id, [])
             if used_by:
@@ -368,22 +446,21 @@ class Pages:
                     f"[{md_escape(f.title)}]({md_link(src, theme_page(f.theme), f.id)})"
                     for f in used_by
                 )
-                lines += [f"Evidence for: {links}", ""]
+                lines += [self.md("evidence_for", findings=links), ""]
         stray = [q for q in self.b.quotes if q.id not in self.quote_home]
         if stray:
-            lines += ["## Other respondents' words", ""]
+            lines += [f"## {self.md('other_quotes')}", ""]
             lines += [self._quotes(resolver, stray, src, title, None)]
         return "\n".join(lines)
 
-    @staticmethod
-    def _table(stat: Statistic) -> str:
+    def _table(self, stat: Statistic) -> str:
         head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in stat.columns)
         rows = []
         for row in stat.rows:
             cells = []
             for i, value in enumerate(row):
                 numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-                shown = html.escape(number(value))
+                shown = html.escape(self.formats.cell(stat, i, value))
                 if i == 0:
                     cells.append(f'<th scope="row">{shown}</th>')
                 else:
@@ -398,12 +475,7 @@ class Pages:
 
     def themes_index(self, resolver: Resolver) -> str:
         src = THEMES
-        lines = [
-            "# Themes",
-            "",
-            "The themes that emerged from the analysis, in the report's order.",
-            "",
-        ]
+        lines = [f"# {md_escape(self.title(THEMES))}", "", self.md("themes_intro"), ""]
         for theme in self.b.themes:
             findings = self.findings_by_theme[theme.id]
             link = md_link(src, theme_page(theme.id))
@@ -422,7 +494,8 @@ class Pages:
         theme = self.themes[theme_id]
         src, title = theme_page(theme_id), theme.title
         lines = [f"# {md_escape(theme.title)} {{#{theme.id}}}", ""]
-        lines += [f'<p class="kicker">Theme {theme.number} of {len(self.b.themes)}</p>', ""]
+        kicker = self.html("theme_of", number=theme.number, total=len(self.b.themes))
+        lines += [f'<p class="kicker">{kicker}</p>', ""]
         lines += [self._md(resolver, theme.summary, src, title), ""]
         lines += [self._note(resolver, theme.note, src, title)]
         for finding in self.findings_by_theme[theme_id]:
@@ -431,23 +504,24 @@ class Pages:
             recs = self.addressed_by.get(finding.id, [])
             if recs:
                 links = ", ".join(
-                    f"[Recommendation {r.number}: {md_escape(r.title)}]"
-                    f"({md_link(src, rec_page(r))})"
-                    for r in recs
+                    f"[{md_escape(self.rec_title(r))}]({md_link(src, rec_page(r))})" for r in recs
                 )
-                lines += [f'<p class="addressed-by" markdown>Addressed by {links}</p>', ""]
+                addressed = self.md("addressed_by", recommendations=links)
+                lines += [f'<p class="addressed-by" markdown>{addressed}</p>', ""]
         return "\n".join(lines)
 
     def recs_index(self, resolver: Resolver) -> str:
         src = RECOMMENDATIONS
-        lines = ["# Recommendations", "", "The recommendations in their published order.", ""]
+        title = self.title(RECOMMENDATIONS)
+        lines = [f"# {md_escape(title)}", "", self.md("recommendations_intro"), ""]
         for rec in self.b.recommendations:
+            status = f"**{md_escape(self.status(rec.status))}**"
             lines += [
                 f"## {rec.number}. [{md_escape(rec.title)}]({md_link(src, rec_page(rec))})",
                 "",
-                self._md(resolver, rec.text, src, "Recommendations"),
+                self._md(resolver, rec.text, src, title),
                 "",
-                f"Status: **{STATUS.get(rec.status, rec.status)}**",
+                self.md("status", status=status),
                 "",
             ]
         return "\n".join(lines)
@@ -457,74 +531,70 @@ class Pages:
         index = self.rec_index[rec_id]
         rec = recs[index]
         src = rec_page(rec)
-        title = f"Recommendation {rec.number}: {rec.title}"
+        title = self.rec_title(rec)
         lines = [f"# {md_escape(title)} {{#{rec.id}}}", ""]
-        lines += [
-            f'<p class="kicker">Recommendation {rec.number} of {len(recs)} · '
-            f'Status: <strong class="status status-{attr(rec.status)}">'
-            f"{STATUS.get(rec.status, rec.status)}</strong></p>",
-            "",
-        ]
-        lines += ['!!! abstract "The recommendation as published"', ""]
+        status = (
+            f'<strong class="status status-{attr(rec.status)}">'
+            f"{html.escape(self.status(rec.status))}</strong>"
+        )
+        of = self.html("recommendation_of", number=rec.number, total=len(recs))
+        lines += [f'<p class="kicker">{of} · {self.html("status", status=status)}</p>', ""]
+        lines += [f'!!! abstract "{self._admonition_title("as_published")}"', ""]
         lines += [indent(self._md(resolver, rec.text, src, title)), ""]
         if rec.rationale:
-            lines += ["## Why", "", self._md(resolver, rec.rationale, src, title), ""]
+            lines += [f"## {self.md('why')}", "", self._md(resolver, rec.rationale, src, title), ""]
         if rec.actors:
-            lines += ["## Who should act", ""]
+            lines += [f"## {self.md('who_should_act')}", ""]
             lines += [f"- {md_escape(a)}" for a in rec.actors] + [""]
         lines += [self._note(resolver, rec.note, src, title)]
-        lines += ["## Responses", ""]
+        lines += [f"## {self.md('responses')}", ""]
         if rec.responses:
             for response in rec.responses:
+                day = md_escape(self.formats.date(response.date))
                 lines += [
-                    f"### {md_escape(response.actor)}, {long_date(response.date)}",
+                    f"### {md_escape(response.actor)}, {day}",
                     "",
                     self._md(resolver, response.text, src, title),
                     "",
                 ]
                 if response.source:
-                    lines += [f"Source: {self._md(resolver, response.source, src, title)}", ""]
+                    source = self._md(resolver, response.source, src, title)
+                    lines += [self.md("source", source=source), ""]
         else:
-            lines += ["No response has been recorded yet.", ""]
+            lines += [self.md("no_response"), ""]
         findings = [self.findings[f] for f in rec.addresses if f in self.findings]
         if findings:
-            lines += ["## The findings it addresses", ""]
+            lines += [f"## {self.md('findings_addressed')}", ""]
             for finding in findings:
                 theme = self.themes.get(finding.theme)
                 link = md_link(src, theme_page(finding.theme), finding.id)
                 lines += [f"### [{md_escape(finding.title)}]({link})", ""]
                 if theme:
-                    lines += [
-                        f'<p class="kicker">Theme {theme.number}: {html.escape(theme.title)}</p>',
-                        "",
-                    ]
+                    kicker = self.html(
+                        "theme_kicker", number=theme.number, title=html.escape(theme.title)
+                    )
+                    lines += [f'<p class="kicker">{kicker}</p>', ""]
                 lines += [self._finding_body(resolver, finding, src, title), ""]
         cited = self._cited_on(resolver, src)
         if cited:
             entries = self.references()
-            lines += ["## Works cited", "", '<ol class="works-cited">']
+            lines += [f"## {self.md('works_cited')}", "", '<ol class="works-cited">']
             for key in cited:
                 link = html.escape(href(src, REFERENCES, f"ref-{key}", resolver.directory_urls))
                 lines.append(
                     f'<li value="{resolver.numbers[key]}">{entries.get(key, html.escape(key))} '
-                    f'<a href="{link}" class="ref-link">(in references)</a></li>'
+                    f'<a href="{link}" class="ref-link">{self.html("in_references")}</a></li>'
                 )
             lines += ["</ol>", ""]
         nav = []
         if index > 0:
             prev = recs[index - 1]
-            nav.append(
-                f"[← Recommendation {prev.number}: {md_escape(prev.title)}]"
-                f"({md_link(src, rec_page(prev))})"
-            )
+            nav.append(f"[← {md_escape(self.rec_title(prev))}]({md_link(src, rec_page(prev))})")
         if index + 1 < len(recs):
             nxt = recs[index + 1]
-            nav.append(
-                f"[Recommendation {nxt.number}: {md_escape(nxt.title)} →]"
-                f"({md_link(src, rec_page(nxt))})"
-            )
+            nav.append(f"[{md_escape(self.rec_title(nxt))} →]({md_link(src, rec_page(nxt))})")
         if nav:
-            pager = '<nav class="rec-pager" aria-label="Previous and next recommendation" markdown>'
+            pager = f'<nav class="rec-pager" aria-label="{attr(self.labels("pager"))}" markdown>'
             lines += [pager, "", " · ".join(nav), "", "</nav>", ""]
         return "\n".join(lines)
 
@@ -535,8 +605,7 @@ class Pages:
     def references_page(self, resolver: Resolver) -> str:
         src = REFERENCES
         entries = self.references()
-        lines = ["# References", ""]
-        lines += ["Numbered in order of first citation, as in the published report.", ""]
+        lines = [f"# {md_escape(self.title(REFERENCES))}", "", self.md("references_intro"), ""]
         cited = sorted(resolver.numbers, key=resolver.numbers.__getitem__)
         lines.append('<ol class="references">')
         for key in cited:
@@ -552,7 +621,7 @@ class Pages:
             else []
         )
         if uncited:
-            lines += ["## Further reading", "", '<ul class="references">']
+            lines += [f"## {self.md('further_reading')}", "", '<ul class="references">']
             lines += [
                 f'<li id="ref-{attr(k)}"><span class="reference">'
                 f"{entries.get(k, html.escape(k))}</span></li>"
@@ -573,16 +642,17 @@ class Pages:
 
     def changes(self, resolver: Resolver) -> str:
         """Content changes by date, newest first, from the repository's history."""
-        lines = ["# What changed", ""]
+        lines = [f"# {md_escape(self.title(CHANGES))}", ""]
         if not self.history.changes:
-            lines += ["No history is available for this copy of the briefing.", ""]
+            lines += [self.md("changes_none"), ""]
             return "\n".join(lines)
-        lines += ["Changes to the briefing's content, newest first.", ""]
+        lines += [self.md("changes_intro"), ""]
         by_date: dict[str, list[Change]] = defaultdict(list)
         for change in self.history.changes:
             by_date[change.date].append(change)
         for day, changes in by_date.items():
-            lines += [f'## <time datetime="{attr(day)}">{long_date(day)}</time>', ""]
+            shown = html.escape(self.formats.date(day))
+            lines += [f'## <time datetime="{attr(day)}">{shown}</time>', ""]
             for change in changes:
                 files = ", ".join(f"`{f}`" for f in change.files)
                 lines.append(f"- {md_escape(change.subject)} ({files})")
@@ -591,9 +661,9 @@ class Pages:
 
     def glossary(self, resolver: Resolver) -> str:
         lines = [
-            "# Glossary",
+            f"# {md_escape(self.title(GLOSSARY))}",
             "",
-            "Abbreviations used in this briefing.",
+            self.md("glossary_intro"),
             "",
             '<dl class="glossary">',
         ]

@@ -15,9 +15,9 @@ from ..history import History
 from ..model import Briefing, Markdown
 from ..validate import Result, bibliography_is_shared, validate
 from . import nav as navigation
+from .formats import Formats, locale_of
 from .pages import REFERENCES, Page, Pages
 from .resolve import Resolver
-from .text import long_date
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
@@ -66,8 +66,11 @@ class Site:
         shared_bibliography: bool = False,
         citation: Citation | None = None,
         downloads: Sequence[Download] = (),
+        locale: str = "en_GB",
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         self.briefing = briefing
+        self.formats = Formats(locale, briefing.labels)
         self.citation = citation  # how to cite the briefing itself (home page, head, JSON)
         self.history = history or History()
         self.shared_bibliography = shared_bibliography
@@ -81,6 +84,8 @@ class Site:
             further_reading=not shared_bibliography,
             citation=citation,
             downloads=downloads,
+            formats=self.formats,
+            titles=titles,
         )
         self.generated: list[Page] = self.builder.pages()
         self._by_src = {page.src: page for page in self.generated}
@@ -153,10 +158,9 @@ class Site:
         day = self.history.last_updated(*(generated.files if generated else files))
         if day is None:
             return ""
-        return (
-            f'\n\n<p class="last-updated">Last updated <time datetime="{day}">'
-            f"{long_date(day)}</time></p>\n"
-        )
+        shown = f'<time datetime="{day}">{html.escape(self.formats.date(day))}</time>'
+        label = self.briefing.labels("last_updated", html.escape, date=shown)
+        return f'\n\n<p class="last-updated">{label}</p>\n'
 
     def abbreviations(self) -> str:
         """Glossary terms as Markdown abbreviation definitions, appended to every page."""
@@ -193,14 +197,19 @@ def prepare(
     shared_bibliography: bool = False,
     site_url: str | None = None,
     published: bool = False,
+    language: str = "en",
+    locale: str | None = None,
 ) -> Prepared:
     """Validate the briefing under `root`, then number and render it in the reading order.
 
     The one way to build a briefing's pages, shared by the MkDocs hooks and the plain-Markdown
     export. The prose pages are every `*.md` under `docs_dir`. Raises ValueError for an
-    unknown citation style. `published`: the build also writes the downloads (the MkDocs
-    build), so the home page lists them and shows how to cite the briefing at `site_url`.
+    unknown citation style. `language` is the briefing's (`theme.language`); `locale`, if
+    given, a region of it for numbers and dates (`en_GB`). `published`: the build also
+    writes the downloads (the MkDocs build), so the home page lists them and shows how to
+    cite the briefing at `site_url`.
     """
+    chosen = locale or language
     result = validate(root, docs_dir, shared_bibliography=shared_bibliography)
     if result.errors or result.briefing is None:
         return Prepared(result, None, list(nav or []))
@@ -216,6 +225,8 @@ def prepare(
         shared_bibliography=shared_bibliography,
         citation=cite.citation(briefing.report, bibliography, site_url) if published else None,
         downloads=FILES if published else (),
+        locale=chosen,
+        titles=navigation.titles(nav),
     )
     prose = {src: page.text for src, page in result.sources.pages.items()}
     expanded = navigation.expand(briefing, nav, prose)
@@ -238,6 +249,17 @@ def prepare_configured(
         shared = bibliography_is_shared(settings)
     except ValueError as err:
         raise ValueError(f"mkdocs.yml: extra.briefing.bibliography: {err}") from None
+    locale = settings.get("locale")
+    language = options.get("language", "en")
+    for name, value in (("extra.briefing.locale", locale), ("theme.language", language)):
+        if value is None:
+            continue
+        try:
+            locale_of(str(value))
+        except ValueError as err:
+            raise ValueError(f"mkdocs.yml: {name}: {err}") from None
+    if locale is not None:
+        options["locale"] = str(locale)
     try:
         return prepare(
             root,

@@ -5,16 +5,24 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from datetime import date
+
+from .formats import Formats
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")  # Python-Markdown's escapable characters
 _ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space in a number stays
+_DEFAULT = Formats()
 
 
 def md_escape(text: str) -> str:
     """Plain text made safe to embed in Markdown: shown as written, never read as markup."""
+    return md_words(_SPACES.sub(" ", text).strip())
+
+
+def md_words(text: str) -> str:
+    """Like `md_escape`, spaces kept as they are: a label's words around a value."""
     text = _ENTITY.sub(r"&amp;\1", text).replace("<", "&lt;")
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def attr(text: str) -> str:
@@ -30,53 +38,18 @@ def md_link(from_src: str, to_src: str, anchor: str = "") -> str:
 
 
 def number(value: object) -> str:
-    """A number as a reader expects it: 17 not 17.0, 2015 as a year, 12,345 with a separator."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (int, float)):
-        # Separators only from five digits: years (2015) and small counts read as written.
-        return f"{value:,}" if abs(value) >= 10000 else str(value)
-    return str(value)
+    """A number in the default locale (en_GB); pages use their briefing's `Formats`."""
+    return _DEFAULT.number(value)
 
 
 def figure(value: object, unit: str | None, qualifier: str | None = None) -> str:
-    """'approximately 17%', '111 responses'."""
-    shown = number(value)
-    if unit:
-        shown += unit if unit in ("%", "‰") else f" {unit}"
-    return f"{qualifier} {shown}" if qualifier else shown
-
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+    """'approximately 17%', '111 responses', in the default locale (en_GB)."""
+    return _DEFAULT.figure(value, unit, qualifier)
 
 
 def long_date(value: str) -> str:
     """'2024-05' -> 'May 2024', '2024-05-20' -> '20 May 2024'; anything else as written."""
-    parts = value.split("-")
-    try:
-        if len(parts) == 3:
-            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
-            return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-        if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
-    except (ValueError, IndexError):
-        pass
-    return value
+    return _DEFAULT.date(value)
 
 
 def indent(text: str, spaces: int = 4) -> str:
@@ -89,10 +62,21 @@ def excerpt(text: str, words: int = 8) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def lead(markdown: str) -> tuple[str, bool]:
+    """The first sentence of a Markdown text, the one line a card has room for, and whether
+    that is only part of the text (a card then says it is an excerpt and links the whole)."""
+    text = markdown.strip()
+    paragraph = " ".join(text.split("\n\n", 1)[0].split())
+    for match in _SENTENCE_END.finditer(paragraph):
+        following = paragraph[match.end() : match.end() + 1]
+        if following.isupper() or following.isdigit():  # a new sentence starts here
+            return paragraph[: match.start()], True
+    return paragraph, " ".join(text.split()) != paragraph
 
 
 def first_sentence(markdown: str) -> str:
-    """The first sentence of a Markdown paragraph: the one line a card has room for."""
-    paragraph = markdown.strip().split("\n\n", 1)[0]
-    return _SENTENCE_END.split(" ".join(paragraph.split()), maxsplit=1)[0]
+    """The first sentence of a Markdown paragraph."""
+    return lead(markdown)[0]
