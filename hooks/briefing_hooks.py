@@ -83,6 +83,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     briefing = result.briefing
     _build.site = prepared.site
     config.nav = prepared.nav
+    # One title: report.yml's. The theme writes site_name unescaped; it comes from data.
+    config.site_name = sanitize.plain(briefing.report.title)
     if not config.site_description:
         # The theme writes it into an attribute unescaped; it comes from data, so escape it.
         config.site_description = sanitize.plain(briefing.report.subtitle or briefing.report.title)
@@ -179,7 +181,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         title=page.title or "",
         content=content,
         home=page.is_homepage,
-        site_name=config.site_name,
+        site_name=site.briefing.report.title,
         url=page.canonical_url,
         site_url=config.site_url or None,
         language=config.theme.get("language") or "en",

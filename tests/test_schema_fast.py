@@ -63,7 +63,9 @@ def _mutants(value: Any) -> Iterator[Any]:
 
 @pytest.mark.parametrize("name", schema.DATA_FILES)
 def test_the_fast_validator_is_never_more_lenient(name: str) -> None:
-    document, problems = yamlfile.load(ROOT, f"data/{name}.yml")
+    # An optional file the real briefing does without (labels) is taken from the French one.
+    root = ROOT if (ROOT / "data" / f"{name}.yml").is_file() else ROOT / "tests/fixtures/enquete"
+    document, problems = yamlfile.load(root, f"data/{name}.yml")
     assert document is not None and not problems
     assert schema._valid(document.value, name)
     checked = 0

@@ -143,8 +143,9 @@ def _config(config: dict[str, Any], site: Site, nav: list[Any]) -> dict[str, Any
     exported = {k: v for k, v in config.items() if k not in DROPPED}
     exported["docs_dir"] = DOCS
     exported["nav"] = nav
+    report = site.briefing.report  # as the hooks set them (the theme writes them unescaped)
+    exported["site_name"] = sanitize.plain(report.title)  # one title: report.yml's
     if not exported.get("site_description"):
-        report = site.briefing.report  # as the hooks set it (the theme writes it unescaped)
         exported["site_description"] = sanitize.plain(report.subtitle or report.title)
     return exported
 
