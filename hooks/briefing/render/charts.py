@@ -179,7 +179,10 @@ def _draw(stat: Statistic, formats: Formats = _DEFAULT) -> str:
                 )
             values = [v for item in group for v in item.values if v is not None]
             low, high = min(0.0, *values), max(0.0, *values)
-            ax.set_xlim(low * 1.2, high * 1.2 if high else 1)
+            # Room after the longest bar for its label: money in words is longer than "68".
+            longest = max(len(item.shown(v, formats)) for item in group for v in values)
+            room = 1.15 + 0.035 * longest
+            ax.set_xlim(low * room, high * room if high else 1)
             title = group[0].name if len(group) == 1 else (group[0].unit or "")
             ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
             ax.set_yticks(list(positions), [_wrap(c) for c in categories])
@@ -238,7 +241,7 @@ def svg(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     matplotlib draws a chart only for numbers not drawn before (see `cache.py`); the numbers
     are keyed as shown, so another locale draws its own.
     """
-    key = (repr(series(stat, formats)),)
+    key = (formats.locale, repr(series(stat, formats)))
     drawn = cache.shared().remember_text("chart", key, lambda: _draw(stat, formats))
     return _clean(drawn, chart_id(stat), stat.title, describe(stat, formats))
 

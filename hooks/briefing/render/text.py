@@ -71,9 +71,11 @@ def lead(markdown: str) -> tuple[str, bool]:
     text = markdown.strip()
     paragraph = " ".join(text.split("\n\n", 1)[0].split())
     for match in _SENTENCE_END.finditer(paragraph):
-        following = paragraph[match.end() : match.end() + 1]
-        if following.isupper() or following.isdigit():  # a new sentence starts here
-            return paragraph[: match.start()], True
+        before = paragraph[: match.start()]
+        if before.count("[") > before.count("]"):
+            continue  # inside a citation or a link: "[@act2003, art. 61]"
+        if paragraph[match.end() : match.end() + 1].isupper():  # a new sentence starts here
+            return before, True
     return paragraph, " ".join(text.split()) != paragraph
 
 
