@@ -167,7 +167,7 @@ def _cover(report: Report, site_url: str | None, citation: str | None) -> str:
     if report.doi:
         doi = f"https://doi.org/{report.doi}"
         details.append(f'DOI: <a href="{html.escape(doi)}">{html.escape(doi)}</a>')
-    address = report.url or site_url
+    address = site_url  # the briefing's own address; report.url is the original report's
     if address:
         details.append(f'Read online: <a href="{html.escape(address)}">{html.escape(address)}</a>')
     if report.licence:
