@@ -29,10 +29,10 @@ def sections(briefing: Briefing) -> dict[str, tuple[str, list[NavItem]]]:
     themes += [{html.escape(f"{t.number}. {t.title}"): theme_page(t.id)} for t in briefing.themes]
     recs: list[NavItem] = [RECOMMENDATIONS]
     recs += [{html.escape(f"{r.number}. {r.title}"): rec_page(r)} for r in briefing.recommendations]
-    labels = briefing.labels
+    labels = briefing.labels  # data too: escaped like the titles
     return {
-        THEMES: (labels("pages/themes"), themes),
-        RECOMMENDATIONS: (labels("pages/recommendations"), recs),
+        THEMES: (html.escape(labels("pages/themes")), themes),
+        RECOMMENDATIONS: (html.escape(labels("pages/recommendations")), recs),
     }
 
 
