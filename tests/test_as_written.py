@@ -416,3 +416,21 @@ def test_no_english_word_is_left_in_a_french_briefing(enquete: Site) -> None:
         if left:
             found[url] = left
     assert found == {}
+
+
+def test_labels_are_escaped_text(mini: Path) -> None:
+    (mini / "data" / "labels.yml").write_text(
+        "executive_summary: '<script>alert(1)</script>'\n"
+        "pager: '\"><img src=x onerror=alert(1)>'\n"
+        "status: '<b>{status}</b> {status.__class__}'\n",
+        encoding="utf-8",
+    )
+    found = _lines(mini)
+    prepared = prepare_configured(mini, mini / "docs", None, {})
+    assert prepared.site is not None, found
+    pages = prepared.site.pages
+    assert "<script>" not in pages["index.md"] and "&lt;script" in pages["index.md"]
+    rec = next(v for k, v in pages.items() if k.startswith("recommendations/") and "index" not in k)
+    assert "<img" not in rec and "<b>" not in rec
+    listing = pages["recommendations/index.md"]  # {status.__class__}: words, never looked up
+    assert r"\{status\.\_\_class\_\_\}" in listing and "<class" not in listing
