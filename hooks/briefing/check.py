@@ -7,10 +7,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date
+from pathlib import Path
 
-from . import markup
+from . import markup, weblinks
 from .load import Sources
-from .model import KINDS, Briefing, Markdown, Span
+from .model import KINDS, Briefing, Markdown, Reference, Span
 from .problems import Problem, ascii_spelling, non_ascii, suggestion
 from .yamlfile import Document, JSONPath
 
@@ -65,6 +66,7 @@ def check(sources: Sources, briefing: Briefing, shared_bibliography: bool = Fals
     problems += _relations(sources, briefing, unreadable)
     problems += _tables(sources)
     problems += _dates(sources)
+    problems += _urls(sources, briefing)
     used, cited, found = _markdown(sources, briefing, unreadable)
     problems += found
     if not unreadable:  # what an unreadable file uses is unknown: no "not used" guesses
@@ -217,6 +219,59 @@ def _dates(sources: Sources) -> list[Problem]:
                 Problem.at(document.span(path), f"'date': '{value}' is not a date: {why}")
             )
     return problems
+
+
+def _urls(sources: Sources, briefing: Briefing) -> list[Problem]:
+    """URLs written in data that a browser would read as another scheme than http(s) or
+    mailto, or not as an address at all (`weblinks.problem`)."""
+    problems: list[Problem] = []
+    report = sources.documents.get("report")
+    if report is not None and isinstance(report.value, dict):
+        url = report.value.get("url")
+        if isinstance(url, str) and (why := weblinks.problem(url)):
+            problems.append(Problem.at(report.span(("url",)), f"'url': {why}"))
+    for reference in briefing.references.values():
+        problems += reference_urls(sources.root, reference)
+    return problems
+
+
+_URL_MACRO = re.compile(r"^\s*\\url\{([^{}]*)\}\s*$")
+
+
+def reference_urls(root: Path, reference: Reference) -> list[Problem]:
+    """A BibTeX entry's `url` (and `howpublished = {\\url{...}}`) refused at its field unless
+    it is an http(s) or mailto address: the downloads and the head metadata carry it."""
+    problems: list[Problem] = []
+    for name, value in reference.fields.items():
+        field = name.lower()
+        if field == "howpublished" and (match := _URL_MACRO.match(value)):
+            value = match.group(1)
+        elif field != "url" or not value.strip():
+            continue
+        why = weblinks.problem(value.strip())
+        if why is not None:
+            span = _field_span(root, reference, name)
+            problems.append(
+                Problem.at(span, f"entry '{reference.key}': {field} '{value.strip()}': {why}")
+            )
+    return problems
+
+
+def _field_span(root: Path, reference: Reference, name: str) -> Span:
+    """Where field `name` of `reference` is written in its file (else the entry's start)."""
+    span = reference.span
+    try:
+        lines = (root / span.path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return span
+    field = re.compile(rf"(?<![\w-]){re.escape(name)}\s*=", re.IGNORECASE)
+    for number in range(span.line - 1, len(lines)):
+        match = field.search(lines[number])
+        if match:
+            return Span(span.path, number + 1, match.start() + 1)
+        if number > span.line - 1 and lines[number].lstrip().startswith("@"):
+            break  # the next entry
+    return span
 
 
 def _markdown(

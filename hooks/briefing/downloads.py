@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one call
 
-from . import bib, csl, markup, pdf
+from . import bib, csl, markup, pdf, weblinks
 from .cite import Citation
 from .model import Markdown, Recommendation
 from .render.urls import page_url
@@ -178,7 +178,7 @@ def briefing(
             "keywords": list(report.keywords),
             "licence": report.licence,
             "doi": report.doi,
-            "url": report.url or site_url,
+            "url": weblinks.web(report.url or site_url),
             "note": _source(report.note),
             "citation": (
                 {"key": citation.reference.key, "text": citation.text, "bibtex": citation.bibtex}
@@ -285,7 +285,7 @@ def briefing(
                     {"title": link.title, "url": _url(site, link.page, link.anchor, site_url)}
                     for link in site.resolver.backlinks.get(key, [])
                 ],
-                "csl": csl.to_csl_json(b.references[key]),
+                "csl": csl_item(site, key),
             }
             for key in reference_order(site)
         ],
@@ -333,7 +333,13 @@ def recommendations_csv(site: Site, site_url: str | None = None) -> str:
 
 def references_csl(site: Site) -> list[Mapping[str, object]]:
     """Every reference as CSL-JSON, by reference number, then the uncited ones."""
-    return [csl.to_csl_json(site.briefing.references[k]) for k in reference_order(site)]
+    return [csl_item(site, k) for k in reference_order(site)]
+
+
+def csl_item(site: Site, key: str) -> dict[str, object]:
+    """A reference as CSL-JSON, with only a URL a reader may follow (`weblinks.web`): the
+    downloads and the head metadata are read away from the site's sanitiser."""
+    return weblinks.csl_item(csl.to_csl_json(site.briefing.references[key]))
 
 
 def write(
