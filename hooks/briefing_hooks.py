@@ -140,7 +140,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     assert site is not None
     # Charts are generated SVG, which the sanitiser would drop: they go in after it.
     stats = site.briefing.statistics if page.file.src_uri == SURVEY else ()
-    return charts.embed(sanitize.clean(html), stats)
+    try:
+        return charts.embed(sanitize.clean(html), stats)
+    except charts.UnsafeChart as err:
+        raise PluginError(f"data/statistics.yml: {err}") from None
 
 
 # Material's search overlay is a dialog with no accessible name (axe: aria-dialog-name).

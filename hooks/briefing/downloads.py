@@ -310,24 +310,36 @@ def dump_json(data: object) -> str:
 # --- the other files -------------------------------------------------------------------------
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): =, +, -, @, a
+# tab or a carriage return first, and the full-width forms spreadsheets also accept. Leading
+# spaces and line breaks do not protect: some spreadsheets trim them before they look.
+FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def cell(text: str) -> str:
+    """A text cell no spreadsheet reads as a formula: one that would start with a formula
+    character (after any leading white space) is given a leading `'`, as OWASP describes."""
+    stripped = text.lstrip()
+    return "'" + text if stripped[:1] in FORMULA_START or text[:1] in FORMULA_START else text
+
+
 def recommendations_csv(site: Site, site_url: str | None = None) -> str:
-    """One row per recommendation (RFC 4180: CRLF line ends, quotes where needed)."""
+    """One row per recommendation (RFC 4180: CRLF line ends). Every text cell is quoted and
+    neutralised (`cell`): a title such as `=HYPERLINK(...)` stays text in a spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(CSV_COLUMNS)
     for rec in site.briefing.recommendations:
-        writer.writerow(
-            [
-                rec.number,
-                rec.id,
-                rec.title,
-                plain_text(site, rec.text),
-                rec.status,
-                "; ".join(rec.actors),
-                "; ".join(rec.addresses),
-                item_url(site, rec.id, site_url).split("#")[0],
-            ]
-        )
+        texts = [
+            rec.id,
+            rec.title,
+            plain_text(site, rec.text),
+            rec.status,
+            "; ".join(rec.actors),
+            "; ".join(rec.addresses),
+            item_url(site, rec.id, site_url).split("#")[0],
+        ]
+        writer.writerow([rec.number, *map(cell, texts)])
     return out.getvalue()
 
 
