@@ -67,6 +67,7 @@ def check(sources: Sources, briefing: Briefing, shared_bibliography: bool = Fals
     problems += _tables(sources)
     problems += _dates(sources)
     problems += _urls(sources, briefing)
+    problems += _numbers(sources)
     used, cited, found = _markdown(sources, briefing, unreadable)
     problems += found
     if not unreadable:  # what an unreadable file uses is unknown: no "not used" guesses
@@ -219,6 +220,73 @@ def _dates(sources: Sources) -> list[Problem]:
                 Problem.at(document.span(path), f"'date': '{value}' is not a date: {why}")
             )
     return problems
+
+
+SMALLEST = 0.0001  # the smallest figure in size but 0 (CONTRIBUTING, "Numbers")
+DIGITS = 15  # significant digits a float holds exactly
+_SPECIAL_FLOAT = re.compile(r"^[-+]?\.(?:inf|nan)$", re.IGNORECASE)
+_EXPONENT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+")
+_MANTISSA = re.compile(r"^[-+]?([0-9.]*)")
+
+
+def _numbers(sources: Sources) -> list[Problem]:
+    """Figures a briefing cannot mean, where the schema's bounds (at most 10^15 in size) do not
+    reach: more significant digits than a float holds, a size below 0.0001 (shown as 1e-05),
+    and YAML's `.nan` and `.inf`, which the reader keeps as text."""
+    document = sources.documents.get("statistics")
+    if document is None or not isinstance(document.value, list):
+        return []
+    problems: list[Problem] = []
+    for i, item in enumerate(document.value):
+        if not isinstance(item, dict):
+            continue
+        places: list[tuple[JSONPath, object]] = [((i, "value"), item.get("value"))]
+        rows = item.get("rows")
+        for j, row in enumerate(rows if isinstance(rows, list) else []):
+            for k, cell in enumerate(row if isinstance(row, list) else []):
+                places.append(((i, "rows", j, k), cell))
+        for path, value in places:
+            node = document.nodes.get(path)
+            if node is None:
+                continue
+            written = document.text[node.start : node.end].strip()
+            why = _figure(value, written, node.style)
+            if why:
+                problems.append(Problem.at(node.span, f"'{written}' {why}"))
+    return problems
+
+
+def _figure(value: object, written: str, style: str | None) -> str | None:
+    """Why a figure as written cannot be shown as the editor meant it, or None."""
+    if isinstance(value, str):
+        if style not in (None, ""):  # quoted or a block: text, as the editor meant
+            return None
+        if _SPECIAL_FLOAT.match(value):
+            return (
+                "is not a figure a briefing can show: leave the cell empty (null), or quote "
+                "it if it is meant as text"
+            )
+        if _EXPONENT.fullmatch(value):
+            return (
+                "is read as text, not as a number (YAML wants a decimal point before an "
+                "exponent): write the number in full, or quote it if it is meant as text"
+            )
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    mantissa = _MANTISSA.match(written.replace("_", ""))
+    digits = (mantissa.group(1) if mantissa else "").replace(".", "").strip("0")
+    if len(digits) > DIGITS:
+        return (
+            f"has {len(digits)} significant digits, more than the {DIGITS} a figure keeps "
+            "exactly; round it"
+        )
+    if value != 0 and abs(value) < SMALLEST:
+        return (
+            f"is smaller than a briefing's figures can be (0, or at least {SMALLEST} in size); "
+            "give it in a smaller unit (per thousand, per million)"
+        )
+    return None
 
 
 def _urls(sources: Sources, briefing: Briefing) -> list[Problem]:
