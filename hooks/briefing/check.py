@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
-from . import markup, weblinks
+from . import anchors, markup, weblinks
 from .load import Sources
 from .model import KINDS, Briefing, Markdown, Reference, Span
 from .problems import Problem, ascii_spelling, non_ascii, suggestion
@@ -364,6 +364,7 @@ def _markdown(
                 kind = token.target.split("-", 1)[0]
                 if token.target not in briefing.items and kind not in unreadable:
                     problems.append(Problem.at(where, _unknown(briefing, token.target, (kind,))))
+        problems += anchors.forged(text)
         for offset, written in markup.near_misses(text.text):
             if not written.isascii():  # a look-alike letter: it reads as an id and links nowhere
                 problems.append(

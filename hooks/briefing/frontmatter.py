@@ -50,10 +50,7 @@ def _unknown(key: str) -> str:
         if key == "template"
         else ""
     )
-    return (
-        f"front matter key '{key}' is not allowed{hint}{why}; a page may set: "
-        + ", ".join(KEYS)
-    )
+    return f"front matter key '{key}' is not allowed{hint}{why}; a page may set: " + ", ".join(KEYS)
 
 
 def _yaml(path: str, block: str) -> list[Problem]:

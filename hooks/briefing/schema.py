@@ -193,8 +193,8 @@ def _message(error: ValidationError, name: str) -> str:
         return f"{where}: '{error.instance}' is not allowed here"
     if validator in ("minimum", "maximum"):
         return (
-            f"{_subject(error, name)}: {_number(error.instance)} is larger than a briefing's figures "
-            f"can be (at most {LIMIT:,} either side of 0); check the number, or give it in "
+            f"{_subject(error, name)}: {_number(error.instance)} is larger than a briefing's "
+            f"figures can be (at most {LIMIT:,} either side of 0); check the number, or give it in "
             "a larger unit (millions, billions)"
         )
     if validator == "minLength":

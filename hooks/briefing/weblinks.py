@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ada_url import URL  # type: ignore[import-untyped]  # no stubs; a small API
+from ada_url import URL
 
 SCHEMES = frozenset({"http", "https", "mailto"})
 # Where a relative URL is resolved to see where it goes: a host no real URL can name.

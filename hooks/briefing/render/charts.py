@@ -249,7 +249,7 @@ def svg(stat: Statistic) -> str:
     cached, the SVG passes the allow-list of `svgcheck`; a cached entry that fails is drawn
     again and replaced; a fresh one that fails raises UnsafeChart.
     """
-    store, parts, prefix = cache.shared(), (repr(series(stat)),), chart_id(stat)
+    store, parts = cache.shared(), (repr(series(stat)),)
     drawn = store.remember_text("chart", parts, lambda: _draw(stat))
     made, found = _checked(drawn, stat)
     if not found:

@@ -1,0 +1,139 @@
+"""Ids belong to the items and to the engine: none written by an author may pass for one.
+
+Every item is shown inside an element whose id is the item's id, and links to the item land
+there. An author who writes `{: #rec-x }` (attribute lists), `{#finding-y}` on a heading or
+`<div id="quote-z">` in a Markdown field or a docs page would give a second element that id,
+and links would land on the forgery. So ids an author writes may not start with the five item
+prefixes nor with those of the ids the engine makes (`ref-KEY`, `cite-KEY-N`, `term-...`;
+charts are `stat-...-chart`): `forged` finds them, to be refused at their line. And whatever
+slips past (a heading whose text the table of contents turns into an id), `duplicates` finds
+in the built page, which then fails the build.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from . import markup
+from .model import KINDS, Markdown, Span
+from .problems import Problem
+
+ENGINE = ("ref", "cite", "term")
+PREFIXES = tuple(f"{kind}-" for kind in (*KINDS, *ENGINE))
+# Python-Markdown's attr_list: `{: ... }` or `{ ... }`, on one line.
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
+_HASH = re.compile(r"(?:^|\s)#([^\s}#.]+)")
+_ID_PAIR = re.compile(r"""(?:^|\s)id\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)""", re.IGNORECASE)
+_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_HTML_ID = re.compile(r"""\sid\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def _value(raw: str) -> str:
+    return html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw).strip()
+
+
+def written(text: str) -> Iterator[tuple[int, str, str]]:
+    """Each id an author wrote in Markdown: (offset, the source as written, the id), outside
+    code, in attribute lists and in raw HTML tags."""
+    code = markup.code_ranges(text)
+
+    def outside(start: int, end: int) -> bool:
+        return not any(a < end and start < b for a, b in code)
+
+    for match in _ATTR_LIST.finditer(text):
+        if not outside(match.start(), match.end()):
+            continue
+        inner = match.group(1)
+        for found in _HASH.finditer(inner):
+            yield match.start(), match.group(0), found.group(1)
+        for found in _ID_PAIR.finditer(inner):
+            yield match.start(), match.group(0), _value(found.group(1))
+    for match in _TAG.finditer(text):
+        if not outside(match.start(), match.end()):
+            continue
+        for found in _HTML_ID.finditer(match.group(0)):
+            yield match.start(), match.group(0), _value(found.group(1))
+
+
+def reserved(identifier: str) -> bool:
+    """Whether `identifier` is one only the engine gives (an item's, a reference's, ...)."""
+    return identifier.lower().startswith(PREFIXES)
+
+
+def forged(text: Markdown) -> list[Problem]:
+    """Ids written in `text` that only items and the engine may have, each at its place."""
+    problems = []
+    for offset, source, identifier in written(text.text):
+        if not reserved(identifier):
+            continue
+        kind = identifier.split("-", 1)[0].lower()
+        fix = (
+            f"to link to the item write @{identifier} instead; else choose another id"
+            if kind in KINDS
+            else "choose another id"
+        )
+        problems.append(
+            Problem.at(
+                text.locate(source, offset),
+                f"the id '{identifier}' is written here, but ids starting with '{kind}-' are "
+                "the briefing's own (items, references, citations, glossary terms) and links "
+                f"to them would land here; {fix}",
+            )
+        )
+    return problems
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [value for name, value in attrs if name == "id" and value is not None]
+
+    handle_startendtag = handle_starttag
+
+
+def duplicates(page: str) -> list[str]:
+    """Ids given to more than one element of a built page, in the order first seen."""
+    parser = _Ids()
+    parser.feed(page)
+    parser.close()
+    counts = Counter(parser.ids)
+    return [identifier for identifier in dict.fromkeys(parser.ids) if counts[identifier] > 1]
+
+
+def in_page(page: str, root: Path, path: str, url: str) -> list[Problem]:
+    """One problem per id used twice in the built page `page` (at `url`), placed in the file
+    it was made from (`path`, relative to `root`: a docs page or a data file)."""
+    found = duplicates(page)
+    if not found:
+        return []
+    try:
+        source = (root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        source = ""
+    return [
+        Problem.at(
+            place(identifier, source, path),
+            f"the id '{identifier}' is given to more than one element of the built page "
+            f"'{url or '/'}'; links to it land on the first: rename one of them",
+        )
+        for identifier in found
+    ]
+
+
+def place(identifier: str, source: str, path: str) -> Span:
+    """Where in `source` (a page's Markdown, or a data file) `identifier` is written; the
+    file's first line when it is not found as written."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(identifier)}(?![\w-])")
+    match = pattern.search(source)
+    if match is None:
+        return Span(path, 1, 1)
+    line = source.count("\n", 0, match.start()) + 1
+    return Span(path, line, match.start() - source.rfind("\n", 0, match.start()))
