@@ -320,7 +320,11 @@ def reference_urls(root: Path, reference: Reference) -> list[Problem]:
         if why is not None:
             span = _field_span(root, reference, name)
             problems.append(
-                Problem.at(span, f"entry '{reference.key}': {field} '{value.strip()}': {why}")
+                Problem.at(
+                    span,
+                    f"entry '{reference.key}', field '{field}': the URL '{value.strip()}' is "
+                    f"refused: {why}",
+                )
             )
     return problems
 

@@ -99,17 +99,20 @@ def web(value: str | None) -> str | None:
 
 def problem(value: str) -> str | None:
     """Why `value`, written in data as a URL, is refused; None when it is an absolute http,
-    https or mailto URL."""
+    https or mailto URL. Read with no page around it, as a download or a search engine does."""
     if any(char < " " for char in value.strip(" ")):
         return "it contains a tab, a line break or a control character, which browsers remove"
-    address = read(value)
-    if address is None:
+    text = browser_text(value)
+    try:
+        url = URL(text)
+    except ValueError:
+        if read(text) is not None:
+            return "it is not a full address: start it with https://, http:// or mailto:"
         return "it is not a URL a browser can read"
-    if address.relative:
-        return "it is not a full address: start it with https://, http:// or mailto:"
-    if address.scheme not in SCHEMES:
-        return f"'{address.scheme}:' addresses are not allowed, only https:, http: and mailto:"
-    if address.scheme == "mailto" and not address.text[len("mailto:") :].strip():
+    scheme = str(url.protocol).rstrip(":").lower()
+    if scheme not in SCHEMES:
+        return f"'{scheme}:' addresses are not allowed, only https:, http: and mailto:"
+    if scheme == "mailto" and not str(url.pathname).strip():
         return "the mailto: address is empty"
     return None
 
