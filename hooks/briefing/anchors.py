@@ -72,17 +72,13 @@ def forged(text: Markdown) -> list[Problem]:
         if not reserved(identifier):
             continue
         kind = identifier.split("-", 1)[0].lower()
-        fix = (
-            f"to link to the item write @{identifier} instead; else choose another id"
-            if kind in KINDS
-            else "choose another id"
-        )
+        link = f" (to link to the item, cross-reference it: @{identifier})" * (kind in KINDS)
         problems.append(
             Problem.at(
                 text.locate(source, offset),
-                f"the id '{identifier}' is written here, but ids starting with '{kind}-' are "
-                "the briefing's own (items, references, citations, glossary terms) and links "
-                f"to them would land here; {fix}",
+                f"the id '{identifier}' is written here, but ids starting with '{kind}-' belong "
+                "to the briefing's items, references, citations and glossary terms, and links "
+                f"to them would land here instead; choose another id{link}",
             )
         )
     return problems
