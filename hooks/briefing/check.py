@@ -296,13 +296,15 @@ def _urls(sources: Sources, briefing: Briefing) -> list[Problem]:
     report = sources.documents.get("report")
     if report is not None and isinstance(report.value, dict):
         url = report.value.get("url")
-        if isinstance(url, str) and (why := weblinks.problem(url)):
+        # One the schema's pattern refuses is reported once, by the schema.
+        if isinstance(url, str) and _SCHEMA_URL.match(url) and (why := weblinks.problem(url)):
             problems.append(Problem.at(report.span(("url",)), f"'url': {why}"))
     for reference in briefing.references.values():
         problems += reference_urls(sources.root, reference)
     return problems
 
 
+_SCHEMA_URL = re.compile(r"^(https?://|mailto:)\S+$")  # common.schema.json's url pattern
 _URL_MACRO = re.compile(r"^\s*\\url\{([^{}]*)\}\s*$")
 
 
