@@ -412,6 +412,10 @@ def test_duplicate_ids_are_found_in_a_built_page() -> None:
     page = '<p id="a"></p><div id="a"><span id="b"></span></div><script>"<p id=b>"</script>'
     assert anchors.duplicates(page) == ["a"]
     assert anchors.duplicates('<p id="a"></p><p id="A"></p>') == []
+    assert anchors.duplicates('<a title="x > y" id="c"></a><b id=c>') == ["c"]
+    assert anchors.duplicates('<!-- <p id="d"> --><p id="d"><style id="d">#d{}</style>') == ["d"]
+    assert anchors.duplicates('<p title=\'id="e"\' id="e">id="e"</p>') == []
+    assert anchors.duplicates('<p id="&#102;"></p><p id="f"></p>') == ["f"]
 
 
 # --- the build cache is trusted no more than fresh output ------------------------------------
