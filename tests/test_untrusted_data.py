@@ -22,6 +22,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -599,3 +600,40 @@ def test_a_duplicate_id_in_a_built_page_fails_the_build_at_its_source(tmp_path: 
     assert f"docs/context.md:{line}:" in built.stderr and "same-anchor" in built.stderr
     assert "Traceback" not in built.stderr
     shutil.rmtree(tmp_path / "site", ignore_errors=True)
+
+
+def _formulas(csv_file: Path, folder: Path) -> list[str]:
+    """The formulas LibreOffice finds on opening `csv_file` (converted headless to flat ODF)."""
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    assert office is not None
+    profile = (folder / "profile").as_uri()  # its own profile: no clash with a running office
+    command = [office, "--headless", f"-env:UserInstallation={profile}", "--convert-to"]
+    subprocess.run(
+        [*command, "fods", "--outdir", str(folder), str(csv_file)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    converted = (folder / csv_file.name).with_suffix(".fods").read_text("utf-8")
+    return re.findall(r'table:formula="([^"]*)"', converted)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (shutil.which("libreoffice") or shutil.which("soffice")),
+    reason="LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui)",
+)
+def test_a_spreadsheet_opens_recommendations_csv_with_no_formula(
+    hostile: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, site = hostile
+    published = site / "downloads" / "recommendations.csv"
+    # The same rows without the leading ' : LibreOffice reads formulas in them, so the check
+    # below is one that can fail.
+    rows = list(csv.reader(io.StringIO(published.read_text("utf-8"), newline="")))
+    control = tmp_path / "control" / "recommendations.csv"
+    control.parent.mkdir()
+    with control.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([[cell.removeprefix("'") for cell in row] for row in rows])
+    assert _formulas(control, tmp_path / "control")
+    assert _formulas(published, tmp_path / "published") == []
