@@ -637,3 +637,58 @@ def test_a_spreadsheet_opens_recommendations_csv_with_no_formula(
         csv.writer(handle).writerows([[cell.removeprefix("'") for cell in row] for row in rows])
     assert _formulas(control, tmp_path / "control")
     assert _formulas(published, tmp_path / "published") == []
+
+
+def _json_urls(value: object) -> Iterator[str]:
+    """Every value under a key that names an address, anywhere in JSON data."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in ("url", "URL", "sameAs", "identifier", "contentUrl") and isinstance(
+                inner, str
+            ):
+                yield inner
+            else:
+                yield from _json_urls(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _json_urls(inner)
+
+
+@pytest.mark.slow
+def test_every_url_the_hostile_briefing_publishes_reads_as_allowed(
+    hostile: tuple[Path, Path],
+) -> None:
+    """Links, images, head metadata and downloads of a whole built site, read as a browser
+    (or a reference manager, away from the site) reads them."""
+    _, site = hostile
+    found: list[str] = []
+    for page in sorted(site.rglob("*.html")):
+        base = BASE.rsplit("/", 4)[0] + "/" + page.relative_to(site).as_posix()
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        for tag in soup.find_all(True):
+            for name in ("href", "src"):
+                value = tag.get(name)
+                if not isinstance(value, str):
+                    continue
+                parsed = browser(value, base)
+                if parsed is None or parsed.protocol not in ALLOWED:
+                    found.append(f"{page}: {name}={value!r}")
+                elif name == "src" and parsed.host != SITE_HOST:
+                    found.append(f"{page}: src={value!r} leaves the site")
+            content, meta = tag.get("content"), str(tag.get("property") or tag.get("name"))
+            if tag.name == "meta" and isinstance(content, str) and meta.endswith("url"):
+                parsed = browser(content, base)
+                if parsed is None or parsed.protocol not in ALLOWED:
+                    found.append(f"{page}: {meta}={content!r}")
+        for script in soup.find_all("script", type="application/ld+json"):
+            for value in _json_urls(json.loads(script.string or "null")):
+                parsed = browser(value, base)
+                if parsed is None or parsed.protocol not in ALLOWED:
+                    found.append(f"{page}: JSON-LD {value!r}")
+    for name in ("briefing.json", "references.json"):
+        data = json.loads((site / "downloads" / name).read_text("utf-8"))
+        for value in _json_urls(data):
+            parsed = browser(value, BASE.rsplit("/", 4)[0] + "/")
+            if parsed is None or parsed.protocol not in ALLOWED:
+                found.append(f"downloads/{name}: {value!r}")
+    assert found == []
