@@ -39,24 +39,25 @@ def _value(raw: str) -> str:
 def written(text: str) -> Iterator[tuple[int, str, str]]:
     """Each id an author wrote in Markdown: (offset, the source as written, the id), outside
     code, in attribute lists and in raw HTML tags."""
-    code = markup.code_ranges(text)
-
-    def outside(start: int, end: int) -> bool:
-        return not any(a < end and start < b for a, b in code)
-
+    found: list[tuple[int, str, str]] = []
     for match in _ATTR_LIST.finditer(text):
-        if not outside(match.start(), match.end()):
-            continue
         inner = match.group(1)
-        for found in _HASH.finditer(inner):
-            yield match.start(), match.group(0), found.group(1)
-        for found in _ID_PAIR.finditer(inner):
-            yield match.start(), match.group(0), _value(found.group(1))
+        found += [(match.start(), match.group(0), m.group(1)) for m in _HASH.finditer(inner)]
+        found += [
+            (match.start(), match.group(0), _value(m.group(1))) for m in _ID_PAIR.finditer(inner)
+        ]
     for match in _TAG.finditer(text):
-        if not outside(match.start(), match.end()):
-            continue
-        for found in _HTML_ID.finditer(match.group(0)):
-            yield match.start(), match.group(0), _value(found.group(1))
+        found += [
+            (match.start(), match.group(0), _value(m.group(1)))
+            for m in _HTML_ID.finditer(match.group(0))
+        ]
+    if not found:
+        return  # most texts: the code ranges are not worth finding
+    code = markup.code_ranges(text)
+    for offset, source, identifier in sorted(found):
+        end = offset + len(source)
+        if not any(a < end and offset < b for a, b in code):
+            yield offset, source, identifier
 
 
 def reserved(identifier: str) -> bool:
