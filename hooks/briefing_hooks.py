@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import cache, downloads, pdf, sanitize
-from briefing.problems import format_problems
+from briefing import anchors, cache, downloads, pdf, sanitize
+from briefing.problems import Problem, format_problems
 from briefing.render import charts, head
 from briefing.render import nav as navigation
 from briefing.render.pages import SURVEY
@@ -28,6 +28,7 @@ class _Build:
     root: Path = Path.cwd()
     printed: list[pdf.PrintPage]  # every page built, for the PDF (a new list per build)
     lent_title: Page | None = None  # the page given a `meta.title` while it renders
+    duplicates: list[Problem]  # ids used twice in a built page, reported after the last page
 
 
 _build = _Build()
@@ -56,6 +57,7 @@ def _settings(config: MkDocsConfig) -> dict[str, Any]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     _build.root, _build.site, _build.printed, _build.lent_title = root, None, [], None
+    _build.duplicates = []
     if _printer is not None:
         _printer.cancel()  # a PDF still printing belongs to the build before
     settings = _settings(config)
@@ -143,7 +145,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     assert site is not None
     # Charts are generated SVG, which the sanitiser would drop: they go in after it.
     stats = site.briefing.statistics if page.file.src_uri == SURVEY else ()
-    return charts.embed(sanitize.clean(html), stats, site.formats)
+    try:
+        return charts.embed(sanitize.clean(html), stats, site.formats)
+    except charts.UnsafeChart as err:
+        raise PluginError(f"data/statistics.yml: {err}") from None
 
 
 # Material's search overlay is a dialog with no accessible name (axe: aria-dialog-name).
@@ -175,6 +180,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     content = page.content or ""
     _build.printed.append(pdf.PrintPage(page.file.src_uri, page.url, page.title or "", content))
     output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
+    source = page.file.edit_uri or f"docs/{page.file.src_uri}"
+    _build.duplicates += anchors.in_page(output, _build.root, source, page.url)
     return head.for_page(
         output,
         site,
@@ -192,6 +199,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (headless Chromium)."""
     site = _build.site
     assert site is not None
+    if _build.duplicates:
+        raise PluginError(
+            format_problems(_build.duplicates)
+            + f"\n{len(_build.duplicates)} duplicate id(s): the site is not published."
+        )
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
         published = downloads.publish(

@@ -396,13 +396,13 @@ BIBTEX = """
 @online{hostile1,
   author = {<img src=x onerror=alert("XSS-bib-author")>},
   title = {<script>alert("XSS-bib-title")</script> Title},
-  url = {javascript:alert("XSS-bib-url")},
+  url = {https://example.org/XSS-bib-url"><script>alert("XSS-bib-url")</script>},
   doi = {10.1234/x" onmouseover="alert('XSS-bib-doi')},
   year = {2024}
 }
 @online{hostile2,
   title = {Second},
-  howpublished = {\\url{javascript:alert("XSS-bib-howpub")}},
+  howpublished = {\\url{https://example.org/XSS-bib-howpub"onmouseover="alert(1)}},
   year = {2024}
 }
 """

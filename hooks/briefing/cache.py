@@ -152,9 +152,8 @@ class Cache:
         if not self.enabled or len(data) > MEMORY_LIMIT // 4:
             return
         with self._lock:
-            if name in self._memory:
-                self._memory.move_to_end(name)
-                return
+            if name in self._memory:  # replaced: an entry that failed a check is made again
+                self._memory_size -= len(self._memory.pop(name))
             self._memory[name] = data
             self._memory_size += len(data)
             while self._memory_size > MEMORY_LIMIT:

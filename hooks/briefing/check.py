@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 
-from . import labels, markup
+from . import anchors, labels, markup, weblinks
 from .load import Sources
-from .model import KINDS, Briefing, Markdown, Span
+from .model import KINDS, Briefing, Markdown, Reference, Span
 from .problems import Problem, ascii_spelling, non_ascii, suggestion
 from .yamlfile import Document, JSONPath
 
@@ -66,6 +67,8 @@ def check(sources: Sources, briefing: Briefing, shared_bibliography: bool = Fals
     problems += _no_recommendations(sources)
     problems += _labels(sources)
     problems += _dates(sources)
+    problems += _urls(sources, briefing)
+    problems += _numbers(sources)
     used, cited, found = _markdown(sources, briefing, unreadable)
     problems += found
     if not unreadable:  # what an unreadable file uses is unknown: no "not used" guesses
@@ -330,6 +333,132 @@ def _dates(sources: Sources) -> list[Problem]:
     return problems
 
 
+SMALLEST = 0.0001  # the smallest figure in size but 0 (CONTRIBUTING, "Numbers")
+DIGITS = 15  # significant digits a float holds exactly
+_SPECIAL_FLOAT = re.compile(r"^[-+]?\.(?:inf|nan)$", re.IGNORECASE)
+_EXPONENT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+")
+_MANTISSA = re.compile(r"^[-+]?([0-9.]*)")
+
+
+def _numbers(sources: Sources) -> list[Problem]:
+    """Figures a briefing cannot mean, where the schema's bounds (at most 10^15 in size) do not
+    reach: more significant digits than a float holds, a size below 0.0001 (shown as 1e-05),
+    and YAML's `.nan` and `.inf`, which the reader keeps as text."""
+    document = sources.documents.get("statistics")
+    if document is None or not isinstance(document.value, list):
+        return []
+    problems: list[Problem] = []
+    for i, item in enumerate(document.value):
+        if not isinstance(item, dict):
+            continue
+        places: list[tuple[JSONPath, object]] = [((i, "value"), item.get("value"))]
+        rows = item.get("rows")
+        for j, row in enumerate(rows if isinstance(rows, list) else []):
+            for k, cell in enumerate(row if isinstance(row, list) else []):
+                places.append(((i, "rows", j, k), cell))
+        for path, value in places:
+            node = document.nodes.get(path)
+            if node is None:
+                continue
+            written = document.text[node.start : node.end].strip()
+            why = _figure(value, written, node.style)
+            if why:
+                problems.append(Problem.at(node.span, f"'{written}' {why}"))
+    return problems
+
+
+def _figure(value: object, written: str, style: str | None) -> str | None:
+    """Why a figure as written cannot be shown as the editor meant it, or None."""
+    if isinstance(value, str):
+        if style not in (None, ""):  # quoted or a block: text, as the editor meant
+            return None
+        if _SPECIAL_FLOAT.match(value):
+            return (
+                "is not a figure a briefing can show: leave the cell empty (null), or quote "
+                "it if it is meant as text"
+            )
+        if _EXPONENT.fullmatch(value):
+            return (
+                "is read as text, not as a number (YAML wants a decimal point before an "
+                "exponent): write the number in full, or quote it if it is meant as text"
+            )
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    mantissa = _MANTISSA.match(written.replace("_", ""))
+    digits = (mantissa.group(1) if mantissa else "").replace(".", "").strip("0")
+    if len(digits) > DIGITS:
+        return (
+            f"has {len(digits)} significant digits, more than the {DIGITS} a figure keeps "
+            "exactly; round it"
+        )
+    if value != 0 and abs(value) < SMALLEST:
+        return (
+            f"is smaller than a briefing's figures can be (0, or at least {SMALLEST} in size); "
+            "give it in a smaller unit (per thousand, per million)"
+        )
+    return None
+
+
+def _urls(sources: Sources, briefing: Briefing) -> list[Problem]:
+    """URLs written in data that a browser would read as another scheme than http(s) or
+    mailto, or not as an address at all (`weblinks.problem`)."""
+    problems: list[Problem] = []
+    report = sources.documents.get("report")
+    if report is not None and isinstance(report.value, dict):
+        url = report.value.get("url")
+        # One the schema's pattern refuses is reported once, by the schema.
+        if isinstance(url, str) and _SCHEMA_URL.match(url) and (why := weblinks.problem(url)):
+            problems.append(Problem.at(report.span(("url",)), f"'url': {why}"))
+    for reference in briefing.references.values():
+        problems += reference_urls(sources.root, reference)
+    return problems
+
+
+_SCHEMA_URL = re.compile(r"^(https?://|mailto:)\S+$")  # common.schema.json's url pattern
+_URL_MACRO = re.compile(r"^\s*\\url\{([^{}]*)\}\s*$")
+
+
+def reference_urls(root: Path, reference: Reference) -> list[Problem]:
+    """A BibTeX entry's `url` (and `howpublished = {\\url{...}}`) refused at its field unless
+    it is an http(s) or mailto address: the downloads and the head metadata carry it."""
+    problems: list[Problem] = []
+    for name, value in reference.fields.items():
+        field = name.lower()
+        if field == "howpublished" and (match := _URL_MACRO.match(value)):
+            value = match.group(1)
+        elif field != "url" or not value.strip():
+            continue
+        why = weblinks.problem(value.strip())
+        if why is not None:
+            span = _field_span(root, reference, name)
+            problems.append(
+                Problem.at(
+                    span,
+                    f"entry '{reference.key}', field '{field}': the URL '{value.strip()}' is "
+                    f"refused: {why}",
+                )
+            )
+    return problems
+
+
+def _field_span(root: Path, reference: Reference, name: str) -> Span:
+    """Where field `name` of `reference` is written in its file (else the entry's start)."""
+    span = reference.span
+    try:
+        lines = (root / span.path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return span
+    field = re.compile(rf"(?<![\w-]){re.escape(name)}\s*=", re.IGNORECASE)
+    for number in range(span.line - 1, len(lines)):
+        match = field.search(lines[number])
+        if match:
+            return Span(span.path, number + 1, match.start() + 1)
+        if number > span.line - 1 and lines[number].lstrip().startswith("@"):
+            break  # the next entry
+    return span
+
+
 def _markdown(
     sources: Sources, briefing: Briefing, unreadable: set[str]
 ) -> tuple[set[str], set[str], list[Problem]]:
@@ -352,6 +481,7 @@ def _markdown(
                 kind = token.target.split("-", 1)[0]
                 if token.target not in briefing.items and kind not in unreadable:
                     problems.append(Problem.at(where, _unknown(briefing, token.target, (kind,))))
+        problems += anchors.forged(text)
         for offset, written in markup.near_misses(text.text):
             if not written.isascii():  # a look-alike letter: it reads as an id and links nowhere
                 problems.append(

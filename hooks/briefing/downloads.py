@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one call
 
-from . import bib, csl, markup, pdf
+from . import bib, csl, markup, pdf, weblinks
 from .cite import Citation
 from .model import Markdown, Recommendation
 from .render.formats import column_unit
@@ -180,8 +180,8 @@ def briefing(
             "keywords": list(report.keywords),
             "licence": report.licence,
             "doi": report.doi,
-            "url": report.url,
-            "site_url": site_url,
+            "url": weblinks.web(report.url),
+            "site_url": weblinks.web(site_url),
             "note": _source(report.note),
             "citation": (
                 {"key": citation.reference.key, "text": citation.text, "bibtex": citation.bibtex}
@@ -295,7 +295,7 @@ def briefing(
                     {"title": link.title, "url": _url(site, link.page, link.anchor, site_url)}
                     for link in site.resolver.backlinks.get(key, [])
                 ],
-                "csl": csl.to_csl_json(b.references[key]),
+                "csl": csl_item(site, key),
             }
             for key in reference_order(site)
         ],
@@ -320,30 +320,48 @@ def dump_json(data: object) -> str:
 # --- the other files -------------------------------------------------------------------------
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): =, +, -, @, a
+# tab or a carriage return first, and the full-width forms spreadsheets also accept. Leading
+# spaces and line breaks do not protect: some spreadsheets trim them before they look.
+FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def cell(text: str) -> str:
+    """A text cell no spreadsheet reads as a formula: one that would start with a formula
+    character (after any leading white space) is given a leading `'`, as OWASP describes."""
+    stripped = text.lstrip()
+    return "'" + text if stripped[:1] in FORMULA_START or text[:1] in FORMULA_START else text
+
+
 def recommendations_csv(site: Site, site_url: str | None = None) -> str:
-    """One row per recommendation (RFC 4180: CRLF line ends, quotes where needed)."""
+    """One row per recommendation (RFC 4180: CRLF line ends). Every text cell is quoted and
+    neutralised (`cell`): a title such as `=HYPERLINK(...)` stays text in a spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(CSV_COLUMNS)
     for rec in site.briefing.recommendations:
-        writer.writerow(
-            [
-                rec.number,
-                rec.id,
-                rec.title,
-                plain_text(site, rec.text),
-                rec.status,
-                "; ".join(rec.actors),
-                "; ".join(rec.addresses),
-                item_url(site, rec.id, site_url).split("#")[0],
-            ]
-        )
+        texts = [
+            rec.id,
+            rec.title,
+            plain_text(site, rec.text),
+            rec.status,
+            "; ".join(rec.actors),
+            "; ".join(rec.addresses),
+            item_url(site, rec.id, site_url).split("#")[0],
+        ]
+        writer.writerow([rec.number, *map(cell, texts)])
     return out.getvalue()
 
 
 def references_csl(site: Site) -> list[Mapping[str, object]]:
     """Every reference as CSL-JSON, by reference number, then the uncited ones."""
-    return [csl.to_csl_json(site.briefing.references[k]) for k in reference_order(site)]
+    return [csl_item(site, k) for k in reference_order(site)]
+
+
+def csl_item(site: Site, key: str) -> dict[str, object]:
+    """A reference as CSL-JSON, with only a URL a reader may follow (`weblinks.web`): the
+    downloads and the head metadata are read away from the site's sanitiser."""
+    return weblinks.csl_item(csl.to_csl_json(site.briefing.references[key]))
 
 
 def write(

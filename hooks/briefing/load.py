@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import labels, schema, yamlfile
+from . import frontmatter, labels, schema, yamlfile
 from .model import (
     Briefing,
     Finding,
@@ -109,6 +109,7 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
                         for p in yamlfile.check_characters(shown, text)
                         if "tab is used" not in p.message
                     ]
+                    found += frontmatter.check(shown, text)
             problems += found
         problems += yamlfile.foreign_files(root, docs)
     return Sources(root, documents, pages), problems

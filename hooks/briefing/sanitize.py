@@ -19,6 +19,8 @@ from typing import Any
 
 import nh3
 
+from . import weblinks
+
 # Elements a briefing page may contain: Markdown's output, the tables, abbr, admonition,
 # attr_list, md_in_html, toc and superfences extensions, and the renderer's own figures,
 # quotes, glossary and reference lists.
@@ -62,7 +64,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "ins": {"datetime"},
     "details": {"open"},
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_SCHEMES = weblinks.SCHEMES
 # Python-Markdown's tables extension aligns columns with style="text-align: ..."; no other
 # CSS property is allowed (an overlay or a fake login form needs more than alignment).
 STYLE_PROPERTIES = frozenset({"text-align"})
@@ -72,14 +74,16 @@ _RESERVED_ID = re.compile(r"^__")
 
 
 def _attribute(element: str, attribute: str, value: str) -> str | None:
+    """Each attribute's value, or None to drop it. URLs are read as a browser reads them
+    (`weblinks`): what is kept is the text the check was made on, tabs and newlines removed."""
     if attribute == "id" and _RESERVED_ID.match(value):
         return None
-    if attribute == "src" and _FOREIGN.match(value.strip()):
-        return None  # pages load nothing from other sites: no tracking pixel, no fetch at build
+    if attribute == "src":
+        # Pages load nothing from other sites: no tracking pixel, no fetch at build.
+        return weblinks.local(value)
+    if attribute == "href":
+        return weblinks.link(value)
     return value
-
-
-_FOREIGN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[\\/]{2})")  # a scheme, or //host
 
 
 _CLEANER = nh3.Cleaner(

@@ -14,6 +14,7 @@ from .problems import Problem, nearest, non_ascii
 from .yamlfile import Document
 
 SCHEMAS = Path(__file__).parent / "schemas"
+LIMIT = 10**15  # the largest figure, either side of 0 (statistics.schema.json, CONTRIBUTING)
 DATA_FILES = (
     "report",
     "glossary",
@@ -144,6 +145,12 @@ def _lookalikes(value: object) -> str:
     return f"; {note}" if note else ""
 
 
+def _number(value: object) -> str:
+    """A number as written, cut short when it is very long."""
+    shown = repr(value)
+    return shown if len(shown) <= 24 else f"{shown[:12]}… ({len(shown)} characters)"
+
+
 def _message(error: ValidationError, name: str) -> str:
     field = _field(error)
     where = f"'{field}'" if field else f"data/{name}.yml"
@@ -193,6 +200,12 @@ def _message(error: ValidationError, name: str) -> str:
                 f"doi: '{error.instance}' is not a DOI such as 10.1234/abcd (no https://doi.org/)"
             )
         return f"{where}: '{error.instance}' is not allowed here"
+    if validator in ("minimum", "maximum"):
+        return (
+            f"{_subject(error, name)}: {_number(error.instance)} is larger than a briefing's "
+            f"figures can be (at most {LIMIT:,} either side of 0); check the number, or give it in "
+            "a larger unit (millions, billions)"
+        )
     if validator == "minLength":
         return f"{_subject(error, name)} is empty; write its text or delete the field"
     if validator == "minItems":

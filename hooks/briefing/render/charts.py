@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .. import cache
 from ..model import Statistic
+from . import svgcheck
 from .formats import Formats, is_currency
 
 _DEFAULT = Formats()
@@ -130,6 +131,7 @@ def _wrap(label: str) -> str:
 def _draw(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     """The chart as matplotlib writes it (SVG text, sentinel colours)."""
     import matplotlib as mpl  # imported here: only a build that draws charts pays for it
+    from matplotlib.container import BarContainer
     from matplotlib.figure import Figure
 
     categories, found = series(stat, formats)
@@ -143,6 +145,10 @@ def _draw(stat: Statistic, formats: Formats = _DEFAULT) -> str:
         {
             "svg.hashsalt": _SALT,
             "svg.fonttype": "none",  # text stays text: selectable, searchable, in the page's colour
+            # Labels are data, drawn as written: "$10 to $20" is never read as math (mathtext)
+            # or given to LaTeX.
+            "text.parse_math": False,
+            "text.usetex": False,
             "font.family": "sans-serif",
             "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial"],
             "font.size": 10,
@@ -191,7 +197,10 @@ def _draw(stat: Statistic, formats: Formats = _DEFAULT) -> str:
             for side in ("top", "right", "bottom"):
                 ax.spines[side].set_visible(False)
             if len(group) > 1:
-                ax.legend(frameon=False, loc="lower right", fontsize=9)
+                # Handles and labels given: a label starting with "_" is not hidden.
+                handles = [c for c in ax.containers if isinstance(c, BarContainer)]
+                labels = [item.label for item in group]
+                ax.legend(handles, labels, frameon=False, loc="lower right", fontsize=9)
         for ax in axes[len(groups) :]:
             ax.set_visible(False)
         axes[0].invert_yaxis()  # first row at the top, as in the table
@@ -235,15 +244,39 @@ def _clean(svg: str, prefix: str, title: str, desc: str) -> str:
     return head + svg[opening.end() :].strip()
 
 
+def _checked(drawn: str, stat: Statistic, formats: Formats) -> tuple[str, list[str]]:
+    """The SVG ready to inline, and what in it fails the allow-list (nothing, when safe)."""
+    prefix = chart_id(stat)
+    try:
+        made = _clean(drawn, prefix, stat.title, describe(stat, formats))
+    except (ValueError, AssertionError):  # not matplotlib's SVG at all
+        return "", ["not an SVG document"]
+    return made, svgcheck.problems(made, prefix)
+
+
+class UnsafeChart(ValueError):
+    """A freshly drawn chart failed the SVG allow-list (a bug, or a new matplotlib)."""
+
+
 def svg(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     """The chart of a `chart: bar` table as inline SVG, with a title and a description.
 
     matplotlib draws a chart only for numbers not drawn before (see `cache.py`); the numbers
-    are keyed as shown, so another locale draws its own.
+    are keyed as shown, so another locale draws its own. Fresh or cached, the SVG passes the
+    allow-list of `svgcheck`; a cached entry that fails is drawn again and replaced; a fresh
+    one that fails raises UnsafeChart.
     """
-    key = (formats.locale, repr(series(stat, formats)))
-    drawn = cache.shared().remember_text("chart", key, lambda: _draw(stat, formats))
-    return _clean(drawn, chart_id(stat), stat.title, describe(stat, formats))
+    store, parts = cache.shared(), (formats.locale, repr(series(stat, formats)))
+    drawn = store.remember_text("chart", parts, lambda: _draw(stat, formats))
+    made, found = _checked(drawn, stat, formats)
+    if not found:
+        return made
+    fresh = _draw(stat, formats)
+    made, found = _checked(fresh, stat, formats)
+    if found:
+        raise UnsafeChart(f"the chart of '{stat.id}' is not safe to embed: {'; '.join(found)}")
+    store.put("chart", cache.key("chart", parts), fresh.encode("utf-8"))
+    return made
 
 
 def figure(stat: Statistic, formats: Formats = _DEFAULT) -> str:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from .. import csl
-from ..downloads import plain_text
+from .. import weblinks
+from ..downloads import csl_item, plain_text
 from ..model import Report
 
 if TYPE_CHECKING:
@@ -118,6 +118,7 @@ def _year(item: Mapping[str, object]) -> str | None:
 
 def highwire_reference(item: Mapping[str, object]) -> str:
     """A cited work as one `citation_reference` value: `citation_title=...; ...`."""
+    item = weblinks.csl_item(item)
     pairs = [("citation_title", str(item.get("title", "")))]
     pairs += [("citation_author", name) for name in _names(item)]
     year = _year(item)
@@ -171,9 +172,9 @@ def _cited_work(item: Mapping[str, object]) -> dict[str, object]:
     if item.get("publisher"):
         work["publisher"] = _agent(str(item["publisher"]), True)
     if item.get("DOI"):
-        work["sameAs"] = f"https://doi.org/{item['DOI']}"
-    if item.get("URL"):
-        work["url"] = str(item["URL"])
+        work["sameAs"] = weblinks.doi(str(item["DOI"]))
+    if url := weblinks.web(str(item.get("URL") or "")):
+        work["url"] = url
     return work
 
 
@@ -198,13 +199,13 @@ def json_ld(scholarly: Scholarly) -> dict[str, object]:
     if report.licence:
         data["license"] = report.licence
     if report.doi:
-        data["identifier"] = f"https://doi.org/{report.doi}"
-    if scholarly.url:
-        data["url"] = scholarly.url
+        data["identifier"] = weblinks.doi(report.doi)
+    if url := weblinks.web(scholarly.url):
+        data["url"] = url
     data["encoding"] = {
         "@type": "MediaObject",
         "encodingFormat": "application/pdf",
-        "contentUrl": scholarly.pdf_url,
+        "contentUrl": weblinks.link(scholarly.pdf_url),
     }
     data["citation"] = [_cited_work(item) for item in scholarly.references]
     return data
@@ -224,8 +225,8 @@ def tags(page: PageMeta, site_name: str, scholarly: Scholarly | None = None) -> 
         _meta("property", "og:title", page.title),
         _meta("property", "og:description", page.description),
     ]
-    if page.url:
-        lines.append(_meta("property", "og:url", page.url))
+    if url := weblinks.web(page.url):
+        lines.append(_meta("property", "og:url", url))
     if scholarly is not None:
         report = scholarly.report
         lines.append(_meta("name", "citation_title", report.title))
@@ -238,9 +239,10 @@ def tags(page: PageMeta, site_name: str, scholarly: Scholarly | None = None) -> 
             lines.append(_meta("name", "citation_keywords", "; ".join(report.keywords)))
         if report.doi:
             lines.append(_meta("name", "citation_doi", report.doi))
-        if scholarly.url:
-            lines.append(_meta("name", "citation_abstract_html_url", scholarly.url))
-        lines.append(_meta("name", "citation_pdf_url", scholarly.pdf_url))
+        if url := weblinks.web(scholarly.url):
+            lines.append(_meta("name", "citation_abstract_html_url", url))
+        if pdf_url := weblinks.link(scholarly.pdf_url):  # relative only without a site_url
+            lines.append(_meta("name", "citation_pdf_url", pdf_url))
         lines += [
             _meta("name", "citation_reference", highwire_reference(item))
             for item in scholarly.references
@@ -296,7 +298,7 @@ def for_page(
             abstract=description,
             url=base,
             pdf_url=urljoin(base, PDF) if base else PDF,
-            references=[csl.to_csl_json(site.briefing.references[k]) for k in cited],
+            references=[csl_item(site, k) for k in cited],
             language=language,
         )
     return inject(output, description, tags(meta, site_name, scholarly))
