@@ -471,7 +471,7 @@ def test_a_cached_chart_that_fails_the_allow_list_is_drawn_again(
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
     stat = _stat(("Band", "Count (n)"), (("A", 3), ("B", 4)))
     fresh = charts.svg(stat)
-    name = cache.key("chart", (repr(charts.series(stat)),))
+    name = cache.key("chart", charts.cache_parts(stat))
     cache.shared().put("chart", name, planted.encode("utf-8"))
     assert charts.svg(stat) == fresh  # the planted entry is refused and made again
     assert cache.shared().get("chart", name) != planted.encode("utf-8")

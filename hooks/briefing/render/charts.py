@@ -254,6 +254,11 @@ def _checked(drawn: str, stat: Statistic, formats: Formats) -> tuple[str, list[s
     return made, svgcheck.problems(made, prefix)
 
 
+def cache_parts(stat: Statistic, formats: Formats = _DEFAULT) -> tuple[str, str]:
+    """What a drawn chart depends on: its numbers as shown, in the briefing's locale."""
+    return (formats.locale, repr(series(stat, formats)))
+
+
 class UnsafeChart(ValueError):
     """A freshly drawn chart failed the SVG allow-list (a bug, or a new matplotlib)."""
 
@@ -266,7 +271,7 @@ def svg(stat: Statistic, formats: Formats = _DEFAULT) -> str:
     allow-list of `svgcheck`; a cached entry that fails is drawn again and replaced; a fresh
     one that fails raises UnsafeChart.
     """
-    store, parts = cache.shared(), (formats.locale, repr(series(stat, formats)))
+    store, parts = cache.shared(), cache_parts(stat, formats)
     drawn = store.remember_text("chart", parts, lambda: _draw(stat, formats))
     made, found = _checked(drawn, stat, formats)
     if not found:
