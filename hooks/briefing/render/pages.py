@@ -16,7 +16,7 @@ from ..cite import Citation
 from ..downloads import FOLDER, Download
 from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
-from . import charts
+from . import charts, timeline
 from .resolve import Resolver, Target
 from .text import (
     attr,
@@ -295,6 +295,7 @@ class Pages:
                     "",
                 ]
             lines += ["</div>", ""]
+            lines += timeline.counts_section(b.recommendations, md_link(src, "tracker.md"))
         key = [s for s in b.statistics if s.key and not s.is_table]
         if key:
             lines += ["## Key figures", "", '<div class="grid cards key-figures" markdown>', ""]
@@ -473,19 +474,7 @@ class Pages:
             lines += ["## Who should act", ""]
             lines += [f"- {md_escape(a)}" for a in rec.actors] + [""]
         lines += [self._note(resolver, rec.note, src, title)]
-        lines += ["## Responses", ""]
-        if rec.responses:
-            for response in rec.responses:
-                lines += [
-                    f"### {md_escape(response.actor)}, {long_date(response.date)}",
-                    "",
-                    self._md(resolver, response.text, src, title),
-                    "",
-                ]
-                if response.source:
-                    lines += [f"Source: {self._md(resolver, response.source, src, title)}", ""]
-        else:
-            lines += ["No response has been recorded yet.", ""]
+        lines += timeline.timeline(rec, lambda m: self._md(resolver, m, src, title))
         findings = [self.findings[f] for f in rec.addresses if f in self.findings]
         if findings:
             lines += ["## The findings it addresses", ""]

@@ -15,6 +15,7 @@ from ..history import History
 from ..model import Briefing, Markdown
 from ..validate import Result, bibliography_is_shared, validate
 from . import nav as navigation
+from . import tracker
 from .pages import REFERENCES, Page, Pages
 from .resolve import Resolver
 from .text import long_date
@@ -82,7 +83,7 @@ class Site:
             citation=citation,
             downloads=downloads,
         )
-        self.generated: list[Page] = self.builder.pages()
+        self.generated: list[Page] = tracker.with_tracker(self.builder.pages(), briefing)
         self._by_src = {page.src: page for page in self.generated}
         self.resolver = Resolver(self.builder.targets(), directory_urls)
         self.pages: dict[str, str] = {}
