@@ -152,11 +152,17 @@ def timeline(rec: Recommendation, render: Render, heading_level: int = 2) -> lis
     shown = events(rec)
     if not shown:
         return [*lines, f"<p>{html.escape(label('timeline/none'))}</p>", ""]
-    lines += [f'<ol class="timeline" aria-label="{attr(label("timeline/label"))}">', ""]
+    # A list for screen readers (role), of blocks that hold Markdown (md_in_html: an <li>'s
+    # content would be read as a single line).
+    lines += [
+        f'<div class="timeline" role="list" aria-label="{attr(label("timeline/label"))}" markdown>',
+        "",
+    ]
     for event in shown:
         kind = "status" if event.change else "response"
         lines += [
-            f'<li class="timeline-entry timeline-{kind}" id="{attr(event.anchor)}" markdown>',
+            f'<div class="timeline-entry timeline-{kind}" role="listitem" '
+            f'id="{attr(event.anchor)}" markdown>',
             "",
         ]
         if event.change is not None:
@@ -173,13 +179,14 @@ def timeline(rec: Recommendation, render: Render, heading_level: int = 2) -> lis
         if body is not None:
             lines += [render(body), ""]
         if source is not None:
+            # A Markdown paragraph (a link in it is rendered), classed with attr_list.
             lines += [
-                f'<p class="timeline-source" markdown>{label("timeline/source")} '
-                f"{render(source)}</p>",
+                f"{md_escape(label('timeline/source'))} {render(source)}",
+                "{: .timeline-source }",
                 "",
             ]
-        lines += ["</li>", ""]
-    lines += ["</ol>", ""]
+        lines += ["</div>", ""]
+    lines += ["</div>", ""]
     return lines
 
 
