@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import cache, downloads, pdf, sanitize
+from briefing import cache, downloads, feed, pdf, sanitize
 from briefing.problems import format_problems
 from briefing.render import charts, head
 from briefing.render import nav as navigation
@@ -172,6 +172,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     content = page.content or ""
     _build.printed.append(pdf.PrintPage(page.file.src_uri, page.url, page.title or "", content))
     output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
+    output = feed.link_tag(output, page.file.src_uri, config.use_directory_urls)
     return head.for_page(
         output,
         site,
@@ -203,6 +204,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         )
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
+    feed.write(site, Path(config.site_dir), config.site_url or None)
     made = {
         "printed": f"the PDF took {published.pdf_seconds:.1f} s",
         "cached": "the PDF is unchanged since it was last printed (build cache)",
