@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import cache, downloads, feed, pdf, sanitize
+from briefing import cache, citefiles, downloads, feed, pdf, sanitize
 from briefing.problems import format_problems
 from briefing.render import charts, head
 from briefing.render import nav as navigation
@@ -205,6 +205,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
     feed.write(site, Path(config.site_dir), config.site_url or None)
+    citefiles.write(site, Path(config.site_dir))
     made = {
         "printed": f"the PDF took {published.pdf_seconds:.1f} s",
         "cached": "the PDF is unchanged since it was last printed (build cache)",

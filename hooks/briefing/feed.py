@@ -24,8 +24,8 @@ from .downloads import FOLDER, plain_text
 from .model import Recommendation
 from .render.pages import rec_page
 from .render.timeline import Event, events, label, status_word
-from .render.tracker import FEED, TRACKER, site_href
-from .render.urls import page_url
+from .render.tracker import FEED, TRACKER
+from .render.urls import page_url, site_href
 
 if TYPE_CHECKING:
     from .render.site import Site

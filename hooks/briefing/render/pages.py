@@ -16,7 +16,7 @@ from ..cite import Citation
 from ..downloads import FOLDER, Download
 from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
-from . import charts, timeline
+from . import charts, citing, timeline
 from .resolve import Resolver, Target
 from .text import (
     attr,
@@ -91,8 +91,10 @@ class Pages:
         further_reading: bool = True,
         citation: Citation | None = None,
         downloads: Sequence[Download] = (),
+        rec_citations: Mapping[str, Citation] | None = None,
     ) -> None:
         self.b = briefing
+        self.rec_citations = rec_citations or {}  # "Cite this recommendation", by id
         self.citation = citation  # the home page shows how to cite the briefing
         self.downloads = downloads  # and links the files the build writes under downloads/
         self.references = references
@@ -475,6 +477,8 @@ class Pages:
             lines += [f"- {md_escape(a)}" for a in rec.actors] + [""]
         lines += [self._note(resolver, rec.note, src, title)]
         lines += timeline.timeline(rec, lambda m: self._md(resolver, m, src, title))
+        citation = self.rec_citations.get(rec.id)
+        lines += citing.section(rec, citation, src, resolver.directory_urls)
         findings = [self.findings[f] for f in rec.addresses if f in self.findings]
         if findings:
             lines += ["## The findings it addresses", ""]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from .. import cite, csl, history
 from ..cite import Citation
@@ -16,9 +17,10 @@ from ..model import Briefing, Markdown
 from ..validate import Result, bibliography_is_shared, validate
 from . import nav as navigation
 from . import tracker
-from .pages import REFERENCES, Page, Pages
+from .pages import REFERENCES, Page, Pages, rec_page
 from .resolve import Resolver
 from .text import long_date
+from .urls import page_url
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
@@ -67,8 +69,10 @@ class Site:
         shared_bibliography: bool = False,
         citation: Citation | None = None,
         downloads: Sequence[Download] = (),
+        rec_citations: Mapping[str, Citation] | None = None,
     ) -> None:
         self.briefing = briefing
+        self.rec_citations = dict(rec_citations or {})  # each recommendation's, by id
         self.citation = citation  # how to cite the briefing itself (home page, head, JSON)
         self.history = history or History()
         self.shared_bibliography = shared_bibliography
@@ -82,6 +86,7 @@ class Site:
             further_reading=not shared_bibliography,
             citation=citation,
             downloads=downloads,
+            rec_citations=self.rec_citations,
         )
         self.generated: list[Page] = tracker.with_tracker(self.builder.pages(), briefing)
         self._by_src = {page.src: page for page in self.generated}
@@ -217,11 +222,30 @@ def prepare(
         shared_bibliography=shared_bibliography,
         citation=cite.citation(briefing.report, bibliography, site_url) if published else None,
         downloads=FILES if published else (),
+        rec_citations=_rec_citations(briefing, bibliography, site_url, directory_urls)
+        if published
+        else None,
     )
     prose = {src: page.text for src, page in result.sources.pages.items()}
     expanded = navigation.expand(briefing, nav, prose)
     site.prepare(navigation.flatten(expanded), prose)
     return Prepared(result, site, expanded)
+
+
+def _rec_citations(
+    briefing: Briefing, bibliography: csl.Bibliography, site_url: str | None, directory_urls: bool
+) -> dict[str, Citation]:
+    """How to cite each recommendation, at its page's address when the site's is known."""
+    base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
+    return {
+        rec.id: cite.recommendation(
+            briefing.report,
+            rec,
+            bibliography,
+            urljoin(base, page_url(rec_page(rec), directory_urls)) if base else None,
+        )
+        for rec in briefing.recommendations
+    }
 
 
 def prepare_configured(

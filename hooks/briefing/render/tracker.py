@@ -6,7 +6,6 @@ filter (`FILTER_SCRIPT`, a file under the site: no inline script) only hides row
 from __future__ import annotations
 
 import html
-import posixpath
 from collections.abc import Sequence
 from functools import partial
 
@@ -15,7 +14,7 @@ from .pages import Page, rec_page
 from .resolve import Resolver
 from .text import attr, long_date, md_escape
 from .timeline import STATUSES, label, slug, status_badge, status_word
-from .urls import href, page_url
+from .urls import href, site_href
 
 TRACKER = "tracker.md"
 FEED = "downloads/feed.atom"  # relative to the site's root
@@ -40,13 +39,6 @@ def with_tracker(pages: Sequence[Page], briefing: Briefing) -> list[Page]:
     last = max(i for i, p in enumerate(result) if p.src.startswith("recommendations/"))
     result.insert(last + 1, page(briefing))
     return result
-
-
-def site_href(src: str, path: str, directory_urls: bool = True) -> str:
-    """A link from a page to a file of the site that is not a page (the feed, a script)."""
-    origin = page_url(src, directory_urls)
-    base = origin if origin.endswith("/") or not origin else posixpath.dirname(origin) + "/"
-    return posixpath.relpath(path, base or ".")
 
 
 def _row(rec: Recommendation, src: str, directory_urls: bool) -> str:
