@@ -13,8 +13,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from briefing import bib, check_progress, downloads, load
+from briefing import bib, check_progress, citefiles, downloads, load
 from briefing.check import check
+from briefing.render import citing
 from briefing.render.site import Site, prepare
 from briefing.render.timeline import counts, events
 from briefing.render.tracker import TRACKER
@@ -22,6 +23,7 @@ from briefing.validate import validate
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tracked"
 RECS = "data/recommendations.yml"
+SITE_URL = "https://example.org/trees/"
 
 
 def _copy(tmp_path: Path, old: str = "", new: str = "") -> Path:
@@ -45,7 +47,7 @@ def _problems(root: Path, today: date = date(2026, 12, 1)) -> list[str]:
 
 
 def _site(root: Path = FIXTURE) -> Site:
-    prepared = prepare(root, root / "docs", None)
+    prepared = prepare(root, root / "docs", None, published=True, site_url=SITE_URL)
     assert prepared.site is not None, prepared.result.errors
     return prepared.site
 
@@ -249,3 +251,40 @@ def test_downloads_carry_the_history_and_the_status_date() -> None:
     rows = list(csv.DictReader(io.StringIO(downloads.recommendations_csv(site))))
     assert rows[2]["status_date"] == "2025-12-05"
     assert rows[2]["history"] == "2025-06 proposed; 2025-12-05 declined"
+
+
+# --- cite one recommendation -----------------------------------------------------------------
+
+
+def test_a_recommendation_page_cites_it_with_the_briefing_as_container() -> None:
+    site = _site()
+    page = site.pages["recommendations/sensors.md"]
+    citation = site.rec_citations["rec-sensors"]
+    assert "## Cite this recommendation {#cite}" in page
+    assert f'<p class="cite-recommendation">{citation.html}</p>' in page
+    assert "Recommendation 3: Measure street temperatures. In: Urban Trees" in citation.text
+    url = f"{SITE_URL}recommendations/sensors/"
+    assert f'<a href="{url}">{url}</a>' in page  # its permanent address
+    assert "@incollection{rct2025-sensors," in page
+    assert "booktitle = {{Urban Trees and Summer Heat" in citation.bibtex
+    assert '<a href="../../downloads/cite/sensors.bib">BibTeX</a>' in page
+    item = json.loads(citing.csl_json(citation))[0]
+    assert item["type"] == "chapter"
+    assert item["container-title"].startswith("Urban Trees and Summer Heat")
+    assert item["URL"] == url
+
+
+def test_citation_files_are_written(tmp_path: Path) -> None:
+    site = _site()
+    written = citefiles.write(site, tmp_path)
+    assert len(written) == 2 * len(site.briefing.recommendations)
+    bib_text = (tmp_path / "downloads/cite/sensors.bib").read_text(encoding="utf-8")
+    references, problems = bib.parse("sensors.bib", bib_text.encode("utf-8"))
+    assert not problems and list(references) == ["rct2025-sensors"]
+
+
+def test_without_downloads_there_is_no_citation_nor_feed_link() -> None:
+    prepared = prepare(FIXTURE, FIXTURE / "docs", None)  # the plain export
+    assert prepared.site is not None
+    assert "Cite this recommendation" not in prepared.site.pages["recommendations/sensors.md"]
+    assert "feed.atom" not in prepared.site.pages[TRACKER]

@@ -88,7 +88,9 @@ class Site:
             downloads=downloads,
             rec_citations=self.rec_citations,
         )
-        self.generated: list[Page] = tracker.with_tracker(self.builder.pages(), briefing)
+        self.generated: list[Page] = tracker.with_tracker(
+            self.builder.pages(), briefing, feed=bool(downloads)
+        )
         self._by_src = {page.src: page for page in self.generated}
         self.resolver = Resolver(self.builder.targets(), directory_urls)
         self.pages: dict[str, str] = {}

@@ -21,23 +21,24 @@ FEED = "downloads/feed.atom"  # relative to the site's root
 SCRIPT = "assets/javascripts/tracker.js"  # relative to the site's root
 
 
-def page(briefing: Briefing) -> Page:
-    """The tracker as a generated page, edited through data/recommendations.yml."""
+def page(briefing: Briefing, feed: bool = True) -> Page:
+    """The tracker as a generated page, edited through data/recommendations.yml; `feed`: the
+    build writes the feed (the MkDocs build, not the plain export), so the page links it."""
     return Page(
         TRACKER,
         label("tracker/title"),
         "data/recommendations.yml",
-        partial(render, briefing),
+        partial(render, briefing, feed=feed),
     )
 
 
-def with_tracker(pages: Sequence[Page], briefing: Briefing) -> list[Page]:
+def with_tracker(pages: Sequence[Page], briefing: Briefing, feed: bool = True) -> list[Page]:
     """`pages` with the tracker right after the last recommendation's page."""
     result = list(pages)
     if not briefing.recommendations:
         return result
     last = max(i for i, p in enumerate(result) if p.src.startswith("recommendations/"))
-    result.insert(last + 1, page(briefing))
+    result.insert(last + 1, page(briefing, feed))
     return result
 
 
@@ -71,20 +72,21 @@ def _table(recs: Sequence[Recommendation], src: str, caption: str, directory_url
     )
 
 
-def render(briefing: Briefing, resolver: Resolver) -> str:
+def render(briefing: Briefing, resolver: Resolver, feed: bool = True) -> str:
     """The tracker page's Markdown. Its tables are raw HTML, which MkDocs leaves alone: their
     links are the built pages' relative addresses."""
     src = TRACKER
     recs = briefing.recommendations
-    feed = site_href(src, FEED, resolver.directory_urls)
     lines = [f"# {md_escape(label('tracker/title'))}", ""]
     lines += [md_escape(label("tracker/intro")), ""]
-    lines += [
-        f'<p class="tracker-feed">{html.escape(label("tracker/feed"))} '
-        f'<a href="{attr(feed)}" type="application/atom+xml">'
-        f"{html.escape(label('tracker/feed_link'))}</a></p>",
-        "",
-    ]
+    if feed:
+        link = site_href(src, FEED, resolver.directory_urls)
+        lines += [
+            f'<p class="tracker-feed">{html.escape(label("tracker/feed"))} '
+            f'<a href="{attr(link)}" type="application/atom+xml">'
+            f"{html.escape(label('tracker/feed_link'))}</a></p>",
+            "",
+        ]
     lines += [f"## {md_escape(label('tracker/by_status'))} {{#by-status}}", ""]
     for status in STATUSES:
         group = [r for r in recs if r.status == status]
