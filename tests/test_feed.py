@@ -71,14 +71,14 @@ def test_one_entry_per_status_change_and_response_newest_first() -> None:
 def test_ids_and_bytes_do_not_depend_on_the_build() -> None:
     assert feed.atom(_site(), SITE_URL) == feed.atom(_site(), SITE_URL)
     relative = feedparser.parse(feed.atom(_site(), None))
-    assert relative.entries[0].link.startswith("../recommendations/plant-hot-streets/#")
+    assert relative.entries[0].link.startswith("recommendations/plant-hot-streets/#")
 
 
 def test_every_page_head_links_the_feed() -> None:
     page = "<html><head><title>x</title></head><body></body></html>"
     linked = feed.link_tag(page, "recommendations/sensors.md")
     assert (
-        '<link rel="alternate" type="application/atom+xml" href="../../downloads/feed.atom" '
+        '<link rel="alternate" type="application/atom+xml" href="../../feed.atom" '
         'title="Atom feed">\n</head>'
     ) in linked
-    assert 'href="downloads/feed.atom"' in feed.link_tag(page, "index.md")
+    assert 'href="feed.atom"' in feed.link_tag(page, "index.md")

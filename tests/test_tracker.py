@@ -218,7 +218,7 @@ def test_tracker_page_groups_by_status_and_by_actor() -> None:
     assert "### Residents' associations (1)" in page
     assert '<a href="../recommendations/sensors/">3. Measure street temperatures</a>' in page
     assert '<time datetime="2025-12-05">5 December 2025</time>' in page
-    assert 'href="../downloads/feed.atom"' in page
+    assert 'href="../feed.atom"' in page
 
 
 def test_home_page_counts_each_status() -> None:

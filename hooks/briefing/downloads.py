@@ -83,13 +83,6 @@ FILES = (
         "text/csv",
     ),
     Download(
-        "feed.atom",
-        "What became of the recommendations (Atom feed)",
-        "each status change and response, for feed readers; one feed per recommendation "
-        "under feeds/",
-        "application/atom+xml",
-    ),
-    Download(
         "references.bib",
         "The references (BibTeX)",
         "every work cited, as the briefing's own file",

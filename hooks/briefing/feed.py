@@ -1,6 +1,6 @@
 """What became of the recommendations as Atom 1.0 feeds (RFC 4287): one entry per status
-change and per response, for the whole briefing (`downloads/feed.atom`) and for each
-recommendation (`downloads/feeds/<slug>.atom`).
+change and per response, for the whole briefing (`feed.atom`, at the site's root) and for each
+recommendation (`feeds/<slug>.atom`).
 
 Everything comes from the data, never from the clock: an entry's `updated` is its own date,
 the feed's the latest entry's (the report's date when there is none), so builds stay
@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from .downloads import FOLDER, plain_text
+from .downloads import plain_text
 from .model import Recommendation
 from .render.pages import rec_page
-from .render.timeline import Event, events, label, status_word
+from .render.timeline import Event, events, label, rec_feed, status_word
 from .render.tracker import FEED, TRACKER
 from .render.urls import page_url, site_href
 
@@ -32,12 +32,6 @@ if TYPE_CHECKING:
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"
-FEEDS = f"{FOLDER}/feeds"  # one feed per recommendation: FEEDS/<slug>.atom
-
-
-def rec_feed(rec: Recommendation) -> str:
-    """The site-relative path of one recommendation's feed."""
-    return f"{FEEDS}/{rec.slug}.atom"
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ class _Place:
         if self.site_url:
             base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
             return urljoin(base, path)
-        return posixpath.relpath(path or ".", posixpath.dirname(self.feed)) + (
+        return posixpath.relpath(path or ".", posixpath.dirname(self.feed) or ".") + (
             "/" if path.endswith("/") else ""
         )
 

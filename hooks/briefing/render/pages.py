@@ -29,7 +29,7 @@ from .text import (
     md_link,
     number,
 )
-from .urls import href
+from .urls import href, site_href
 
 HOME = "index.md"
 SURVEY = "survey.md"
@@ -476,7 +476,9 @@ class Pages:
             lines += ["## Who should act", ""]
             lines += [f"- {md_escape(a)}" for a in rec.actors] + [""]
         lines += [self._note(resolver, rec.note, src, title)]
-        lines += timeline.timeline(rec, lambda m: self._md(resolver, m, src, title))
+        feed = site_href(src, timeline.rec_feed(rec), resolver.directory_urls)
+        render = partial(self._md, resolver, src=src, title=title)
+        lines += timeline.timeline(rec, render, feed if self.downloads else None)
         citation = self.rec_citations.get(rec.id)
         lines += citing.section(rec, citation, src, resolver.directory_urls)
         findings = [self.findings[f] for f in rec.addresses if f in self.findings]

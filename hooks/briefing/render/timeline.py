@@ -33,6 +33,8 @@ LABELS: Mapping[str, str] = {
     "timeline/source": "Source:",
     "timeline/none": "No status change or response has been recorded yet.",
     "timeline/label": "Status changes and responses, oldest first",
+    "timeline/follow": "Follow this recommendation:",
+    "timeline/feed": "Atom feed",
     "counts/heading": "Where the recommendations stand",
     "counts/item": "{status}: {count}",
     "counts/tracker": "Follow each one in the tracker",
@@ -52,6 +54,7 @@ LABELS: Mapping[str, str] = {
     "tracker/unknown_date": "not recorded",
     "tracker/filter": "Show only",
     "tracker/filter_all": "All statuses",
+    "tracker/filter_result": "{shown} of {all} recommendations shown.",
     "tracker/caption_status": "Recommendations with the status {status}",
     "tracker/caption_actor": "Recommendations {actor} should act on",
     "cite/heading": "Cite this recommendation",
@@ -65,6 +68,14 @@ LABELS: Mapping[str, str] = {
     "feed/response_entry": "Recommendation {number}: response from {actor}",
     "feed/status_summary": "{title}: status {status} since {date}.",
 }
+
+
+FEEDS = "feeds"  # one Atom feed per recommendation, FEEDS/<slug>.atom, from the site's root
+
+
+def rec_feed(rec: Recommendation) -> str:
+    """The site-relative path of one recommendation's feed (written by feed.py)."""
+    return f"{FEEDS}/{rec.slug}.atom"
 
 
 def label(name: str, **values: str) -> str:
@@ -146,14 +157,24 @@ def status_line(rec: Recommendation) -> str:
 Render = Callable[[Markdown | None], str]
 
 
-def timeline(rec: Recommendation, render: Render, heading_level: int = 2) -> list[str]:
+def timeline(
+    rec: Recommendation, render: Render, feed: str | None = None, heading_level: int = 2
+) -> list[str]:
     """The timeline section of a recommendation's page, as Markdown lines.
 
     `render` turns a Markdown field into resolved Markdown (citations and cross-references
-    linked), so a summary may cite like any other field.
+    linked), so a summary may cite like any other field. `feed`: the link to the
+    recommendation's own feed, where the build writes it.
     """
     hashes = "#" * heading_level
     lines = [f"{hashes} {label('timeline/heading')} {{#timeline}}", "", status_line(rec), ""]
+    if feed is not None:
+        lines += [
+            f'<p class="timeline-feed">{html.escape(label("timeline/follow"))} '
+            f'<a href="{attr(feed)}" type="application/atom+xml">'
+            f"{html.escape(label('timeline/feed'))}</a></p>",
+            "",
+        ]
     shown = events(rec)
     if not shown:
         return [*lines, f"<p>{html.escape(label('timeline/none'))}</p>", ""]

@@ -6,8 +6,10 @@ filter (`FILTER_SCRIPT`, a file under the site: no inline script) only hides row
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 
 from ..model import Briefing, Recommendation
 from .pages import Page, rec_page
@@ -17,7 +19,9 @@ from .timeline import STATUSES, label, slug, status_badge, status_word
 from .urls import href, site_href
 
 TRACKER = "tracker.md"
-FEED = "downloads/feed.atom"  # relative to the site's root
+# The feed sits at the site's root: Material fetches `sitemap.xml` beside every
+# `<link rel="alternate">` of a page's head, which must find the site's own.
+FEED = "feed.atom"  # relative to the site's root
 SCRIPT = "assets/javascripts/tracker.js"  # relative to the site's root
 
 
@@ -119,3 +123,90 @@ def render(briefing: Briefing, resolver: Resolver, feed: bool = True) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+# The optional filter: a file of the site (a Content-Security-Policy allowing only the site's
+# own scripts lets it run), loaded by the tracker page alone. Without it the page is whole.
+_SCRIPT = """// Made by hooks/briefing/render/tracker.py: the tracker's optional filter by status.
+(function () {
+  "use strict";
+  var words = WORDS;
+  function groups() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll(".md-content h3[id^='status-'], .md-content h3[id^='actor-']"),
+      function (h) { return h.nextElementSibling; });
+  }
+  function apply(select, result) {
+    var wanted = select.value, shown = 0, all = 0;
+    groups().forEach(function (heading) {
+      var block = heading.nextElementSibling, rows = block.querySelectorAll("tr.tracker-row");
+      var visible = 0;
+      rows.forEach(function (row) {
+        var hit = !wanted || row.classList.contains("status-row-" + wanted);
+        row.hidden = !hit;
+        if (hit) { visible += 1; }
+      });
+      var keep = wanted ? visible > 0 : true;
+      heading.hidden = !keep;
+      block.hidden = !keep;
+      if (heading.id.indexOf("status-") === 0) { shown += visible; all += rows.length; }
+    });
+    result.textContent = wanted ? words.result.replace("{shown}", shown).replace("{all}", all) : "";
+  }
+  function setUp() {
+    var heading = document.getElementById("by-status");
+    if (!heading || document.getElementById("tracker-filter")) { return; }
+    var select = document.createElement("select");
+    select.id = "tracker-filter";
+    select.add(new Option(words.all, ""));
+    words.statuses.forEach(function (s) { select.add(new Option(s[1], s[0])); });
+    var label = document.createElement("label");
+    label.htmlFor = "tracker-filter";
+    label.textContent = words.label + " ";
+    var form = document.createElement("p");
+    form.className = "tracker-filter";
+    form.appendChild(label);
+    form.appendChild(select);
+    var result = document.createElement("p");
+    result.className = "tracker-filter-result";
+    result.setAttribute("role", "status");
+    heading.parentNode.insertBefore(form, heading);
+    heading.parentNode.insertBefore(result, heading);
+    select.addEventListener("change", function () { apply(select, result); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
+"""
+
+
+def script() -> str:
+    """The filter's JavaScript, its words from the labels."""
+    words = {
+        "label": label("tracker/filter"),
+        "all": label("tracker/filter_all"),
+        "result": label("tracker/filter_result"),
+        "statuses": [[s, status_word(s)] for s in STATUSES],
+    }
+    return _SCRIPT.replace("WORDS", json.dumps(words, ensure_ascii=False))
+
+
+def write_script(site_dir: Path) -> Path:
+    """Write the filter's script under the built site."""
+    path = site_dir / SCRIPT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(script(), encoding="utf-8")
+    return path
+
+
+def script_tag(output: str, src: str, directory_urls: bool = True) -> str:
+    """The tracker page's built HTML with its filter's script in the head (deferred, from a
+    file: no inline script); any other page as it is."""
+    head_end = output.find("</head>")
+    if src != TRACKER or head_end < 0:
+        return output
+    tag = f'<script src="{html.escape(site_href(src, SCRIPT, directory_urls))}" defer></script>'
+    return output[:head_end] + tag + "\n" + output[head_end:]
