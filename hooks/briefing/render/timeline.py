@@ -171,7 +171,7 @@ def timeline(
     if feed is not None:
         lines += [
             f'<p class="timeline-feed">{html.escape(label("timeline/follow"))} '
-            f'<a href="{attr(feed)}" type="application/atom+xml">'
+            f'<a href="{attr(feed)}">'
             f"{html.escape(label('timeline/feed'))}</a></p>",
             "",
         ]

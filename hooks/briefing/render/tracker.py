@@ -57,10 +57,16 @@ def _row(rec: Recommendation, src: str, directory_urls: bool) -> str:
     actors = "<br>".join(html.escape(a) for a in rec.actors) or html.escape(
         label("tracker/no_actor")
     )
+
+    # Each cell's column name, shown only where the table is stacked (a phone's width).
+    def named(column: str) -> str:
+        return f'<span class="cell-label">{html.escape(label(f"tracker/column_{column}"))}: </span>'
+
     return (
         f'<tr class="tracker-row status-row-{attr(rec.status)}">'
         f'<th scope="row"><a href="{link}">{title}</a></th>'
-        f"<td>{status_badge(rec.status)}</td><td>{since}</td><td>{actors}</td></tr>"
+        f"<td>{status_badge(rec.status)}</td><td>{named('since')}{since}</td>"
+        f"<td>{named('actors')}{actors}</td></tr>"
     )
 
 
@@ -87,7 +93,7 @@ def render(briefing: Briefing, resolver: Resolver, feed: bool = True) -> str:
         link = site_href(src, FEED, resolver.directory_urls)
         lines += [
             f'<p class="tracker-feed">{html.escape(label("tracker/feed"))} '
-            f'<a href="{attr(link)}" type="application/atom+xml">'
+            f'<a href="{attr(link)}">'
             f"{html.escape(label('tracker/feed_link'))}</a></p>",
             "",
         ]
