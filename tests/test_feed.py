@@ -82,3 +82,20 @@ def test_every_page_head_links_the_feed() -> None:
         'title="Atom feed">\n</head>'
     ) in linked
     assert 'href="feed.atom"' in feed.link_tag(page, "index.md")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("<updated>2026-04-20T00:00:00Z</updated>", "<updated>2026-04-20</updated>"),
+        ('<link rel="self"', '<link rel="self" length="1" bogus:x="1" xmlns:bogus="b"'),
+        ("<title>Recommendation 1: Implemented</title>", ""),
+    ],
+    ids=["a date without time", "control: extension attribute allowed", "an entry without title"],
+)
+def test_the_grammar_can_fail(relaxng: etree.RelaxNG, old: str, new: str) -> None:
+    """The validator is not vacuous: a date that is not RFC 3339 or a missing title fails."""
+    text = feed.atom(_site(), SITE_URL)
+    assert old in text
+    broken = etree.fromstring(text.replace(old, new, 1).encode("utf-8"))
+    assert relaxng.validate(broken) is (new.startswith("<link")), relaxng.error_log
