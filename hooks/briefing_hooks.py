@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import anchors, cache, downloads, pdf, sanitize
+from briefing import anchors, cache, citefiles, downloads, feed, pdf, sanitize
 from briefing.problems import Problem, format_problems
-from briefing.render import charts, head
+from briefing.render import charts, head, tracker
 from briefing.render import nav as navigation
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare_configured
@@ -182,6 +182,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
     source = page.file.edit_uri or f"docs/{page.file.src_uri}"
     _build.duplicates += anchors.in_page(output, _build.root, source, page.url)
+    output = feed.link_tag(output, page.file.src_uri, config.use_directory_urls)
+    output = tracker.script_tag(output, page.file.src_uri, config.use_directory_urls)
     return head.for_page(
         output,
         site,
@@ -218,6 +220,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         )
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
+    feed.write(site, Path(config.site_dir), config.site_url or None)
+    citefiles.write(site, Path(config.site_dir))
+    tracker.write_script(Path(config.site_dir))
     made = {
         "printed": f"the PDF took {published.pdf_seconds:.1f} s",
         "cached": "the PDF is unchanged since it was last printed (build cache)",

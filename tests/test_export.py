@@ -37,8 +37,10 @@ def plain_build(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-# Sections of the home page only a hooks build has: the files it writes after the pages.
-HOOKS_ONLY = ("downloads", "cite-this-briefing")
+# Sections only a hooks build has, for the files it writes after the pages: the home page's
+# downloads and citation, each recommendation's citation files; and the links to the feeds.
+HOOKS_ONLY = ("downloads", "cite-this-briefing", "cite")
+HOOKS_ONLY_LINKS = "p.timeline-feed, p.tracker-feed"
 
 
 def article(site: Site, url: str) -> Tag:
@@ -47,6 +49,8 @@ def article(site: Site, url: str) -> Tag:
     found = copy.copy(found)  # the parsed pages are shared by the whole session: change a copy
     for button in found.select("a.md-content__button"):
         button.decompose()  # edit links: generated pages' point at their data only with hooks
+    for link in found.select(HOOKS_ONLY_LINKS):
+        link.decompose()
     for heading in found.find_all("h2", id=HOOKS_ONLY):
         section = [heading]
         for sibling in heading.find_next_siblings():

@@ -10,7 +10,7 @@ from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
-from . import anchors, labels, markup, weblinks
+from . import anchors, check_progress, labels, markup, weblinks
 from .load import Sources
 from .model import KINDS, Briefing, Markdown, Reference, Span
 from .problems import Problem, ascii_spelling, non_ascii, suggestion
@@ -51,13 +51,21 @@ def markdown_fields(briefing: Briefing) -> Iterator[tuple[str, Markdown]]:
         yield from ((rec.id, m) for m in (rec.text, rec.rationale, rec.note) if m)
         for response in rec.responses:
             yield from ((rec.id, m) for m in (response.text, response.source) if m)
+        for change in rec.history:
+            yield from ((rec.id, m) for m in (change.summary, change.source) if m)
 
 
-def check(sources: Sources, briefing: Briefing, shared_bibliography: bool = False) -> list[Problem]:
+def check(
+    sources: Sources,
+    briefing: Briefing,
+    shared_bibliography: bool = False,
+    today: date | None = None,
+) -> list[Problem]:
     """Every semantic problem; warnings for content that nothing uses.
 
     A shared bibliography (a publisher's, used by many briefings) may hold works this briefing
-    never cites: they are not reported.
+    never cites: they are not reported. `today` (the real clock's by default) bounds the dates
+    of status changes and responses.
     """
     problems: list[Problem] = []
     unreadable = _unreadable(sources)
@@ -69,6 +77,7 @@ def check(sources: Sources, briefing: Briefing, shared_bibliography: bool = Fals
     problems += _dates(sources)
     problems += _urls(sources, briefing)
     problems += _numbers(sources)
+    problems += check_progress.check(sources, briefing, today)
     used, cited, found = _markdown(sources, briefing, unreadable)
     problems += found
     if not unreadable:  # what an unreadable file uses is unknown: no "not used" guesses
@@ -309,11 +318,12 @@ def _dates(sources: Sources) -> list[Problem]:
     recommendations = sources.documents.get("recommendations")
     if recommendations is not None and isinstance(recommendations.value, list):
         for i, item in enumerate(recommendations.value):
-            responses = item.get("responses") if isinstance(item, dict) else None
-            for j, response in enumerate(responses if isinstance(responses, list) else []):
-                if isinstance(response, dict):
-                    where = (i, "responses", j, "date")
-                    places.append((recommendations, where, response.get("date")))
+            for name in ("responses", "history"):
+                entries = item.get(name) if isinstance(item, dict) else None
+                for j, entry in enumerate(entries if isinstance(entries, list) else []):
+                    if isinstance(entry, dict):
+                        where = (i, name, j, "date")
+                        places.append((recommendations, where, entry.get("date")))
     problems: list[Problem] = []
     for document, path, value in places:
         match = DAY.match(value) if isinstance(value, str) else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import yaml
 
 from . import csl
-from .model import Reference, Report, Span
+from .model import Recommendation, Reference, Report, Span
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -94,6 +94,37 @@ def citation(
     """The briefing's citation in the site's citation style, and its BibTeX."""
     ref = reference(report, site_url)
     # A title ending in ? or ! takes no extra full stop ("Profession?." in some styles).
+    entry = re.sub(r"([?!])(</[a-z]+>)?\.", r"\1\2", bibliography.format([ref])[ref.key])
+    return Citation(ref, entry, csl.plain(entry), bibtex(ref))
+
+
+def recommendation_reference(
+    report: Report, rec: Recommendation, url: str | None = None
+) -> Reference:
+    """One recommendation as a part of the briefing: an `@incollection` whose container
+    (`booktitle`) is the briefing, by its authors and publisher, at `url` (its own page)."""
+    whole = reference(report)
+    fields: dict[str, str] = {
+        "title": f"{{{_escape(f'Recommendation {rec.number}: {rec.title}')}}}",
+        "author": whole.fields["author"],
+        "booktitle": whole.fields["title"],
+        "publisher": whole.fields["institution"],
+        "year": whole.fields["year"],
+    }
+    for name in ("month", "doi"):
+        if name in whole.fields:
+            fields[name] = whole.fields[name]
+    if url:
+        fields["url"] = url
+    span = Span(rec.span.path, rec.span.line, rec.span.column)
+    return Reference(f"{key(report)}-{rec.slug}", "incollection", fields, span)
+
+
+def recommendation(
+    report: Report, rec: Recommendation, bibliography: csl.Bibliography, url: str | None = None
+) -> Citation:
+    """How to cite one recommendation, in the site's citation style, and its BibTeX."""
+    ref = recommendation_reference(report, rec, url)
     entry = re.sub(r"([?!])(</[a-z]+>)?\.", r"\1\2", bibliography.format([ref])[ref.key])
     return Citation(ref, entry, csl.plain(entry), bibtex(ref))
 

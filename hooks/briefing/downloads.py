@@ -24,6 +24,7 @@ import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one
 from . import bib, csl, markup, pdf, weblinks
 from .cite import Citation
 from .model import Markdown, Recommendation
+from .render import timeline
 from .render.formats import column_unit
 from .render.urls import page_url
 
@@ -32,7 +33,17 @@ if TYPE_CHECKING:
 
 FOLDER = "downloads"
 SCHEMA = Path(__file__).parent / "schemas" / "briefing-download.schema.json"
-CSV_COLUMNS = ("number", "id", "title", "text", "status", "actors", "addresses", "url")
+CSV_COLUMNS: tuple[str, ...] = (
+    "number",
+    "id",
+    "title",
+    "text",
+    "status",
+    "actors",
+    "addresses",
+    "url",
+)
+CSV_COLUMNS += ("status_date", "history")  # what became of it (render/timeline.py)
 FORMAT_VERSION = 1
 
 
@@ -280,6 +291,8 @@ def briefing(
                     }
                     for response in r.responses
                 ],
+                "status_date": r.status_date,
+                "history": history_of(site, r, site_url),
                 "note": _source(r.note),
                 "url": url(r.id),
                 "addresses": [finding_ref(f) for f in r.addresses],
@@ -301,6 +314,30 @@ def briefing(
         ],
     }
     return data
+
+
+def history_of(
+    site: Site, rec: Recommendation, site_url: str | None = None
+) -> list[dict[str, object]]:
+    """A recommendation's status changes, each with its address on the recommendation's page."""
+    page = url_of_rec(site, rec, site_url)
+    anchors = {id(e.change): e.anchor for e in timeline.events(rec) if e.change is not None}
+    return [
+        {
+            "date": c.date,
+            "status": c.status,
+            "summary": _source(c.summary),
+            "source": _source(c.source),
+            "actor": c.actor,
+            "url": f"{page}#{anchors[id(c)]}",
+        }
+        for c in rec.history
+    ]
+
+
+def url_of_rec(site: Site, rec: Recommendation, site_url: str | None = None) -> str:
+    """The address of a recommendation's page (no anchor)."""
+    return item_url(site, rec.id, site_url).split("#")[0]
 
 
 def reference_order(site: Site) -> list[str]:
@@ -348,6 +385,8 @@ def recommendations_csv(site: Site, site_url: str | None = None) -> str:
             "; ".join(rec.actors),
             "; ".join(rec.addresses),
             item_url(site, rec.id, site_url).split("#")[0],
+            rec.status_date or "",
+            "; ".join(f"{c.date} {c.status}" for c in rec.history),
         ]
         writer.writerow([rec.number, *map(cell, texts)])
     return out.getvalue()

@@ -20,6 +20,7 @@ from .model import (
     Response,
     Span,
     Statistic,
+    StatusChange,
     Theme,
 )
 from .problems import Problem
@@ -297,6 +298,24 @@ def _recommendation(
                 span=r.span(where),
             )
         )
+    history = []
+    raw_history = v.get("history")
+    for i, item in enumerate(raw_history if isinstance(raw_history, list) else []):
+        if not isinstance(item, dict):
+            continue
+        where = (*path, "history", i)
+        history.append(
+            StatusChange(
+                date=r.text(item, where, "date") or "",
+                status=r.text(item, where, "status") or "proposed",
+                summary=r.markdown(item, where, "summary"),
+                source=r.markdown(item, where, "source"),
+                actor=r.text(item, where, "actor"),
+                span=r.span(where),
+            )
+        )
+    # The current status: as written, else the latest change's (a contradiction is an error).
+    latest = history[-1].status if history else "proposed"
     return Recommendation(
         id=v["id"],
         number=number,
@@ -305,8 +324,9 @@ def _recommendation(
         rationale=r.markdown(v, path, "rationale"),
         addresses=r.strings(v, "addresses"),
         actors=r.strings(v, "actors"),
-        status=r.text(v, path, "status") or "proposed",
+        status=r.text(v, path, "status") or latest,
         responses=tuple(responses),
         note=r.markdown(v, path, "note"),
         span=r.span(path),
+        history=tuple(history),
     )

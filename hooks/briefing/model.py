@@ -58,6 +58,18 @@ class Response:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """One dated change of a recommendation's status (an entry of its `history`)."""
+
+    date: str
+    status: str
+    summary: Markdown | None
+    source: Markdown | None
+    actor: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     publisher: str
@@ -137,10 +149,16 @@ class Recommendation:
     responses: tuple[Response, ...]
     note: Markdown | None
     span: Span
+    history: tuple[StatusChange, ...] = ()  # oldest first; `status` is the latest entry's
 
     @property
     def slug(self) -> str:
         return self.id.removeprefix("rec-")
+
+    @property
+    def status_date(self) -> str | None:
+        """When the current status was reached: the latest history entry's date, if any."""
+        return self.history[-1].date if self.history else None
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from ..cite import Citation
 from ..downloads import FOLDER, Download
 from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
-from . import charts
+from . import charts, citing, timeline
 from .formats import Formats
 from .resolve import Resolver, Target
 from .text import attr, excerpt, indent, lead, md_escape, md_link, md_words
-from .urls import href
+from .urls import href, site_href
 
 HOME = "index.md"
 SURVEY = "survey.md"
@@ -86,11 +86,13 @@ class Pages:
         downloads: Sequence[Download] = (),
         formats: Formats | None = None,
         titles: Mapping[str, str] | None = None,
+        rec_citations: Mapping[str, Citation] | None = None,
     ) -> None:
         self.b = briefing
         self.labels = briefing.labels
         self.formats = formats or Formats(labels=briefing.labels)
         self.titles = dict(titles or {})  # the nav's names for pages, which win over labels
+        self.rec_citations = rec_citations or {}  # "Cite this recommendation", by id
         self.citation = citation  # the home page shows how to cite the briefing
         self.downloads = downloads  # and links the files the build writes under downloads/
         self.references = references
@@ -338,6 +340,7 @@ class Pages:
             for rec in b.recommendations:
                 lines += self._card(resolver, rec, src)
             lines += ["</div>", ""]
+            lines += timeline.counts_section(b.recommendations, md_link(src, "tracker.md"))
         key = [s for s in b.statistics if s.key and not s.is_table]
         if key:
             lines += [f"## {self.md('key_figures')}", ""]
@@ -547,21 +550,11 @@ class Pages:
             lines += [f"## {self.md('who_should_act')}", ""]
             lines += [f"- {md_escape(a)}" for a in rec.actors] + [""]
         lines += [self._note(resolver, rec.note, src, title)]
-        lines += [f"## {self.md('responses')}", ""]
-        if rec.responses:
-            for response in rec.responses:
-                day = md_escape(self.formats.date(response.date))
-                lines += [
-                    f"### {md_escape(response.actor)}, {day}",
-                    "",
-                    self._md(resolver, response.text, src, title),
-                    "",
-                ]
-                if response.source:
-                    source = self._md(resolver, response.source, src, title)
-                    lines += [self.md("source", source=source), ""]
-        else:
-            lines += [self.md("no_response"), ""]
+        feed = site_href(src, timeline.rec_feed(rec), resolver.directory_urls)
+        render = partial(self._md, resolver, src=src, title=title)
+        lines += timeline.timeline(rec, render, feed if self.downloads else None)
+        citation = self.rec_citations.get(rec.id)
+        lines += citing.section(rec, citation, src, resolver.directory_urls)
         findings = [self.findings[f] for f in rec.addresses if f in self.findings]
         if findings:
             lines += [f"## {self.md('findings_addressed')}", ""]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from .. import cite, csl, history
 from ..cite import Citation
@@ -15,9 +16,11 @@ from ..history import History
 from ..model import Briefing, Markdown
 from ..validate import Result, bibliography_is_shared, validate
 from . import nav as navigation
+from . import tracker
 from .formats import Formats, locale_of
-from .pages import REFERENCES, Page, Pages
+from .pages import REFERENCES, Page, Pages, rec_page
 from .resolve import Resolver
+from .urls import page_url
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
@@ -68,9 +71,11 @@ class Site:
         downloads: Sequence[Download] = (),
         locale: str = "en_GB",
         titles: Mapping[str, str] | None = None,
+        rec_citations: Mapping[str, Citation] | None = None,
     ) -> None:
         self.briefing = briefing
         self.formats = Formats(locale, briefing.labels)
+        self.rec_citations = dict(rec_citations or {})  # each recommendation's, by id
         self.citation = citation  # how to cite the briefing itself (home page, head, JSON)
         self.history = history or History()
         self.shared_bibliography = shared_bibliography
@@ -86,8 +91,11 @@ class Site:
             downloads=downloads,
             formats=self.formats,
             titles=titles,
+            rec_citations=self.rec_citations,
         )
-        self.generated: list[Page] = self.builder.pages()
+        self.generated: list[Page] = tracker.with_tracker(
+            self.builder.pages(), briefing, feed=bool(downloads)
+        )
         self._by_src = {page.src: page for page in self.generated}
         self.resolver = Resolver(self.builder.targets(), directory_urls)
         self.pages: dict[str, str] = {}
@@ -227,11 +235,30 @@ def prepare(
         downloads=FILES if published else (),
         locale=chosen,
         titles=navigation.titles(nav),
+        rec_citations=_rec_citations(briefing, bibliography, site_url, directory_urls)
+        if published
+        else None,
     )
     prose = {src: page.text for src, page in result.sources.pages.items()}
     expanded = navigation.expand(briefing, nav, prose)
     site.prepare(navigation.flatten(expanded), prose)
     return Prepared(result, site, expanded)
+
+
+def _rec_citations(
+    briefing: Briefing, bibliography: csl.Bibliography, site_url: str | None, directory_urls: bool
+) -> dict[str, Citation]:
+    """How to cite each recommendation, at its page's address when the site's is known."""
+    base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
+    return {
+        rec.id: cite.recommendation(
+            briefing.report,
+            rec,
+            bibliography,
+            urljoin(base, page_url(rec_page(rec), directory_urls)) if base else None,
+        )
+        for rec in briefing.recommendations
+    }
 
 
 def prepare_configured(

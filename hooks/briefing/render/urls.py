@@ -33,3 +33,10 @@ def _path(from_src: str, to_src: str, directory_urls: bool) -> str:
     if target.endswith("/") or not target:
         path = "./" if path == "." else path + "/"
     return path
+
+
+def site_href(src: str, path: str, directory_urls: bool = True) -> str:
+    """A link from a page to a file of the site that is not a page (the feed, a script)."""
+    origin = page_url(src, directory_urls)
+    base = origin if origin.endswith("/") or not origin else posixpath.dirname(origin) + "/"
+    return posixpath.relpath(path, base or ".")

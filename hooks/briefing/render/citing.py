@@ -1,0 +1,55 @@
+""" "Cite this recommendation": one recommendation's citation in the site's style (made by
+`cite.recommendation`, the briefing its container), as BibTeX and CSL-JSON to copy, and as
+files to download (written by `citefiles.write`)."""
+
+from __future__ import annotations
+
+import html
+import json
+
+from ..cite import Citation
+from ..csl import to_csl_json
+from ..model import Recommendation
+from .text import attr, md_escape
+from .timeline import label
+from .urls import site_href
+
+FOLDER = "downloads/cite"  # FOLDER/<slug>.bib and FOLDER/<slug>.json, site-relative
+
+
+def files(rec: Recommendation) -> tuple[str, str]:
+    """The site-relative paths of a recommendation's BibTeX and CSL-JSON files."""
+    return f"{FOLDER}/{rec.slug}.bib", f"{FOLDER}/{rec.slug}.json"
+
+
+def csl_json(citation: Citation) -> str:
+    """The citation as a CSL-JSON list of one item (what reference managers import)."""
+    return json.dumps([to_csl_json(citation.reference)], ensure_ascii=False, indent=2) + "\n"
+
+
+def section(
+    rec: Recommendation, citation: Citation | None, src: str, directory_urls: bool = True
+) -> list[str]:
+    """The section's Markdown lines; none when the build publishes no citation."""
+    if citation is None:
+        return []
+    lines = [f"## {md_escape(label('cite/heading'))} {{#cite}}", ""]
+    lines += [f'<p class="cite-recommendation">{citation.html}</p>', ""]
+    url = citation.reference.fields.get("url")
+    if url:
+        lines += [
+            f'<p class="permanent-link">{html.escape(label("cite/permanent"))} '
+            f'<a href="{attr(url)}">{html.escape(url)}</a></p>',
+            "",
+        ]
+    bib, csl = files(rec)
+    links = " · ".join(
+        f'<a href="{attr(site_href(src, path, directory_urls))}">{html.escape(label(name))}</a>'
+        for name, path in (("cite/bibtex", bib), ("cite/csl", csl))
+    )
+    lines += [f'<p class="cite-downloads">{html.escape(label("cite/download"))} {links}</p>', ""]
+    lines += [f"{md_escape(label('cite/bibtex'))}", "", "```bibtex"]
+    lines += [citation.bibtex.rstrip("\n"), "```", ""]
+    lines += [f"{md_escape(label('cite/csl'))}", "", "```json", csl_json(citation).rstrip("\n")]
+    lines += ["```", ""]
+    return lines
