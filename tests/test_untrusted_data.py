@@ -512,6 +512,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
         "    - City Parks Department\n    - Residents' associations\n",
         "    - \"+cmd|' /C calc'!A0\"\n    - Residents' associations\n",
     )
+    # The response from the renamed actor is from the same actor (not a warning under --strict).
+    start = text.index("id: rec-watering-rota")
+    end = text.find("\n- id:", start)
+    end = len(text) if end < 0 else end
+    block = text[start:end].replace(
+        "actor: City Parks Department\n", "actor: \"+cmd|' /C calc'!A0\"\n"
+    )
+    text = text[:start] + block + text[end:]
     recs.write_text(text, "utf-8")
     stats = project / "data" / "statistics.yml"
     stats.write_text(stats.read_text("utf-8").replace("[East, 12]", "['Between $10 and $20', 12]"))
