@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing import cache, downloads, pdf, sanitize
+from briefing.paper import style
 from briefing.problems import format_problems
 from briefing.render import charts, head
 from briefing.render import nav as navigation
@@ -31,7 +32,7 @@ class _Build:
 
 
 _build = _Build()
-# `mkdocs serve` prints the PDF in the background: a page reloads without waiting for Chromium.
+# `mkdocs serve` prints the PDF in the background: a page reloads without waiting for it.
 _printer: pdf.Background | None = None
 
 
@@ -59,6 +60,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _printer is not None:
         _printer.cancel()  # a PDF still printing belongs to the build before
     settings = _settings(config)
+    try:
+        style.paper(settings.get("paper"))
+    except ValueError as err:
+        raise PluginError(f"mkdocs.yml: extra.briefing.paper: {err}") from None
     try:
         prepared = prepare_configured(
             root,
@@ -186,7 +191,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (headless Chromium)."""
+    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (WeasyPrint)."""
     site = _build.site
     assert site is not None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
@@ -199,10 +204,15 @@ def on_post_build(config: MkDocsConfig) -> None:
             site_url=config.site_url or None,
             language=config.theme.get("language") or "en",
             epoch=int(epoch) if epoch.isdigit() else None,
+            paper=style.paper(_settings(config).get("paper")),
             background=_printer,
         )
+    except ValueError as err:
+        raise PluginError(f"mkdocs.yml: extra.briefing.paper: {err}") from None
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
+    for problem in published.problems:
+        log.warning(problem)
     made = {
         "printed": f"the PDF took {published.pdf_seconds:.1f} s",
         "cached": "the PDF is unchanged since it was last printed (build cache)",
