@@ -26,7 +26,7 @@ from .model import Briefing
 from .paper import background, files, run, style, verify
 from .paper.document import Document, PrintPage, document
 
-__all__ = ["Background", "Job", "PdfError", "PrintPage", "Printed", "print_pdf"]
+__all__ = ["Background", "Document", "Job", "PdfError", "PrintPage", "Printed", "print_pdf"]
 
 TIMEOUT = 300  # seconds for one PDF: a bound, far beyond the 10x briefing's few seconds
 VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (PDF/UA-1)
@@ -53,7 +53,7 @@ class Job:
     language: str = "en"
     paper: str = style.DEFAULT_PAPER
     epoch: int | None = None
-    _made: list[Document] = field(default_factory=list, compare=False, repr=False)
+    _made: list[Document] = field(default_factory=list, compare=False, repr=False, init=False)
 
     def document(self) -> Document:
         """The print document (made once per job)."""
@@ -187,7 +187,7 @@ def print_pdf(
     *,
     timeout: float = TIMEOUT,
     store: cache.Cache | None = None,
-    command: Callable[[Path], Sequence[str]] = _command,
+    command: Callable[[Path], Sequence[str]] | None = None,
 ) -> Result:
     """Make the PDF of `job` and write it to `out`; PdfError if it cannot be made.
 
@@ -209,7 +209,11 @@ def print_pdf(
         ran = True
         data = checked(
             _print(
-                made, site_dir=job.site_dir, timeout=timeout, command=command, problems=problems
+                made,
+                site_dir=job.site_dir,
+                timeout=timeout,
+                command=command or _command,
+                problems=problems,
             ),
             made,
             "what the typesetter wrote",

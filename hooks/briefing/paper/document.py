@@ -264,6 +264,7 @@ class _Builder:
             heading.text = html.unescape(page.title)
             root.insert(0, heading)
         self.rewrite(root, page, section)
+        _number_references(root)
         if demote:
             _demote(root)
         return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
@@ -282,6 +283,20 @@ def _generated() -> ModuleType:
     from ..render import pages
 
     return pages
+
+
+def _number_references(root: etree._Element) -> None:
+    """Reference numbers as text, not list markers: they are copied and searched with the
+    entry, and read out by assistive technology as the citations' numbers."""
+    for listing in root.find_class("references"):
+        if listing.tag != "ol":
+            continue
+        for index, item in enumerate(listing.iter("li"), start=1):
+            number = etree.Element("span", {"class": "ref-number"})
+            number.text = f"{item.get('value', index)}."
+            number.tail = " " + (item.text or "")
+            item.text = None
+            item.insert(0, number)
 
 
 def generated_sources(briefing: Briefing) -> set[str]:

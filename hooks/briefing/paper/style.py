@@ -106,7 +106,9 @@ img { max-width: 100%; height: auto; }
 .admonition-title { font-weight: 700; }
 pre { white-space: pre-wrap; font-size: 8.5pt; background: #f4f4f4; padding: 0.6em; }
 abbr { text-decoration: none; }
-ol.references > li { margin-bottom: 0.5em; }
+ol.references { list-style: none; padding-left: 0; }
+ol.references > li { margin: 0 0 0.5em 2.2em; text-indent: -2.2em; }
+.ref-number { display: inline-block; width: 2.2em; text-indent: 0; }
 dl.glossary dt { font-weight: 700; float: left; clear: left; width: 6em; }
 dl.glossary dd { margin: 0 0 0.3em 7em; }
 """
