@@ -58,7 +58,7 @@ class FakeTypesetter:
 
 
 @pytest.fixture
-def chromium(monkeypatch: pytest.MonkeyPatch) -> FakeTypesetter:
+def typesetter(monkeypatch: pytest.MonkeyPatch) -> FakeTypesetter:
     fake = FakeTypesetter()
     monkeypatch.setattr(pdf, "_print", fake)
     return fake
@@ -83,52 +83,52 @@ def _page(text: str) -> list[pdf.PrintPage]:
 
 
 def test_the_newest_job_wins(
-    tmp_path: Path, job: pdf.Job, chromium: FakeTypesetter, printer: Printer
+    tmp_path: Path, job: pdf.Job, typesetter: FakeTypesetter, printer: Printer
 ) -> None:
     target = tmp_path / "site" / "downloads" / "briefing.pdf"
-    chromium.hold.clear()
+    typesetter.hold.clear()
     jobs = [pdf.Job(_page(text), job.briefing) for text in ("first", "second", "third")]
     submit = functools.partial(printer.background.submit, target=target, store=printer.store)
     assert not submit(jobs[0])
-    assert chromium.started.wait(10)  # the first is printing ...
+    assert typesetter.started.wait(10)  # the first is printing ...
     submit(jobs[1])  # ... replaced twice
     submit(jobs[2])
-    chromium.hold.set()
+    typesetter.hold.set()
     assert printer.background.wait(10)
-    assert len(chromium.documents) == 2  # the second never started
-    assert "third" in chromium.documents[-1]
+    assert len(typesetter.documents) == 2  # the second never started
+    assert "third" in typesetter.documents[-1]
     assert b"third" in target.read_bytes()
     assert [p.error for p in printer.done] == [None]  # only the current build's job is reported
     # What was printed is in the cache: the same job again is written at once.
     target.unlink()
     assert submit(jobs[2])
     assert b"third" in target.read_bytes()
-    assert len(chromium.documents) == 2
+    assert len(typesetter.documents) == 2
 
 
 def test_a_print_for_a_build_that_is_over_is_not_written_or_kept(
-    tmp_path: Path, job: pdf.Job, chromium: FakeTypesetter, printer: Printer
+    tmp_path: Path, job: pdf.Job, typesetter: FakeTypesetter, printer: Printer
 ) -> None:
     target = tmp_path / "briefing.pdf"
-    chromium.hold.clear()
+    typesetter.hold.clear()
     printer.background.submit(job, target, store=printer.store)
-    assert chromium.started.wait(10)
+    assert typesetter.started.wait(10)
     printer.background.cancel()  # the next build began (and cleans the site folder)
-    chromium.hold.set()
+    typesetter.hold.set()
     assert printer.background.wait(10)
     assert not target.exists() and printer.done == []
     assert not any(p.is_file() for p in (tmp_path / "cache").rglob("*"))
 
 
 def test_a_failed_print_is_reported_and_the_printer_goes_on(
-    tmp_path: Path, job: pdf.Job, chromium: FakeTypesetter, printer: Printer
+    tmp_path: Path, job: pdf.Job, typesetter: FakeTypesetter, printer: Printer
 ) -> None:
-    chromium.fail = True
+    typesetter.fail = True
     printer.background.submit(job, tmp_path / "a.pdf", store=printer.store)
     assert printer.background.wait(10)
     error = printer.done[0].error
     assert isinstance(error, pdf.PdfError) and "crashed" in str(error)
-    chromium.fail = False
+    typesetter.fail = False
     again = pdf.Job(_page("again"), job.briefing)
     printer.background.submit(again, tmp_path / "b.pdf", store=printer.store)
     assert printer.background.wait(10)
