@@ -110,8 +110,9 @@ def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _classes(element: etree._Element) -> set[str]:
-    return set(str(element.get("class", "")).split())
+def _classes(element: etree._Element) -> list[str]:
+    """An element's classes in the order written (a set's order would change between runs)."""
+    return list(dict.fromkeys(str(element.get("class", "")).split()))
 
 
 def _fragment(content: str) -> etree._Element:
@@ -169,8 +170,11 @@ class _Builder:
         for element in list(root.iter()):
             if not isinstance(element.tag, str):
                 continue
-            if _classes(element) & set(_SCREEN):
+            if not set(_classes(element)).isdisjoint(_SCREEN):
                 _drop(element)
+                continue
+            if element.tag == "abbr":  # a tooltip on screen; on paper, the glossary
+                element.drop_tag()
                 continue
             for name, value in list(element.attrib.items()):
                 lowered = name.lower()
