@@ -28,7 +28,15 @@ from .paper.document import Document, PrintPage, document
 
 __all__ = ["Background", "Document", "Job", "PdfError", "PrintPage", "Printed", "print_pdf"]
 
-TIMEOUT = 300  # seconds for one PDF: a bound, far beyond the 10x briefing's few seconds
+# The bound on one PDF, in seconds: TIMEOUT, plus one for each kilobyte of the document (a
+# bound on a hang, not a budget: far beyond what a busy shared machine needs for a 10x briefing).
+TIMEOUT = 300
+PER_KILOBYTE = 1.0
+
+
+def bound(made: Document) -> float:
+    """The time limit for typesetting `made`."""
+    return TIMEOUT + PER_KILOBYTE * len(made.html.encode()) / 1000
 VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (PDF/UA-1)
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding `briefing`
 
@@ -108,7 +116,7 @@ def _print(
     made: Document,
     *,
     site_dir: Path | None,
-    timeout: float = TIMEOUT,
+    timeout: float | None = None,
     command: Callable[[Path], Sequence[str]] = _command,
     problems: list[str] | None = None,
 ) -> bytes:
@@ -141,7 +149,8 @@ def _print(
         )
         argv = list(command(job_file))
         try:
-            done = run.bounded(argv, timeout=timeout, folder=folder, env=environ)
+            limit = bound(made) if timeout is None else timeout
+            done = run.bounded(argv, timeout=limit, folder=folder, env=environ)
         except run.RunError as error:
             raise PdfError(f"{error}") from None
         lines = done.output.strip().splitlines()
@@ -185,7 +194,7 @@ def print_pdf(
     job: Job,
     out: Path,
     *,
-    timeout: float = TIMEOUT,
+    timeout: float | None = None,
     store: cache.Cache | None = None,
     command: Callable[[Path], Sequence[str]] | None = None,
 ) -> Result:
