@@ -37,6 +37,8 @@ PER_KILOBYTE = 1.0
 def bound(made: Document) -> float:
     """The time limit for typesetting `made`."""
     return TIMEOUT + PER_KILOBYTE * len(made.html.encode()) / 1000
+
+
 VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (PDF/UA-1)
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding `briefing`
 
