@@ -21,9 +21,10 @@ from briefing.model import Briefing
 from briefing.paper import files, run
 from briefing.paper.document import PrintPage
 from briefing.validate import validate
-from sitetools import ROOT
+from conftest import make_project
+from sitetools import ROOT, mkdocs_build
 
-WATCHDOG = 120  # seconds: a test that hangs fails instead of holding the run
+WATCHDOG = 600  # seconds: a test that hangs fails instead of holding the run
 
 
 @pytest.fixture(autouse=True)
@@ -274,3 +275,20 @@ def test_a_cache_entry_that_is_not_a_pdf_is_made_again(
     assert result.ran, "the damaged entry was not published"
     assert len(pypdf.PdfReader(out).pages) >= job.document().parts
     assert pdf.print_pdf(job, out, store=store).ran is False  # the good one is kept
+
+
+@pytest.mark.slow
+def test_a_build_names_each_image_it_leaves_out_of_the_pdf(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "mini")
+    page = next(iter(sorted((project / "docs").glob("*.md"))))
+    page.write_text(
+        page.read_text(encoding="utf-8")
+        + '\n\n![host](/etc/hostname)\n\n<img alt="up" src="../../../../etc/passwd">\n',
+        encoding="utf-8",
+    )
+    result = mkdocs_build(project / "mkdocs.yml", tmp_path / "out")
+    assert result.returncode != 0  # --strict: each is a warning
+    for image, why in (("/etc/hostname", "absolute path"), ("../../../../etc/passwd", "climbs")):
+        expected = f"docs/{page.name}: the image '{image}' is left out of the PDF: "
+        assert expected in result.stderr and why in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
