@@ -95,16 +95,18 @@ figure.quote figcaption { font-style: italic; }
 .figure-value, .key-figure { font-size: 14pt; font-weight: 700; }
 .evidence-label { font-weight: 700; font-size: 9pt; margin-bottom: 0.2em; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 9pt; max-width: 100%; }
-th, td { border: 1px solid #999; padding: 0.2em 0.45em; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #999; padding: 0.2em 0.45em; text-align: left; vertical-align: top;
+  overflow-wrap: anywhere; }
 td.numeric { text-align: right; }
 caption { font-weight: 700; text-align: left; padding-bottom: 0.4em; }
 table + .chart { break-before: avoid; }
-.chart svg { width: 100%; max-width: 170mm; height: auto; }
+.chart svg { width: 100%; max-width: 100%; height: auto; }
 img { max-width: 100%; height: auto; }
 .admonition { border-left: 4px solid #666; padding: 0.1em 1em; margin: 0.8em 0;
   background: #f4f4f4; }
 .admonition-title { font-weight: 700; }
-pre { white-space: pre-wrap; font-size: 8.5pt; background: #f4f4f4; padding: 0.6em; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 8.5pt; background: #f4f4f4;
+  padding: 0.6em; }
 abbr { text-decoration: none; }
 ol.references { list-style: none; padding-left: 0; }
 ol.references > li { margin: 0 0 0.5em 2.2em; text-indent: -2.2em; }
