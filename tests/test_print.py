@@ -17,6 +17,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from briefing import cache, pdf
 from briefing.model import Briefing
 from briefing.paper import style
 from briefing.paper.document import finding_numbers
@@ -329,3 +330,22 @@ def test_paper_setting_accepts(value: str | None) -> None:
 def test_paper_setting_refuses(value: object) -> None:
     with pytest.raises(ValueError, match="is not a paper size"):
         style.paper(value)
+
+
+def test_long_words_wide_tables_and_long_urls_stay_inside_the_margins(
+    tmp_path: Path, briefing: Briefing
+) -> None:
+    word = "Pneumonoultramicroscopic" * 12
+    url = "https://example.org/" + "a-very-long-path-segment/" * 12
+    cells = "".join(f"<td>{word[:40]} {n}</td>" for n in range(12))
+    content = (
+        f'<h1 id="wide">Wide things</h1><p>{word}</p><p><a href="{url}">{url}</a></p>'
+        f'<p><a href="{url}">a link whose address is printed</a></p>'
+        f"<table><tr>{cells}</tr></table><pre>{'x' * 400}</pre>"
+    )
+    job = pdf.Job([pdf.PrintPage("wide.md", "wide/", "Wide", content)], briefing, site_dir=tmp_path)
+    out = tmp_path / "wide.pdf"
+    pdf.print_pdf(job, out, store=cache.Cache(None, enabled=False))
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    assert _ink_outside_margins(out, folder) == []
