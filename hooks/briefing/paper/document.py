@@ -232,7 +232,7 @@ class _Builder:
         label = self.where.get(anchor, "")
         shown = _text(element)
         classes = [*_classes(element), "to-page"]
-        if label and label != shown:
+        if label and not shown.startswith(label):  # "Recommendation 2: …" says it already
             element.set("data-where", label)
         else:
             classes.append("bare")
