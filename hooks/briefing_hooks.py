@@ -213,6 +213,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
     for problem in published.problems:
         log.warning(problem)
+    for note in published.notes:
+        log.info(note)
     made = {
         "printed": f"the PDF took {published.pdf_seconds:.1f} s",
         "cached": "the PDF is unchanged since it was last printed (build cache)",

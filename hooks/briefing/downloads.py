@@ -376,7 +376,8 @@ class Published:
     files: list[Path]
     pdf_seconds: float
     pdf: str  # "printed"; "cached": printed before, from the build cache; "background"
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # warnings: what the PDF refused to show
+    notes: tuple[str, ...] = ()  # for the log: images missing from the site, left out
 
 
 def publish(
@@ -418,7 +419,8 @@ def publish(
         printed = pdf.print_pdf(job, target)
         state = "printed" if printed.ran else "cached"
         problems = printed.problems
-    return Published([*files, target], time.perf_counter() - started, state, problems)
+    notes = job.document().notes
+    return Published([*files, target], time.perf_counter() - started, state, problems, notes)
 
 
 def reading_order(pages: Sequence[pdf.PrintPage], order: Sequence[str]) -> list[pdf.PrintPage]:

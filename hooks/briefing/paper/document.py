@@ -79,8 +79,9 @@ class Document:
     html: str
     contents: tuple[Entry, ...]
     images: tuple[str, ...]  # site-relative paths, each checked by `files.site_file`
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # images refused: warnings (`--strict` fails)
     parts: int = 0  # sections that start on a new page (the cover and contents included)
+    notes: tuple[str, ...] = ()  # images missing from the site (broken on the page as well)
 
 
 def page_key(url: str) -> str:
@@ -161,6 +162,7 @@ class _Builder:
     section_of: dict[str, str] = field(default_factory=dict)  # page key -> section id
     where: dict[str, str] = field(default_factory=dict)  # item id -> "Finding 3.2"
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     images: dict[str, None] = field(default_factory=dict)
 
     # -- ids and links ---------------------------------------------------------------------
@@ -248,7 +250,7 @@ class _Builder:
             files.site_file(self.site_dir, relative)
         except files.Refused as why:
             name = where or page.url or "the home page"
-            self.problems.append(
+            (self.notes if isinstance(why, files.Missing) else self.problems).append(
                 f"{name}: the image {value!r} is left out of the PDF: {why}; "
                 "use an image inside docs/ with a relative address"
             )
@@ -606,4 +608,11 @@ def document(
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
-    return Document(text, tuple(entries), tuple(builder.images), tuple(builder.problems), parts)
+    return Document(
+        text,
+        tuple(entries),
+        tuple(builder.images),
+        tuple(builder.problems),
+        parts,
+        tuple(dict.fromkeys(builder.notes)),
+    )

@@ -25,6 +25,10 @@ class Refused(Exception):
     """A file the print step will not read; the message says why."""
 
 
+class Missing(Refused):
+    """An image of the site that is not there: broken on the web page too, not a hazard."""
+
+
 def site_path(site_dir: Path, address: str, base: str = "") -> str:
     """The site-relative path an address of a page at `base` (site-relative URL) leads to.
 
@@ -41,7 +45,7 @@ def site_path(site_dir: Path, address: str, base: str = "") -> str:
         raise Refused("it is not a file of the site")
     path = unquote(parts.path)
     if not path:
-        raise Refused("it names no file")
+        raise Missing("it names no file")
     if path.startswith("/"):
         raise Refused("it is an absolute path (a file of the machine, not of the site)")
     folder = base if base.endswith("/") else posixpath.dirname(base)
@@ -57,7 +61,7 @@ def site_file(site_dir: Path, relative: str) -> Path:
     try:
         path = (root / relative).resolve(strict=True)
     except (OSError, RuntimeError):
-        raise Refused("no such file in the site") from None
+        raise Missing("no such file in the site") from None
     if path != root and root not in path.parents:
         raise Refused("it leads out of the site (a symbolic link)")
     try:
