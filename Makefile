@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)/hooks
 # Builds are reproducible: the date of the last commit stands for "now".
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve site test validate lint clean export bench audit
+.PHONY: serve site test validate lint clean export bench audit print-deps
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -42,12 +42,23 @@ $(VNU_STAMP): tests/vnu/package.json tests/vnu/package-lock.json
 	@command -v java >/dev/null || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y --no-install-recommends default-jre-headless; }
 	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
 
-serve: $(STAMP) $(CHROMIUM)
+# The PDF is typeset by WeasyPrint (from PyPI), which needs Debian's pango and a font; the PDF
+# tests render its pages with poppler's pdftoppm. Each is installed when missing.
+PDFTOPPM := /usr/bin/pdftoppm
+
+print-deps:
+	@{ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && fc-list 2>/dev/null | grep -qi 'DejaVu Sans'; } || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core; }
+
+$(PDFTOPPM):
+	$(AS_ROOT) apt-get update
+	$(AS_ROOT) apt-get install -y --no-install-recommends poppler-utils
+
+serve: $(STAMP) print-deps
 	$(VENV)/bin/mkdocs serve --strict
 
 # Build into a temporary folder and swap it in: a failed build never leaves half a site.
-# The build prints downloads/briefing.pdf with headless Chromium.
-site: $(STAMP) $(CHROMIUM)
+# The build typesets downloads/briefing.pdf with WeasyPrint.
+site: $(STAMP) print-deps
 	rm -rf site.tmp
 	$(VENV)/bin/mkdocs build --strict --site-dir site.tmp
 	rm -rf site.old && { [ ! -d site ] || mv site site.old; } && mv site.tmp site && rm -rf site.old
@@ -70,7 +81,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check hooks tests
 	$(VENV)/bin/mypy
 
-test: lint $(CHROMIUM) $(NPM_STAMP) $(VNU_STAMP)
+test: lint print-deps $(PDFTOPPM) $(CHROMIUM) $(NPM_STAMP) $(VNU_STAMP)
 	$(VENV)/bin/pytest
 
 # Lighthouse scores (mobile profile) of the home page and a recommendation page: one table.

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing import anchors, cache, citefiles, downloads, feed, pdf, sanitize
+from briefing.paper import style
 from briefing.problems import Problem, format_problems
 from briefing.render import charts, head, tracker
 from briefing.render import nav as navigation
@@ -32,7 +33,7 @@ class _Build:
 
 
 _build = _Build()
-# `mkdocs serve` prints the PDF in the background: a page reloads without waiting for Chromium.
+# `mkdocs serve` prints the PDF in the background: a page reloads without waiting for it.
 _printer: pdf.Background | None = None
 
 
@@ -61,6 +62,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _printer is not None:
         _printer.cancel()  # a PDF still printing belongs to the build before
     settings = _settings(config)
+    try:
+        style.paper(settings.get("paper"))
+    except ValueError as err:
+        raise PluginError(f"mkdocs.yml: extra.briefing.paper: {err}") from None
     try:
         prepared = prepare_configured(
             root,
@@ -198,7 +203,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (headless Chromium)."""
+    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (WeasyPrint)."""
     site = _build.site
     assert site is not None
     if _build.duplicates:
@@ -216,13 +221,20 @@ def on_post_build(config: MkDocsConfig) -> None:
             site_url=config.site_url or None,
             language=config.theme.get("language") or "en",
             epoch=int(epoch) if epoch.isdigit() else None,
+            paper=style.paper(_settings(config).get("paper")),
             background=_printer,
         )
+    except ValueError as err:
+        raise PluginError(f"mkdocs.yml: extra.briefing.paper: {err}") from None
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
     feed.write(site, Path(config.site_dir), config.site_url or None)
     citefiles.write(site, Path(config.site_dir))
     tracker.write_script(Path(config.site_dir))
+    for problem in published.problems:
+        log.warning(problem)
+    for note in published.notes:
+        log.info(note)
     made = {
         "printed": f"the PDF took {published.pdf_seconds:.1f} s",
         "cached": "the PDF is unchanged since it was last printed (build cache)",

@@ -21,7 +21,7 @@ For each, in one run on this machine:
 - serve rebuild: from renaming the first recommendation in data/recommendations.yml while
   `mkdocs serve` runs to its "Reloading browsers" log line (best of two edits; one from 50x).
   The PDF changes with the edit and is printed in the background after the reload: the CPU
-  time is the server's own, without Chromium's;
+  time is the server's own, without the typesetter's;
 - peak MB: the largest resident set of the hooks build's process.
 
 Times are CPU seconds (user + system, with the processes a command waited for) unless
@@ -211,7 +211,7 @@ def _lines(stream: Any, into: queue.Queue[tuple[float, float, str]], pid: int) -
 
 def _cpu_of(pid: int) -> float:
     """CPU seconds a running process has used so far, not counting its children: the server's
-    own work. (Chromium, a child, prints the PDF after the reload; reaped during a later
+    own work. (The typesetter, a child, makes the PDF after the reload; reaped during a later
     reading, it would be counted against whichever edit that was.)"""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

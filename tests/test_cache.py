@@ -162,31 +162,23 @@ def test_charts_are_drawn_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert charts.svg(stat) == first
 
 
-def test_a_pdf_is_printed_again_when_an_image_it_shows_changes(tmp_path: Path) -> None:
-    image = tmp_path / "figure.svg"
-    image.write_text("<svg/>", encoding="utf-8")
-    document = f'<img src="{image.as_uri()}">'
-    before = pdf._inputs(document, "chromium", 1)
-    image.write_text("<svg><rect/></svg>", encoding="utf-8")
-    assert pdf._inputs(document, "chromium", 1) != before
-    assert pdf._inputs(document, "chromium", 2) != pdf._inputs(document, "chromium", 1)
-
-
-def test_a_print_job_is_keyed_by_its_pages_and_the_site_files_they_show(
+def test_a_print_job_is_keyed_by_its_pages_the_site_files_they_show_and_its_settings(
     tmp_path: Path, briefing: Briefing
 ) -> None:
     (tmp_path / "img").mkdir()
     image = tmp_path / "img" / "a.png"
     image.write_bytes(b"one")
     page = pdf.PrintPage("about.md", "about/", "About", '<p><img alt="" src="../img/a.png"></p>')
-    job = pdf.Job([page], briefing.report, site_dir=tmp_path)
-    before = job.inputs("chromium", 1)
-    assert job.inputs("chromium", 1) == before
+    job = pdf.Job([page], briefing, site_dir=tmp_path, epoch=1)
+    before = job.inputs()
+    assert job.inputs() == before
     image.write_bytes(b"two")
-    assert job.inputs("chromium", 1) != before
-    edited = pdf.Job([replace(page, content="<p>Edited</p>")], briefing.report, site_dir=tmp_path)
-    assert edited.inputs("chromium", 1) != job.inputs("chromium", 1)
-    assert str(image.as_uri()) in job.document()  # what the key read is what Chromium shows
+    assert job.inputs() != before
+    edited = pdf.Job([replace(page, content="<p>Edited</p>")], briefing, site_dir=tmp_path)
+    assert edited.inputs() != job.inputs()
+    for changed in (replace(job, epoch=2), replace(job, paper="letter")):
+        assert changed.inputs() != job.inputs()
+    assert 'src="img/a.png"' in job.document().html  # what the key read is what is shown
 
 
 def test_the_export_names_a_cache_it_cannot_write(

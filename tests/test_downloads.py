@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from bibtexparser.entrypoint import parse_string
 from briefing import cache, downloads, pdf
-from briefing.model import Briefing, Report
+from briefing.model import Briefing
 from briefing.validate import validate
 from bs4 import BeautifulSoup
 from conftest import make_project
@@ -178,82 +178,39 @@ def test_pdf_dates_come_from_source_date_epoch(site: Site) -> None:
     assert str(reader.metadata["/ModDate"]).startswith(stamp)
 
 
-def test_a_build_without_chromium_fails_and_says_why(tmp_path: Path) -> None:
+def test_a_build_whose_pdf_cannot_be_made_fails_and_says_why(tmp_path: Path) -> None:
+    """The typesetter fails (here: a stand-in that exits 3): the build fails with the file's
+    name and the reason, and no traceback."""
     project = make_project(tmp_path, "mini")
-    env = build_env()
-    env[pdf.ENVIRONMENT] = str(tmp_path / "no-such-chromium")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
+        [
+            sys.executable,
+            "-c",
+            "import sys, runpy; import briefing.pdf as p; "
+            "p._command = lambda job: [sys.executable, '-c', 'import sys; sys.exit(3)']; "
+            "sys.argv = ['mkdocs', 'build', '--strict', '-f', sys.argv[1]]; "
+            "runpy.run_module('mkdocs', run_name='__main__')",
+            str(project / "mkdocs.yml"),
+        ],
         capture_output=True,
         text=True,
-        env=env,
+        env=dict(build_env(), BRIEFING_CACHE="off"),
         check=False,
         timeout=300,
     )
     assert result.returncode != 0
-    assert f"downloads/briefing.pdf: {pdf.ENVIRONMENT}=" in result.stderr
+    assert "downloads/briefing.pdf: the typesetter failed (exit 3)" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 # --- the engine, without a build -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("environ", "on_path", "expected"),
-    [
-        ({}, {"chromium": "/usr/bin/chromium"}, "/usr/bin/chromium"),
-        ({}, {"google-chrome": "/opt/chrome"}, "/opt/chrome"),
-        ({pdf.ENVIRONMENT: "/x/chrome"}, {"/x/chrome": "/x/chrome"}, "/x/chrome"),
-        ({pdf.ENVIRONMENT: "/x/chrome"}, {"chromium": "/usr/bin/chromium"}, None),
-        ({"CHROMIUM": "/y/chromium"}, {"/y/chromium": "/y/chromium"}, "/y/chromium"),
-        ({}, {}, None),
-    ],
-)
-def test_find_chromium(environ: dict[str, str], on_path: dict[str, str], expected: str) -> None:
-    if expected is None:
-        with pytest.raises(pdf.PdfError, match=r"[Cc]hromium"):
-            pdf.find_chromium(environ, on_path.get)
-    else:
-        assert pdf.find_chromium(environ, on_path.get) == expected
-
-
-def test_fix_dates_keeps_the_length() -> None:
-    original = b"<</CreationDate (D:20261127190019+00'00')\n/ModDate (D:20261127190019+00'00')>>"
-    fixed = pdf.fix_dates(original, 1714521600)
-    assert len(fixed) == len(original)
-    assert fixed.count(b"D:20240501000000+00'00'") == 2
-
-
 def _pages() -> list[pdf.PrintPage]:
     return [
-        pdf.PrintPage("index.md", "", "Home", '<h1 id="top">Home</h1><p><a href="a/#x">A</a></p>'),
-        pdf.PrintPage(
-            "a.md",
-            "a/",
-            "A &amp; B",
-            '<h2 id="x">X</h2><a href="../">home</a> <a href="#x">here</a> '
-            '<a href="https://example.org/?a=1&amp;b=2">out</a> '
-            '<a href="../downloads/briefing.json">data</a>'
-            '<svg aria-labelledby="t"><title id="t">T</title>'
-            '<path clip-path="url(#c)"/><use xlink:href="#m"/></svg>',
-        ),
+        pdf.PrintPage("index.md", "", "Home", "<h1>Home</h1>"),
+        pdf.PrintPage("a.md", "a/", "A", "<h1>A</h1>"),
     ]
-
-
-def test_print_document_makes_links_internal_and_ids_unique() -> None:
-    report = Report("Title & more", "Publisher", ("Someone Else",), "2024-05", _md(""))
-    document = pdf.document(_pages(), report)
-    assert '<section class="page" id="home"><h1 id="home--top">' in document
-    assert '<a href="#a--x">A</a>' in document
-    assert '<a href="#home">home</a>' in document and '<a href="#a--x">here</a>' in document
-    assert '<a href="https://example.org/?a=1&amp;b=2">out</a>' in document
-    assert "<a>data</a>" in document, "a file that is not a page has nowhere to go offline"
-    assert 'aria-labelledby="a--t"' in document and 'id="a--t"' in document
-    assert 'clip-path="url(#a--c)"' in document and 'xlink:href="#a--m"' in document
-    assert '<li><a href="#a">A &amp; B</a></li>' in document
-    assert "<title>Title &amp; more</title>" in document
-    online = pdf.document(_pages(), report, site_url="https://example.org/b")
-    assert '<a href="https://example.org/b/downloads/briefing.json">data</a>' in online
 
 
 def test_reading_order_puts_pages_in_nav_order() -> None:
@@ -263,23 +220,15 @@ def test_reading_order_puts_pages_in_nav_order() -> None:
     assert [p.src for p in downloads.reading_order(pages, ["a.md"])] == ["a.md", "index.md"]
 
 
-def _md(text: str) -> Any:
-    from briefing.model import Markdown, Span
-
-    return Markdown(text, Span("data/report.yml", 1, 1))
-
-
-def test_print_pdf_is_deterministic(tmp_path: Path) -> None:
-    report = Report("Title", "Publisher", ("Someone Else",), "2024-05", _md(""))
-    document = pdf.document(_pages(), report)
-    chromium = pdf.find_chromium()
-    fresh = cache.Cache(None, enabled=False)  # both printed by Chromium
-    assert pdf.print_pdf(
-        document, tmp_path / "one.pdf", chromium=chromium, epoch=1714521600, store=fresh
-    )
-    assert pdf.print_pdf(
-        document, tmp_path / "two.pdf", chromium=chromium, epoch=1714521600, store=fresh
-    )
+def test_the_pdf_is_the_same_bytes_when_made_again(tmp_path: Path, briefing: Briefing) -> None:
+    page = pdf.PrintPage("a.md", "a/", "A", '<h1 id="a">A</h1><p>Words.</p>')
+    job = pdf.Job([page], briefing, site_dir=tmp_path, epoch=1714521600)
+    fresh = cache.Cache(None, enabled=False)  # both typeset
+    assert pdf.print_pdf(job, tmp_path / "one.pdf", store=fresh).ran
+    again = pdf.Job([page], briefing, site_dir=tmp_path, epoch=1714521600)
+    assert pdf.print_pdf(again, tmp_path / "two.pdf", store=fresh).ran
     assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
-    text = pypdf.PdfReader(tmp_path / "one.pdf").pages[0].extract_text()
-    assert "Title" in text
+    reader = pypdf.PdfReader(tmp_path / "one.pdf")
+    assert reader.metadata is not None
+    assert str(reader.metadata["/CreationDate"]).startswith("D:20240501000000")
+    assert "Words." in "".join(p.extract_text() for p in reader.pages)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]  # no stubs
-import lxml.etree as etree  # type: ignore[import-untyped]  # no stubs
+import lxml.etree as etree
 import pytest
 import rnc2rng  # type: ignore[import-untyped]  # no stubs
 from briefing import feed

@@ -258,7 +258,7 @@ def test_the_sanitiser_leaves_every_real_page_unchanged(
 @pytest.mark.slow
 def test_the_build_works_with_no_network_at_all(tmp_path: Path) -> None:
     """`mkdocs build` in a network namespace with no interface up: nothing needs the network
-    (not the theme, the citation styles, the schemas, nor Chromium printing the PDF)."""
+    (not the theme, the citation styles, the schemas, nor the typesetter making the PDF)."""
     unshare = shutil.which("unshare")
     if unshare is None or subprocess.run([unshare, "-rn", "true"], check=False).returncode:
         pytest.skip("no unprivileged network namespaces on this machine")

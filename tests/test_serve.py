@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import queue
 import subprocess
 import sys
@@ -12,8 +13,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdf
 import pytest
 from briefing import cache, pdf
+from briefing.paper.document import Document
 from briefing.validate import validate
 from conftest import make_project
 from sitetools import ROOT, build_env, free_port, stop
@@ -25,11 +28,12 @@ from sitetools import ROOT, build_env, free_port, stop
 def job() -> pdf.Job:
     briefing = validate(ROOT, ROOT / "docs").briefing
     assert briefing is not None
-    return pdf.Job([pdf.PrintPage("index.md", "", "Home", "<p>Home</p>")], briefing.report)
+    return pdf.Job([pdf.PrintPage("about.md", "about/", "About", "<p>About</p>")], briefing)
 
 
-class FakeChromium:
-    """Prints a document as its own bytes; `hold` keeps a print going until released."""
+class FakeTypesetter:
+    """Prints a document as a real PDF of the pages it needs, its words in the PDF's
+    subject; `hold` keeps a print going until released."""
 
     def __init__(self) -> None:
         self.hold = threading.Event()
@@ -38,18 +42,24 @@ class FakeChromium:
         self.documents: list[str] = []
         self.fail = False
 
-    def __call__(self, document: str, **_: object) -> bytes:
-        self.documents.append(document)
+    def __call__(self, document: Document, **_: object) -> bytes:
+        self.documents.append(document.html)
         self.started.set()
         assert self.hold.wait(10)
         if self.fail:
-            raise pdf.PdfError("chromium crashed")
-        return b"%PDF " + document.encode()
+            raise pdf.PdfError("the typesetter crashed")
+        writer = pypdf.PdfWriter()
+        for _page in range(document.parts):
+            writer.add_blank_page(595, 842)
+        writer.add_metadata({"/Subject": document.html})
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
 
 
 @pytest.fixture
-def chromium(monkeypatch: pytest.MonkeyPatch) -> FakeChromium:
-    fake = FakeChromium()
+def typesetter(monkeypatch: pytest.MonkeyPatch) -> FakeTypesetter:
+    fake = FakeTypesetter()
     monkeypatch.setattr(pdf, "_print", fake)
     return fake
 
@@ -69,60 +79,58 @@ def printer(tmp_path: Path) -> Printer:
 
 
 def _page(text: str) -> list[pdf.PrintPage]:
-    return [pdf.PrintPage("index.md", "", "Home", f"<p>{text}</p>")]
+    return [pdf.PrintPage("about.md", "about/", "About", f"<p>{text}</p>")]
 
 
 def test_the_newest_job_wins(
-    tmp_path: Path, job: pdf.Job, chromium: FakeChromium, printer: Printer
+    tmp_path: Path, job: pdf.Job, typesetter: FakeTypesetter, printer: Printer
 ) -> None:
     target = tmp_path / "site" / "downloads" / "briefing.pdf"
-    chromium.hold.clear()
-    jobs = [pdf.Job(_page(text), job.report) for text in ("first", "second", "third")]
-    submit = functools.partial(
-        printer.background.submit, target=target, chromium="c", epoch=1, store=printer.store
-    )
+    typesetter.hold.clear()
+    jobs = [pdf.Job(_page(text), job.briefing) for text in ("first", "second", "third")]
+    submit = functools.partial(printer.background.submit, target=target, store=printer.store)
     assert not submit(jobs[0])
-    assert chromium.started.wait(10)  # the first is printing ...
+    assert typesetter.started.wait(10)  # the first is printing ...
     submit(jobs[1])  # ... replaced twice
     submit(jobs[2])
-    chromium.hold.set()
+    typesetter.hold.set()
     assert printer.background.wait(10)
-    assert len(chromium.documents) == 2  # the second never started
-    assert "third" in chromium.documents[-1]
+    assert len(typesetter.documents) == 2  # the second never started
+    assert "third" in typesetter.documents[-1]
     assert b"third" in target.read_bytes()
     assert [p.error for p in printer.done] == [None]  # only the current build's job is reported
     # What was printed is in the cache: the same job again is written at once.
     target.unlink()
     assert submit(jobs[2])
     assert b"third" in target.read_bytes()
-    assert len(chromium.documents) == 2
+    assert len(typesetter.documents) == 2
 
 
 def test_a_print_for_a_build_that_is_over_is_not_written_or_kept(
-    tmp_path: Path, job: pdf.Job, chromium: FakeChromium, printer: Printer
+    tmp_path: Path, job: pdf.Job, typesetter: FakeTypesetter, printer: Printer
 ) -> None:
     target = tmp_path / "briefing.pdf"
-    chromium.hold.clear()
-    printer.background.submit(job, target, chromium="c", epoch=1, store=printer.store)
-    assert chromium.started.wait(10)
+    typesetter.hold.clear()
+    printer.background.submit(job, target, store=printer.store)
+    assert typesetter.started.wait(10)
     printer.background.cancel()  # the next build began (and cleans the site folder)
-    chromium.hold.set()
+    typesetter.hold.set()
     assert printer.background.wait(10)
     assert not target.exists() and printer.done == []
     assert not any(p.is_file() for p in (tmp_path / "cache").rglob("*"))
 
 
 def test_a_failed_print_is_reported_and_the_printer_goes_on(
-    tmp_path: Path, job: pdf.Job, chromium: FakeChromium, printer: Printer
+    tmp_path: Path, job: pdf.Job, typesetter: FakeTypesetter, printer: Printer
 ) -> None:
-    chromium.fail = True
-    printer.background.submit(job, tmp_path / "a.pdf", chromium="c", epoch=1, store=printer.store)
+    typesetter.fail = True
+    printer.background.submit(job, tmp_path / "a.pdf", store=printer.store)
     assert printer.background.wait(10)
     error = printer.done[0].error
     assert isinstance(error, pdf.PdfError) and "crashed" in str(error)
-    chromium.fail = False
-    again = pdf.Job(_page("again"), job.report)
-    printer.background.submit(again, tmp_path / "b.pdf", chromium="c", epoch=1, store=printer.store)
+    typesetter.fail = False
+    again = pdf.Job(_page("again"), job.briefing)
+    printer.background.submit(again, tmp_path / "b.pdf", store=printer.store)
     assert printer.background.wait(10)
     assert printer.done[1].error is None and (tmp_path / "b.pdf").is_file()
 

@@ -152,8 +152,9 @@ class Cache:
         if not self.enabled or len(data) > MEMORY_LIMIT // 4:
             return
         with self._lock:
-            if name in self._memory:  # replaced: an entry that failed a check is made again
-                self._memory_size -= len(self._memory.pop(name))
+            known = self._memory.pop(name, None)
+            if known is not None:  # the same, or a damaged entry made again (`pdf.py`)
+                self._memory_size -= len(known)
             self._memory[name] = data
             self._memory_size += len(data)
             while self._memory_size > MEMORY_LIMIT:

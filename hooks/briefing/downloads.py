@@ -61,7 +61,7 @@ FILES = (
     Download(
         "briefing.pdf",
         "The whole briefing (PDF)",
-        "every page in reading order, for print and offline reading",
+        "the briefing as a printed report: contents with page numbers, every item once",
         "application/pdf",
     ),
     Download(
@@ -438,11 +438,13 @@ def write(
 
 @dataclass(frozen=True)
 class Published:
-    """What `publish` wrote, and how long the PDF took."""
+    """What `publish` wrote, how long the PDF took, and what the PDF left out (and why)."""
 
     files: list[Path]
     pdf_seconds: float
     pdf: str  # "printed"; "cached": printed before, from the build cache; "background"
+    problems: tuple[str, ...] = ()  # warnings: what the PDF refused to show
+    notes: tuple[str, ...] = ()  # for the log: images missing from the site, left out
 
 
 def publish(
@@ -454,36 +456,38 @@ def publish(
     site_url: str | None = None,
     language: str = "en",
     epoch: int | None = None,
-    chromium: str | None = None,
+    paper: str = "a4",
     background: pdf.Background | None = None,
 ) -> Published:
-    """Every download, the PDF included (printed from `pages`, in the order given).
+    """Every download, the PDF included (made from the built `pages` and the records).
 
     Raises pdf.PdfError when the PDF cannot be made: a site without it is not finished.
     With `background` (`mkdocs serve`) a PDF not in the build cache is printed in a thread,
     which reports to the `Background`'s owner.
     """
     files = write(site, site_dir, bib_file, site.citation, site_url)
-    browser = chromium or pdf.find_chromium()
     job = pdf.Job(
         pages,
-        site.briefing.report,
+        site.briefing,
         site_url=site_url,
         site_dir=site_dir,
         citation=site.citation.html if site.citation else None,
         language=language,
+        paper=paper,
+        epoch=epoch,
     )
     started = time.perf_counter()
     target = site_dir / FOLDER / "briefing.pdf"
     if background is not None:
-        cached = background.submit(job, target, chromium=browser, epoch=epoch)
+        cached = background.submit(job, target)
         state = "cached" if cached else "background"
+        problems = job.document().problems
     else:
-        printed = pdf.print_pdf(
-            job.document, target, chromium=browser, epoch=epoch, inputs=job.inputs(browser, epoch)
-        )
-        state = "printed" if printed else "cached"
-    return Published([*files, target], time.perf_counter() - started, state)
+        printed = pdf.print_pdf(job, target)
+        state = "printed" if printed.ran else "cached"
+        problems = printed.problems
+    notes = job.document().notes
+    return Published([*files, target], time.perf_counter() - started, state, problems, notes)
 
 
 def reading_order(pages: Sequence[pdf.PrintPage], order: Sequence[str]) -> list[pdf.PrintPage]:
