@@ -25,6 +25,9 @@ from .yamlfile import MAX_BYTES, check_characters, decode, read_bytes
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
 ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s*,")
 _KEYLESS_HEAD = re.compile(r"\s*@\s*(?P<type>\w+)\s*[{(]\s*(?:,|[^\s,{}()=]+\s*=)")
+_COMMALESS_HEAD = re.compile(
+    r"\s*@\s*(?P<type>\w+)\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s+[^\s,{}()=\"#]+\s*="
+)
 RESERVED = re.compile(rf"^({'|'.join(KINDS)})-")
 REQUIRED = ("title",)
 # BibTeX's standard styles define these macros; biblatex too.
@@ -365,7 +368,7 @@ def _library(path: str, text: str) -> tuple[Library | None, list[Problem]]:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
         return bibtexparser.parse_string(text, parse_stack=[]), []  # type: ignore[attr-defined]
-    except (Exception, RecursionError) as error:  # the reader's own fault, on any input
+    except Exception as error:  # the reader's own fault, on any input
         reason = " ".join(str(error).split())[:200] or type(error).__name__
         return None, [
             Problem(
@@ -432,6 +435,17 @@ def parse(
         elif isinstance(block, bibmodel.ParsingFailedBlock):
             if _KEYLESS_HEAD.match(block.raw or "") and not ENTRY_HEAD.match(block.raw or ""):
                 problems.append(_keyless(path, line, block.raw))
+                continue
+            if comma := _COMMALESS_HEAD.match(block.raw or ""):
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        1,
+                        f"entry '{comma['key']}': a comma is missing after its key; write "
+                        f"`@{comma['type']}{{{comma['key']},`",
+                    )
+                )
                 continue
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
             reason = " ".join(reason.split())
