@@ -445,6 +445,7 @@ SIMPLE = (
     ("license", "license"),
     ("copyright", "license"),
     ("bibsource", "source"),
+    ("source", "source"),
 )
 _TITLES = ("container-title", "event-title", "collection-title", "volume-title", "original-title")
 _VERBATIM = (
