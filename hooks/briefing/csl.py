@@ -11,6 +11,7 @@ import logging
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexwalker import LatexGroupNode, LatexWalker, get_default_latex_context_db
 
 from . import cache
+from .markup import Cite
 from .model import Reference
 
 # BibTeX's and biblatex's entry types (with those of biblatex-apa, -juridica and Zotero's
@@ -657,6 +659,81 @@ def _numbered(csl: Any) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """How a style orders and joins the numbers of one citation ("[2,1]" -> "[1,2]", "[1,2,3]"
+    -> "[1–3]"): sorted when its citations sort by citation-number, collapsed when its
+    citation layout collapses citation-number (Vancouver, Nature)."""
+
+    sort: bool = False
+    collapse: bool = False
+
+
+def _grouping(csl: Any) -> Grouping:
+    citation = csl.root.citation
+    sort = citation.find("{http://purl.org/net/xbiblio/csl}sort")
+    keys = list(sort) if sort is not None else []
+    by_number = bool(keys) and keys[0].get("variable") == "citation-number"
+    return Grouping(sort=by_number, collapse=citation.get("collapse") == "citation-number")
+
+
+Number = Callable[[int, Cite, "int | None"], str]
+
+
+def _number(index: int, cite: Cite, number: int | None) -> str:
+    return "?" if number is None else str(number)
+
+
+def _nothing(index: int, cite: Cite, number: int | None) -> str:
+    return ""
+
+
+def citation_group(
+    cites: Sequence[Cite],
+    numbers: Mapping[str, int],
+    grouping: Grouping,
+    *,
+    number: Number = _number,
+    hidden: Number = _nothing,
+    escape: Callable[[str], str] = str,
+) -> str:
+    """A citation group as the reader sees it, "[1–3, 5; 7, p. 4]": the one rendering for the
+    pages (`number` writes each number's link) and for plain text (the number itself).
+
+    A run of three or more consecutive numbers without locators becomes "first–last" when the
+    style collapses; the numbers inside the run are given to `hidden` (the pages keep an anchor
+    there for the references page's backlinks). `index` is the cite's place as written.
+    """
+    items = [(index, cite, numbers.get(cite.key)) for index, cite in enumerate(cites)]
+    if grouping.sort:
+        items.sort(key=lambda item: (item[2] is None, item[2] or 0, item[0]))
+    runs: list[list[tuple[int, Cite, int | None]]] = []
+    for item in items:
+        last = runs[-1][-1] if runs else None
+        if (
+            grouping.collapse
+            and last is not None
+            and last[2] is not None
+            and item[2] == last[2] + 1
+            and not last[1].locator
+            and not item[1].locator
+        ):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            middle = "".join(hidden(*item) for item in run[1:-1])
+            parts.append(f"{number(*run[0])}{middle}–{number(*run[-1])}")
+            continue
+        for item in run:
+            locator = f", {escape(item[1].locator)}" if item[1].locator else ""
+            parts.append(number(*item) + locator)
+    separator = "; " if any(c.locator for c in cites) else ","
+    return f"[{separator.join(parts)}]"
+
+
 def _strip_label(entry: str, number: int) -> str:
     """Drop a leading "1." / "[1]" / "(1)" label, keeping any markup that opened before it."""
     label = re.compile(rf"^(\s*(?:<[^/>][^>]*>)*)\s*[\[(]?{number}(?!\d)[\]).:]?\s*")
@@ -742,6 +819,17 @@ class Bibliography:
         return {
             k: formatted[k] if k in formatted else (found[k] or b"").decode("utf-8") for k in unique
         }
+
+    def grouping(self) -> Grouping:
+        """How the style sorts and collapses a citation's numbers (kept in the build cache)."""
+        store = self._store or cache.shared()
+        flags = store.remember(
+            "csl-grouping",
+            (self._identity,),
+            lambda: json.dumps(list(vars(_grouping(self.csl)).values())).encode(),
+        )
+        sort, collapse = json.loads(flags)
+        return Grouping(sort=bool(sort), collapse=bool(collapse))
 
     def _numbered(self, store: cache.Cache) -> bool:
         """Whether the style numbers its entries (kept in the cache: no parse when all is)."""

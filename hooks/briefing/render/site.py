@@ -66,6 +66,7 @@ class Site:
         shared_bibliography: bool = False,
         citation: Citation | None = None,
         downloads: Sequence[Download] = (),
+        grouping: csl.Grouping | None = None,
     ) -> None:
         self.briefing = briefing
         self.citation = citation  # how to cite the briefing itself (home page, head, JSON)
@@ -84,7 +85,9 @@ class Site:
         )
         self.generated: list[Page] = self.builder.pages()
         self._by_src = {page.src: page for page in self.generated}
-        self.resolver = Resolver(self.builder.targets(), directory_urls)
+        self.resolver = Resolver(
+            self.builder.targets(), directory_urls, grouping=grouping or csl.Grouping()
+        )
         self.pages: dict[str, str] = {}
         self.titles: dict[str, str] = {}
         self._abbreviations: str | None = None
@@ -216,6 +219,7 @@ def prepare(
         shared_bibliography=shared_bibliography,
         citation=cite.citation(briefing.report, bibliography, site_url) if published else None,
         downloads=FILES if published else (),
+        grouping=bibliography.grouping(),
     )
     prose = {src: page.text for src, page in result.sources.pages.items()}
     expanded = navigation.expand(briefing, nav, prose)
