@@ -118,7 +118,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
     recs.write_text(
         text.replace(
             "the least canopy cover.",
-            "the least canopy cover [@greenfield2021; @cityatlas2024; @oke2017], as mapped "
+            "the least canopy cover [@oke2017] [@greenfield2021; @cityatlas2024; @oke2017], as mapped "
             "[@oke2017, p. 12; @cityatlas2024].",
             1,
         ),
@@ -148,7 +148,7 @@ def test_groups_are_sorted_and_collapsed_on_the_page_and_in_the_downloads(built:
     rows = list(csv.reader(io.StringIO((built.root / "downloads" / "recommendations.csv")
                                        .read_text(encoding="utf-8"))))  # fmt: skip
     cell = next(cell for row in rows for cell in row if "canopy cover" in cell)
-    assert f"canopy cover [1–3], as mapped {second}." in cell
+    assert f"canopy cover [{oke}] [1–3], as mapped {second}." in cell
 
 
 def test_briefing_json_cites_each_page_once_with_its_count(built: Site) -> None:
