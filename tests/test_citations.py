@@ -118,7 +118,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
     recs.write_text(
         text.replace(
             "the least canopy cover.",
-            "the least canopy cover [@oke2017] [@greenfield2021; @cityatlas2024; @oke2017], as mapped "
+            "the least canopy cover [@oke2017] [@greenfield2021; @cityatlas2024; @oke2017], "
+            "as mapped "
             "[@oke2017, p. 12; @cityatlas2024].",
             1,
         ),
