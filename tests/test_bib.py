@@ -238,6 +238,13 @@ def test_no_text_crashes_the_reader(text: str) -> None:
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_no_bytes_crash_the_reader(data: bytes) -> None:
+    _, problems = bib.parse("references.bib", b"@misc{k, title = {" + data + b"}}")
+    assert all(p.line >= 1 and p.column >= 1 for p in problems)
+
+
 @pytest.mark.parametrize(
     "value",
     [r"%\cite\H\[\href", r"\newcommand#\def\begin\)$\href\item\verb", r"\mathrm\input%\]\'",

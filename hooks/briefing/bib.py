@@ -120,11 +120,14 @@ class Flaw:
     text: str  # the run-on text, the trailing text or the macro's name
 
 
+_DELIMITER = re.compile(r'[{}"]')
+
+
 def _closing(raw: str, start: int) -> int:
     """Index of the brace or quote that closes the piece opened at `start`, or -1."""
     opening, depth = raw[start], 0
-    for index in range(start, len(raw)):
-        char = raw[index]
+    for match in _DELIMITER.finditer(raw, start):  # only braces and quotes matter here
+        char, index = match[0], match.start()
         if char == "{":
             depth += 1
         elif char == "}":
