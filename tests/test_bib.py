@@ -324,6 +324,7 @@ def test_corpus_in_any_encoding_gives_placed_problems_only() -> None:
 
 def _carried() -> set[str]:
     names = {bib_name for bib_name, _ in (*csl.SIMPLE, *csl._VERBATIM, *csl._NAME_FIELDS)}
+    names |= {sub for _, sub, _ in csl.SUBTITLES} | set(csl.CONTRIBUTORS)
     return names | {n for n, _ in csl._DATES} | set(csl._BODIES) | {"number"}
 
 
@@ -349,6 +350,10 @@ def _reached(name: str, ref: object, item: dict[str, object]) -> bool:
     targets = {csl_name for bib_name, csl_name in (*csl.SIMPLE, *csl._VERBATIM) if bib_name == name}
     targets |= {c for b, c in csl._NAME_FIELDS if b == name}
     targets |= {c for b, c in csl._DATES if b == name}
+    mains = {main for main, sub, _ in csl.SUBTITLES if sub == name}
+    targets |= {c for b, c in csl.SIMPLE if b in mains} | ({"title"} & mains)
+    if name in csl.CONTRIBUTORS:
+        targets.add("contributor")
     if name in csl._BODIES:
         targets |= {"author", "publisher", "authority"}
     if name == "number":
@@ -503,3 +508,19 @@ def test_an_honorific_is_not_initialled() -> None:
     refs, _ = bib.parse("references.bib", b"@book{k, author = {Sir Ann Name}, title = {T}}")
     entry = csl.Bibliography("vancouver").format([refs["k"]])["k"]
     assert entry.startswith("Name A") and "Name SA" not in entry
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (r"{\TeX}: The Program", "TeX: The Program"),  # pylatexenc prints \TeX as nothing
+        (r"A \texttt{collection} entry", "A collection entry"),  # nor \texttt's argument
+        (r"\mkbibquote{Quoted} words", "Quoted words"),  # a macro pylatexenc does not know
+        (r"\href{https://example.org}{the site}", "the site"),
+        (r"Caf{\'e} \& Co, 50\%", "Café & Co, 50%"),
+        (r"{\"O}sterreich", "Österreich"),
+        ("R&D 100%", "R&D 100%"),  # bare & and % are text in BibTeX
+    ],
+)
+def test_latex_keeps_every_word(value: str, text: str) -> None:
+    assert csl._plain(value) == text

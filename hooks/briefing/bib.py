@@ -38,8 +38,9 @@ MONTHS = {
         "September", "October", "November", "December",
     )
 }  # fmt: skip
-# Entry types that hold fields for other entries (biblatex's @xdata), never works themselves.
-DATA_ONLY = frozenset({"xdata"})
+# Entry types that are never works themselves: biblatex's @xdata holds fields for other
+# entries, and a @set names entries cited together (each member is cited by its own key).
+DATA_ONLY = frozenset({"xdata", "set"})
 
 
 def _first_line(block: bibmodel.Block) -> int:

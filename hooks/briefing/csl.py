@@ -27,8 +27,10 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import latex2text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 from pylatexenc.latexwalker import LatexGroupNode, LatexWalker, get_default_latex_context_db
+from pylatexenc.macrospec import MacroSpec
 
 from . import cache
 from .markup import Cite
@@ -104,8 +106,46 @@ _DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNO
 _BARE_SPECIAL = re.compile(r"(?<!\\)[%&]")  # literal in BibTeX, a comment/alignment in LaTeX
 _NO_DATE = re.compile(r"\W*(n\.?\s?d|no date|undated|s\.?\s?d)\W*", re.IGNORECASE)
 _URL_MACRO = re.compile(r"^\s*\\url\{([^{}]*)\}\s*$")
-_LATEX = LatexNodes2Text()
+
+
+def _href_text(node: Any, l2tobj: Any = None) -> str:
+    """`\\href{url}{text}`: its text."""
+    args = node.nodeargd.argnlist if node.nodeargd else []
+    return str(l2tobj.nodelist_to_text([args[1]])) if len(args) > 1 and args[1] else ""
+
+
+# Macros pylatexenc does not know keep the text of their arguments (`\\texttt{x}`,
+# biblatex's `\\mkbibquote{x}`): pylatexenc's default drops it, and with it words of a title.
+_TEXT_CONTEXT = latex2text.get_default_latex_context_db()
+_TEXT_CONTEXT.set_unknown_macro_spec(MacroTextSpec("", discard=False))
+_TEXT_CONTEXT.add_context_category(
+    "bibtex-values",
+    prepend=True,
+    macros=[
+        *(MacroTextSpec(name, simplify_repl="%s") for name in ("url", "texttt", "textsc")),
+        MacroTextSpec("href", simplify_repl=_href_text),
+        # Logos pylatexenc prints as nothing: "{\\TeX}: The Program" lost its first word.
+        *(
+            MacroTextSpec(name, simplify_repl=text)
+            for name, text in (
+                ("TeX", "TeX"),
+                ("LaTeX", "LaTeX"),
+                ("LaTeXe", "LaTeX2e"),
+                ("BibTeX", "BibTeX"),
+                ("XeTeX", "XeTeX"),
+                ("LuaTeX", "LuaTeX"),
+                ("ConTeXt", "ConTeXt"),
+                ("AmS", "AMS"),
+                ("AmSTeX", "AMS-TeX"),
+                ("MF", "Metafont"),
+                ("MP", "MetaPost"),
+            )
+        ),
+    ],
+)
+_LATEX = LatexNodes2Text(latex_context=_TEXT_CONTEXT)
 _LATEX_CONTEXT = get_default_latex_context_db()  # built once: rebuilding it per value is slow
+_LATEX_CONTEXT.add_context_category("bibtex-values", prepend=True, macros=[MacroSpec("href", "{{")])
 # Conversion is best effort; a stray macro in a .bib must not spam the build log.
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
@@ -410,6 +450,8 @@ SIMPLE = (
     ("volumes", "number-of-volumes"),
     ("issue", "issue"),
     ("reportnumber", "number"),
+    ("eid", "number"),
+    ("part", "part-number"),
     ("pages", "page"),
     ("pagetotal", "number-of-pages"),
     ("chapter", "chapter-number"),
@@ -472,6 +514,7 @@ _DATES = (
     ("urldate", "accessed"),
     ("eventdate", "event-date"),
     ("origdate", "original-date"),
+    ("origyear", "original-date"),
 )
 # Fields reference managers write that no CSL variable holds, by name, with the reason.
 NOT_CARRIED = {
@@ -492,6 +535,11 @@ NOT_CARRIED = {
          "relatedoptions", "ids", "entrysubtype", "options", "execute"),
         "a link to another entry or an option for LaTeX; its fields are inherited (bib.py) "
         "and its type read",
+    ),
+    **dict.fromkeys(
+        ("langidopts", "editoratype", "editorbtype", "editorctype", "origlanguage"),
+        "an option for LaTeX's language packages or a role's name, with no CSL variable (the "
+        "people of editora, b and c are carried as contributors)",
     ),
     **dict.fromkeys(
         ("sortkey", "sortname", "sorttitle", "sortyear", "presort", "indextitle",
@@ -524,10 +572,32 @@ NOT_CARRIED = {
 }  # fmt: skip
 
 
+# biblatex's subtitles join their titles (as the title's own subtitle does), and its title
+# addons follow them after a full stop, as biblatex prints them.
+SUBTITLES = (
+    ("booktitle", "booksubtitle", ": "),
+    ("journaltitle", "journalsubtitle", ": "),
+    ("maintitle", "mainsubtitle", ": "),
+    ("issuetitle", "issuesubtitle", ": "),
+    ("title", "titleaddon", ". "),
+    ("booktitle", "booktitleaddon", ". "),
+    ("maintitle", "maintitleaddon", ". "),
+)
+# biblatex's other contributors (a foreword's author, a commentator, editora ...): CSL has
+# no such roles, so all are its contributors.
+CONTRIBUTORS = (
+    "foreword", "afterword", "introduction", "annotator", "commentator", "editora",
+    "editorb", "editorc",
+)  # fmt: skip
+
+
 def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
     """The CSL item; with markup (for citeproc-py, which does not escape variables), values
     are HTML-escaped and the protected words of titles are marked nocase."""
     fields = _fields(ref)
+    for main, sub, joint in SUBTITLES:
+        if main in fields and sub in fields:
+            fields[main] = f"{fields[main]}{joint}{fields[sub]}"
 
     def verbatim(value: str) -> str:
         return html.escape(value, quote=False) if markup else value
@@ -547,6 +617,9 @@ def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
     for bib, csl in _NAME_FIELDS:
         if bib in fields and csl not in item and (names := _names(fields[bib], text)):
             item[csl] = names
+    contributors = [n for bib in CONTRIBUTORS if bib in fields for n in _names(fields[bib], text)]
+    if contributors:
+        item["contributor"] = contributors
     for bib, csl in (*SIMPLE, ("number", number)):
         if bib in fields and csl not in item:
             item[csl] = (title if csl in _TITLES else text)(fields[bib])
@@ -572,7 +645,7 @@ def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
         if value and csl not in item:
             item[csl] = verbatim(value.strip())
     for bib, csl in _DATES:
-        if date := _date(fields, bib):
+        if csl not in item and (date := _date(fields, bib)):
             item[csl] = date
     return {key: value for key, value in item.items() if value not in ("", [])}
 
