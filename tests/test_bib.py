@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from briefing import bib, csl
+from briefing.validate import validate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -524,3 +525,21 @@ def test_an_honorific_is_not_initialled() -> None:
 )
 def test_latex_keeps_every_word(value: str, text: str) -> None:
     assert csl._plain(value) == text
+
+
+def test_a_crossref_parent_is_not_warned_as_never_cited(mini: Path) -> None:
+    """The proceedings a cited paper inherits from is cited through it (as BibTeX includes
+    a parent cited by its children); the paper has the parent's fields."""
+    bib_file = mini / "references.bib"
+    text = bib_file.read_text(encoding="utf-8")
+    text = text.replace(
+        "@book{greenfield2021,\n", "@inbook{greenfield2021,\n  crossref  = {shade-book},\n", 1
+    ).replace("  publisher = {Example Press},\n", "", 1)
+    text += "\n@book{shade-book,\n  title = {Shade Collected},\n  publisher = {Example Press}\n}\n"
+    bib_file.write_text(text, encoding="utf-8")
+    result = validate(mini)
+    assert [str(p) for p in result.problems] == []
+    ref = result.checked().references["greenfield2021"]
+    item = csl.to_csl_json(ref)
+    assert item["publisher"] == "Example Press"
+    assert item["container-title"] == "Shade Collected"
