@@ -134,7 +134,7 @@ def test_sample_entries_become_csl_json(refs: dict[str, Reference]) -> None:
         ("incollection", {}, "chapter"),
         ("phdthesis", {}, "thesis"),
         ("misc", {}, "document"),
-        ("unpublished", {}, "document"),
+        ("unpublished", {}, "manuscript"),
         ("misc", {"eventtitle": "Annual Conference"}, "speech"),
         ("unpublished", {"venue": "Leeds"}, "speech"),
         ("patent-ish", {}, "document"),

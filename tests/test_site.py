@@ -126,8 +126,31 @@ def test_citations_link_to_references_and_back(site: Site) -> None:
                 site.resolve("references/index.html", str(a["href"]))
                 for a in entry.select(".cited-in a")
             ]
-            assert (url, link["id"]) in back, f"{url}#{link['id']} has no backlink"
+            # Each citing page once, linked to its first citation of the work there.
+            pages = [page for page, _ in (b for b in back if b)]
+            assert pages.count(url) == 1, f"{url} is not listed once under {target[1]}"
+            key = target[1].removeprefix("ref-")
+            assert (url, f"cite-{key}-1") in back, f"{url}#{link['id']} has no backlink"
     assert citations > 30
+
+
+def test_backlinks_once_per_page_with_a_count(site: Site) -> None:
+    """ "Cited in: Introduction, Introduction" is one link, "Introduction (2)"."""
+    references = site.page("references")
+    counted = 0
+    for entry in references.select("ol.references > li"):
+        cited_in = entry.select_one(".cited-in")
+        assert cited_in is not None
+        titles = [a.get_text() for a in cited_in.select("a")]
+        assert len(titles) == len(set(titles)), titles
+        key = str(entry["id"]).removeprefix("ref-")
+        for a in cited_in.select("a"):
+            page_url, _ = site.resolve("references/index.html", str(a["href"])) or ("", "")
+            times = len(site.pages[page_url].select(f'[id^="cite-{key}-"]'))
+            after = str(a.next_sibling or "")
+            assert after.startswith(f" ({times})") if times > 1 else not after.startswith(" (")
+            counted += times > 1
+    assert counted, "the real briefing cites some work more than once on a page"
 
 
 def test_findings_and_recommendations_link_both_ways(site: Site) -> None:

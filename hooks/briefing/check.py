@@ -554,8 +554,14 @@ def _unused(
                     "warning",
                 )
             )
+    # A crossref parent (a proceedings, say) is cited through the entries that inherit from it.
+    parents = {
+        parent.strip()
+        for reference in briefing.references.values()
+        for parent in reference.fields.get("crossref", "").split(",")
+    }
     for key, reference in briefing.references.items():
-        if key not in cited and not shared_bibliography:
+        if key not in cited and key not in parents and not shared_bibliography:
             problems.append(
                 Problem.at(
                     reference.span,

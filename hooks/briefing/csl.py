@@ -11,6 +11,7 @@ import logging
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,19 +27,37 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import latex2text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 from pylatexenc.latexwalker import LatexGroupNode, LatexWalker, get_default_latex_context_db
+from pylatexenc.macrospec import MacroSpec
 
 from . import cache
+from .markup import Cite
 from .model import Reference
 
+# BibTeX's and biblatex's entry types (with those of biblatex-apa, -juridica and Zotero's
+# Better BibTeX, which reference managers write) to CSL 1.0.2 types.
 _TYPES = {
     "article": "article-journal",
+    "suppperiodical": "article-journal",
+    "periodical": "periodical",
     "book": "book",
     "mvbook": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "reference": "book",
+    "mvreference": "book",
     "proceedings": "book",
+    "mvproceedings": "book",
+    "manual": "book",
+    "booklet": "pamphlet",
     "inbook": "chapter",
+    "bookinbook": "chapter",
     "incollection": "chapter",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "inreference": "entry-encyclopedia",
     "online": "webpage",
     "www": "webpage",
     "electronic": "webpage",
@@ -51,8 +70,31 @@ _TYPES = {
     "mastersthesis": "thesis",
     "dataset": "dataset",
     "software": "software",
+    "softwareversion": "software",
+    "softwaremodule": "software",
+    "codefragment": "software",
+    "patent": "patent",
+    "standard": "standard",
+    "jurisdiction": "legal_case",
+    "case": "legal_case",
+    "legislation": "legislation",
+    "statute": "legislation",
+    "bill": "bill",
+    "legal": "treaty",
+    "hearing": "hearing",
+    "letter": "personal_communication",
+    "movie": "motion_picture",
+    "video": "motion_picture",
+    "audio": "song",
+    "music": "song",
+    "performance": "performance",
+    "artwork": "graphic",
+    "image": "graphic",
+    "map": "map",
+    "interview": "interview",
+    "review": "review",
+    "unpublished": "manuscript",
 }
-_TITLES = ("container-title", "event-title", "collection-title")  # besides title: case-protected
 _GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # citeproc-py 0.11 predates CSL 1.0.2's event-title, and warns about variables it does not know.
@@ -64,8 +106,46 @@ _DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNO
 _BARE_SPECIAL = re.compile(r"(?<!\\)[%&]")  # literal in BibTeX, a comment/alignment in LaTeX
 _NO_DATE = re.compile(r"\W*(n\.?\s?d|no date|undated|s\.?\s?d)\W*", re.IGNORECASE)
 _URL_MACRO = re.compile(r"^\s*\\url\{([^{}]*)\}\s*$")
-_LATEX = LatexNodes2Text()
+
+
+def _href_text(node: Any, l2tobj: Any = None) -> str:
+    """`\\href{url}{text}`: its text."""
+    args = node.nodeargd.argnlist if node.nodeargd else []
+    return str(l2tobj.nodelist_to_text([args[1]])) if len(args) > 1 and args[1] else ""
+
+
+# Macros pylatexenc does not know keep the text of their arguments (`\\texttt{x}`,
+# biblatex's `\\mkbibquote{x}`): pylatexenc's default drops it, and with it words of a title.
+_TEXT_CONTEXT = latex2text.get_default_latex_context_db()
+_TEXT_CONTEXT.set_unknown_macro_spec(MacroTextSpec("", discard=False))
+_TEXT_CONTEXT.add_context_category(
+    "bibtex-values",
+    prepend=True,
+    macros=[
+        *(MacroTextSpec(name, simplify_repl="%s") for name in ("url", "texttt", "textsc")),
+        MacroTextSpec("href", simplify_repl=_href_text),
+        # Logos pylatexenc prints as nothing: "{\\TeX}: The Program" lost its first word.
+        *(
+            MacroTextSpec(name, simplify_repl=text)
+            for name, text in (
+                ("TeX", "TeX"),
+                ("LaTeX", "LaTeX"),
+                ("LaTeXe", "LaTeX2e"),
+                ("BibTeX", "BibTeX"),
+                ("XeTeX", "XeTeX"),
+                ("LuaTeX", "LuaTeX"),
+                ("ConTeXt", "ConTeXt"),
+                ("AmS", "AMS"),
+                ("AmSTeX", "AMS-TeX"),
+                ("MF", "Metafont"),
+                ("MP", "MetaPost"),
+            )
+        ),
+    ],
+)
+_LATEX = LatexNodes2Text(latex_context=_TEXT_CONTEXT)
 _LATEX_CONTEXT = get_default_latex_context_db()  # built once: rebuilding it per value is slow
+_LATEX_CONTEXT.add_context_category("bibtex-values", prepend=True, macros=[MacroSpec("href", "{{")])
 # Conversion is best effort; a stray macro in a .bib must not spam the build log.
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
@@ -77,15 +157,43 @@ _STYLES: dict[str, Any] = {}  # parsed CSL styles, one per style name or path pe
 
 @lru_cache(maxsize=4096)  # names, journals and publishers repeat across entries
 def _segments(raw: str) -> tuple[tuple[str, bool], ...]:
-    """LaTeX to Unicode runs, each flagged if a top-level brace group protects its case."""
+    """LaTeX to Unicode runs, each flagged if a top-level brace group protects its case.
+
+    A BibTeX value is data, not a LaTeX program: pylatexenc raises on some malformed input
+    (`\\href` without its arguments, say), and such a value, or a part of it, is then read by
+    `_fallback` instead, so no value can stop the build.
+    """
     source = _BARE_SPECIAL.sub(r"\\\g<0>", re.sub(r"\s+", " ", raw.strip()))
-    walker = LatexWalker(source, latex_context=_LATEX_CONTEXT, tolerant_parsing=True)
+    try:
+        walker = LatexWalker(source, latex_context=_LATEX_CONTEXT, tolerant_parsing=True)
+        nodes = walker.get_latex_nodes()[0] or []
+    except Exception:  # pylatexenc's own faults, on any input
+        return ((_fallback(source), False),)
     runs = []
-    for node in walker.get_latex_nodes()[0] or []:
+    for node in nodes:
         # {\'E} is a BibTeX special character, not a protected word.
-        protected = isinstance(node, LatexGroupNode) and not node.latex_verbatim().startswith("{\\")
-        runs.append((re.sub(r" {2,}", " ", _LATEX.nodelist_to_text([node])), protected))
+        verbatim = _verbatim(node)
+        protected = isinstance(node, LatexGroupNode) and not verbatim.startswith("{\\")
+        try:
+            text = _LATEX.nodelist_to_text([node])
+        except Exception:
+            text = _fallback(verbatim)
+        runs.append((re.sub(r" {2,}", " ", text), protected))
     return tuple(runs)
+
+
+def _verbatim(node: Any) -> str:
+    try:
+        return str(node.latex_verbatim())
+    except Exception:
+        return ""
+
+
+def _fallback(source: str) -> str:
+    """Text of LaTeX that pylatexenc cannot read: commands and braces dropped, escaped
+    characters kept (`\\&` is "&")."""
+    text = re.sub(r"\\([A-Za-z]+\*?|.)", lambda m: m[1] if not m[1][0].isalpha() else " ", source)
+    return re.sub(r" {2,}", " ", text.replace("{", "").replace("}", "")).strip()
 
 
 def _plain(raw: str) -> str:
@@ -160,12 +268,53 @@ def _names(raw: str, text: Callable[[str], str]) -> list[dict[str, str]]:
     return result
 
 
+# Titles written before a name ("Sir Ann Name", "Name, Dame Ann"): kept, after the name, as
+# the CSL suffix, so that no style takes them for a given name and initials them.
+HONORIFICS = frozenset({
+    "sir", "dame", "lord", "lady", "baron", "baroness", "dr", "dr.", "prof", "prof.",
+    "professor", "rev", "rev.", "revd", "hon", "hon.", "rt", "rt.",
+})  # fmt: skip
+GENERATIONS = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_EXTENDED = re.compile(r"^\s*(family|given|prefix|suffix)\s*=", re.IGNORECASE)
+_CSL_PART = {
+    "family": "family",
+    "given": "given",
+    "prefix": "non-dropping-particle",
+    "suffix": "suffix",
+}
+
+
+def _is_lower(word: str) -> bool:
+    """Whether a name word is lower case as BibTeX decides: by its first letter outside braces,
+    or the letter after a special character's command ({\\'e}cole is lower case); a word
+    wholly in braces has no case and counts as upper."""
+    depth = 0
+    for index, char in enumerate(word):
+        if char == "{":
+            depth += 1
+            if depth == 1 and word[index + 1 : index + 2] == "\\":
+                special = re.match(r"\{\\(?:[A-Za-z]+|.)\s*\{?\s*([A-Za-z])", word[index:])
+                return bool(special and special[1].islower())
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and char.isalpha():
+            return char.islower()
+    return False
+
+
 def _person(name: str) -> dict[str, str]:
-    """Name parts in BibTeX's three forms: First von Last; von Last, First; von Last, Jr, First."""
+    """Name parts as BibTeX reads them (First von Last; von Last, First; von Last, Jr, First)
+    and as biblatex's extended form writes them (family=Name, given=Ann, prefix=van)."""
     parts = _split_top(name, ",")
+    if all(_EXTENDED.match(part) for part in parts):
+        extended: dict[str, str] = {}
+        for part in parts:
+            label, _, value = part.partition("=")
+            extended[_CSL_PART[label.strip().lower()]] = value.strip()
+        return extended
     if len(parts) == 1:
         words = _split_top(parts[0], " ")
-        von = [i for i, word in enumerate(words[:-1]) if word[:1].islower()]
+        von = [i for i, word in enumerate(words[:-1]) if _is_lower(word)]
         if von:
             given, particle, family = (
                 words[: von[0]],
@@ -175,18 +324,27 @@ def _person(name: str) -> dict[str, str]:
         else:
             given, particle, family = words[:-1], [], words[-1:]
         suffix = ""
+        # "Martin Luther King Jr.": BibTeX would take "Jr." for the family name.
+        if len(words) > 2 and words[-1].strip("{}").lower() in GENERATIONS and not particle:
+            given, family, suffix = words[:-2], words[-2:-1], words[-1]
     else:
         words = _split_top(parts[0], " ")
         lead = 0
-        while lead < len(words) - 1 and words[lead][:1].islower():
+        while lead < len(words) - 1 and _is_lower(words[lead]):
             lead += 1
         particle, family = words[:lead], words[lead:]
         suffix, given = (parts[1], parts[2:]) if len(parts) > 2 else ("", parts[1:])
+        given = _split_top(" ".join(given), " ")
+    titles = []
+    while len(given) > 1 and given[0].strip("{}").lower() in HONORIFICS:
+        titles.append(given.pop(0))
+    if titles and not given:
+        given = titles = []
     return {
         "family": " ".join(family),
         "given": " ".join(given),
         "non-dropping-particle": " ".join(particle),
-        "suffix": suffix,
+        "suffix": ", ".join(x for x in (suffix, " ".join(titles)) if x),
     }
 
 
@@ -253,7 +411,7 @@ def _fields(ref: Reference) -> dict[str, str]:
 def _doi_url(fields: dict[str, str]) -> tuple[str | None, str | None]:
     """The bare DOI, and the URL (the url field, or howpublished = {\\url{...}})."""
     doi = _DOI_PREFIX.sub("", fields["doi"]).strip() if "doi" in fields else None
-    url = fields.get("url", "").strip()
+    url = next((fields[n].strip() for n in ("url", "uri", "bdsk-url-1") if n in fields), "")
     if not url and (match := _URL_MACRO.match(fields.get("howpublished", ""))):
         url = match.group(1).strip()
     return doi or None, url or None
@@ -261,15 +419,185 @@ def _doi_url(fields: dict[str, str]) -> tuple[str | None, str | None]:
 
 def _csl_type(entry_type: str, fields: dict[str, str]) -> str:
     """The CSL type; a misc or unpublished entry held at an event is a talk or meeting."""
-    if entry_type in ("misc", "unpublished"):
-        return "speech" if ("eventtitle" in fields or "venue" in fields) else "document"
+    if entry_type in ("misc", "unpublished") and ("eventtitle" in fields or "venue" in fields):
+        return "speech"
+    if entry_type == "article" and fields.get("entrysubtype", "").strip() in _ARTICLE_KINDS:
+        return _ARTICLE_KINDS[fields["entrysubtype"].strip()]
     return _TYPES.get(entry_type, "document")
+
+
+_ARTICLE_KINDS = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
+# BibTeX's number is a journal's issue, the number of a report, patent, case or statute, or
+# else a number in a series.
+_NUMBER = {"article-journal": "issue", "article-magazine": "issue", "article-newspaper": "issue"}
+_NUMBERED = ("report", "patent", "legal_case", "legislation", "bill", "standard", "thesis")
+_LEGAL = ("legal_case", "legislation", "bill", "hearing", "treaty")
+# Field -> CSL variable, as plain text; where several fields fill one variable, the first
+# written in this table wins (journaltitle before journal, say).
+SIMPLE = (
+    ("journaltitle", "container-title"),
+    ("journal", "container-title"),
+    ("booktitle", "container-title"),
+    ("reporter", "container-title"),
+    ("maintitle", "container-title"),
+    ("shortjournal", "container-title-short"),
+    ("journal-iso", "container-title-short"),
+    ("shorttitle", "title-short"),
+    ("issuetitle", "volume-title"),
+    ("eventtitle", "event-title"),
+    ("series", "collection-title"),
+    ("volume", "volume"),
+    ("volumes", "number-of-volumes"),
+    ("issue", "issue"),
+    ("reportnumber", "number"),
+    ("eid", "number"),
+    ("part", "part-number"),
+    ("pages", "page"),
+    ("pagetotal", "number-of-pages"),
+    ("chapter", "chapter-number"),
+    ("section", "section"),
+    ("publisher", "publisher"),
+    ("address", "publisher-place"),
+    ("location", "publisher-place"),
+    ("city", "publisher-place"),
+    ("venue", "event-place"),
+    ("court", "authority"),
+    ("jurisdiction", "jurisdiction"),
+    ("origpublisher", "original-publisher"),
+    ("origlocation", "original-publisher-place"),
+    ("origtitle", "original-title"),
+    ("edition", "edition"),
+    ("version", "version"),
+    ("pubstate", "status"),
+    ("note", "note"),
+    ("addendum", "note"),
+    ("annotation", "annote"),
+    ("annote", "annote"),
+    ("comment", "annote"),
+    ("remark", "annote"),
+    ("abstract", "abstract"),
+    ("keywords", "keyword"),
+    ("mendeley-tags", "keyword"),
+    ("language", "language"),
+    ("langid", "language"),
+    ("type", "genre"),
+    ("eprinttype", "archive"),
+    ("archiveprefix", "archive"),
+    ("repository", "archive"),
+    ("eprint", "archive_location"),
+    ("lccn", "call-number"),
+    ("license", "license"),
+    ("copyright", "license"),
+    ("bibsource", "source"),
+    ("source", "source"),
+)
+_TITLES = ("container-title", "event-title", "collection-title", "volume-title", "original-title")
+_VERBATIM = (
+    ("isbn", "ISBN"),
+    ("isbn-13", "ISBN"),
+    ("issn", "ISSN"),
+    ("pmid", "PMID"),
+    ("pmcid", "PMCID"),
+)
+_NAME_FIELDS = (
+    ("author", "author"),
+    ("editor", "editor"),
+    ("translator", "translator"),
+    ("bookauthor", "container-author"),
+    ("holder", "author"),
+    ("director", "director"),
+    ("interviewer", "interviewer"),
+)
+_BODIES = ("organization", "institution", "school")
+_DATES = (
+    ("date", "issued"),
+    ("urldate", "accessed"),
+    ("eventdate", "event-date"),
+    ("origdate", "original-date"),
+    ("origyear", "original-date"),
+)
+# Fields reference managers write that no CSL variable holds, by name, with the reason.
+NOT_CARRIED = {
+    **dict.fromkeys(
+        ("file", "pdf", "evastar_pdf", "bdsk-file-1", "bdsk-file-2", "localfile"),
+        "a file on the editor's own computer",
+    ),
+    **dict.fromkeys(
+        ("groups", "ranking", "readstatus", "priority", "qualityassured", "printed",
+         "relevance", "rating", "owner", "timestamp", "creationdate", "modificationdate",
+         "date-added", "date-modified", "added-at", "added-by", "created", "bibdate",
+         "msbibtype", "msbib-accessed", "msbib-day", "unique-id", "key"),
+        "the reference manager's own bookkeeping (reading state, who added the entry, when), "
+        "not a fact about the work",
+    ),
+    **dict.fromkeys(
+        ("crossref", "xdata", "xref", "entryset", "related", "relatedtype", "relatedstring",
+         "relatedoptions", "ids", "entrysubtype", "options", "execute"),
+        "a link to another entry or an option for LaTeX; its fields are inherited (bib.py) "
+        "and its type read",
+    ),
+    **dict.fromkeys(
+        ("langidopts", "editoratype", "editorbtype", "editorctype", "origlanguage"),
+        "an option for LaTeX's language packages or a role's name, with no CSL variable (the "
+        "people of editora, b and c are carried as contributors)",
+    ),
+    **dict.fromkeys(
+        ("sortkey", "sortname", "sorttitle", "sortyear", "presort", "indextitle",
+         "indexsorttitle", "label", "shorthand", "shortauthor", "shorteditor"),
+        "how LaTeX sorts, indexes or labels the entry; the CSL style does its own",
+    ),
+    **dict.fromkeys(
+        ("author-email", "affiliation", "cited-references", "doc-delivery-number",
+         "keywords-plus", "number-of-cited-references", "subject-category", "times-cited",
+         "medline-pst", "subject", "tableofcontents", "acknowledgement", "collaboration",
+         "country"),
+        "a database's notes about the authors, subjects or citations (Web of Science, PubMed, "
+        "INSPIRE): CSL has no variable for them",
+    ),
+    **dict.fromkeys(
+        ("eprintclass", "primaryclass", "pii", "hal_id", "hal_version", "ppn_gvk", "swhid",
+         "handle", "biburl", "review"),
+        "an identifier in one archive or catalogue (arXiv's subject class, HAL, a library "
+        "catalogue, Software Heritage) with no CSL variable; the DOI and URL are carried",
+    ),
+    **dict.fromkeys(
+        ("introducedin", "mycustomfields", "test"),
+        "a custom field of the reference manager's own test files, with no meaning elsewhere",
+    ),
+    **dict.fromkeys(
+        ("year", "month", "day", "subtitle", "title", "url", "doi", "howpublished",
+         "bdsk-url-1", "bdsk-url-2", "uri"),
+        "read into another variable (issued, title, URL, DOI, medium)",
+    ),
+}  # fmt: skip
+
+
+# biblatex's subtitles join their titles (as the title's own subtitle does), and its title
+# addons follow them after a full stop, as biblatex prints them.
+SUBTITLES = (
+    ("booktitle", "booksubtitle", ": "),
+    ("journaltitle", "journalsubtitle", ": "),
+    ("maintitle", "mainsubtitle", ": "),
+    ("issuetitle", "issuesubtitle", ": "),
+    ("title", "titleaddon", ". "),
+    ("booktitle", "booktitleaddon", ". "),
+    ("maintitle", "maintitleaddon", ". "),
+)
+# biblatex's other contributors (a foreword's author, a commentator, editora ...): CSL has
+# no such roles, so all are its contributors.
+CONTRIBUTORS = (
+    "foreword", "afterword", "introduction", "annotator", "commentator", "editora",
+    "editorb", "editorc",
+)  # fmt: skip
 
 
 def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
     """The CSL item; with markup (for citeproc-py, which does not escape variables), values
     are HTML-escaped and the protected words of titles are marked nocase."""
     fields = _fields(ref)
+    for main, sub, joint in SUBTITLES:
+        if main in fields and sub in fields:
+            fields[main] = f"{fields[main]}{joint}{fields[sub]}"
 
     def verbatim(value: str) -> str:
         return html.escape(value, quote=False) if markup else value
@@ -281,53 +609,43 @@ def _item(ref: Reference, *, markup: bool) -> dict[str, object]:
         return _marked(value) if markup else _plain(value)
 
     csl_type = _csl_type(ref.type, fields)
-    # BibTeX's number is a journal issue, a report's number, or else a number in a series.
-    number = {"article-journal": "issue", "report": "number"}.get(csl_type, "collection-number")
+    number = _NUMBER.get(csl_type, "number" if csl_type in _NUMBERED else "collection-number")
     item: dict[str, object] = {"id": ref.key, "type": csl_type}
     if "title" in fields:
         subtitle = fields.get("subtitle")
         item["title"] = title(fields["title"] + (f": {subtitle}" if subtitle else ""))
-    for bib, csl in (("author", "author"), ("editor", "editor")):
-        if bib in fields and (names := _names(fields[bib], text)):
+    for bib, csl in _NAME_FIELDS:
+        if bib in fields and csl not in item and (names := _names(fields[bib], text)):
             item[csl] = names
-    simple = (
-        ("journaltitle", "container-title"),
-        ("journal", "container-title"),
-        ("booktitle", "container-title"),
-        ("eventtitle", "event-title"),
-        ("series", "collection-title"),
-        ("volume", "volume"),
-        ("issue", "issue"),
-        ("number", number),
-        ("pages", "page"),
-        ("publisher", "publisher"),
-        ("address", "publisher-place"),
-        ("location", "publisher-place"),
-        ("venue", "event-place"),
-        ("edition", "edition"),
-        ("note", "note"),
-        ("type", "genre"),
-    )
-    for bib, csl in simple:
+    contributors = [n for bib in CONTRIBUTORS if bib in fields for n in _names(fields[bib], text)]
+    if contributors:
+        item["contributor"] = contributors
+    for bib, csl in (*SIMPLE, ("number", number)):
         if bib in fields and csl not in item:
             item[csl] = (title if csl in _TITLES else text)(fields[bib])
     if csl_type == "thesis" and "genre" not in item and ref.type in _GENRES:
         item["genre"] = _GENRES[ref.type]
-    for bib in ("organization", "institution", "school"):
+    for bib in _BODIES:
         if bib not in fields:
             continue
-        if "author" in item or "editor" in item:
+        if csl_type in _LEGAL:  # the court or legislature
+            item.setdefault("authority", text(fields[bib]))
+        elif "author" in item or "editor" in item:
             item.setdefault("publisher", text(fields[bib]))
         elif names := _names("{" + fields[bib] + "}", text):
             item["author"] = names
     if "howpublished" in fields and not _URL_MACRO.match(fields["howpublished"]):
         item["medium"] = text(fields["howpublished"])
     doi, url = _doi_url(fields)
-    for csl, value in (("DOI", doi), ("URL", url), ("ISBN", fields.get("isbn"))):
-        if value:
+    for csl, value in (
+        ("DOI", doi),
+        ("URL", url),
+        *((csl, fields.get(bib)) for bib, csl in _VERBATIM),
+    ):
+        if value and csl not in item:
             item[csl] = verbatim(value.strip())
-    for bib, csl in (("date", "issued"), ("urldate", "accessed")):
-        if date := _date(fields, bib):
+    for bib, csl in _DATES:
+        if csl not in item and (date := _date(fields, bib)):
             item[csl] = date
     return {key: value for key, value in item.items() if value not in ("", [])}
 
@@ -412,6 +730,81 @@ def _numbered(csl: Any) -> bool:
             return False
         node = node[0]
     return False
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How a style orders and joins the numbers of one citation ("[2,1]" -> "[1,2]", "[1,2,3]"
+    -> "[1–3]"): sorted when its citations sort by citation-number, collapsed when its
+    citation layout collapses citation-number (Vancouver, Nature)."""
+
+    sort: bool = False
+    collapse: bool = False
+
+
+def _grouping(csl: Any) -> Grouping:
+    citation = csl.root.citation
+    sort = citation.find("{http://purl.org/net/xbiblio/csl}sort")
+    keys = list(sort) if sort is not None else []
+    by_number = bool(keys) and keys[0].get("variable") == "citation-number"
+    return Grouping(sort=by_number, collapse=citation.get("collapse") == "citation-number")
+
+
+Number = Callable[[int, Cite, "int | None"], str]
+
+
+def _number(index: int, cite: Cite, number: int | None) -> str:
+    return "?" if number is None else str(number)
+
+
+def _nothing(index: int, cite: Cite, number: int | None) -> str:
+    return ""
+
+
+def citation_group(
+    cites: Sequence[Cite],
+    numbers: Mapping[str, int],
+    grouping: Grouping,
+    *,
+    number: Number = _number,
+    hidden: Number = _nothing,
+    escape: Callable[[str], str] = str,
+) -> str:
+    """A citation group as the reader sees it, "[1–3, 5; 7, p. 4]": the one rendering for the
+    pages (`number` writes each number's link) and for plain text (the number itself).
+
+    A run of three or more consecutive numbers without locators becomes "first–last" when the
+    style collapses; the numbers inside the run are given to `hidden` (the pages keep an anchor
+    there for the references page's backlinks). `index` is the cite's place as written.
+    """
+    items = [(index, cite, numbers.get(cite.key)) for index, cite in enumerate(cites)]
+    if grouping.sort:
+        items.sort(key=lambda item: (item[2] is None, item[2] or 0, item[0]))
+    runs: list[list[tuple[int, Cite, int | None]]] = []
+    for item in items:
+        last = runs[-1][-1] if runs else None
+        if (
+            grouping.collapse
+            and last is not None
+            and last[2] is not None
+            and item[2] == last[2] + 1
+            and not last[1].locator
+            and not item[1].locator
+        ):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            middle = "".join(hidden(*item) for item in run[1:-1])
+            parts.append(f"{number(*run[0])}{middle}–{number(*run[-1])}")
+            continue
+        for item in run:
+            locator = f", {escape(item[1].locator)}" if item[1].locator else ""
+            parts.append(number(*item) + locator)
+    separator = "; " if any(c.locator for c in cites) else ","
+    return f"[{separator.join(parts)}]"
 
 
 def _strip_label(entry: str, number: int) -> str:
@@ -499,6 +892,17 @@ class Bibliography:
         return {
             k: formatted[k] if k in formatted else (found[k] or b"").decode("utf-8") for k in unique
         }
+
+    def grouping(self) -> Grouping:
+        """How the style sorts and collapses a citation's numbers (kept in the build cache)."""
+        store = self._store or cache.shared()
+        flags = store.remember(
+            "csl-grouping",
+            (self._identity,),
+            lambda: json.dumps(list(vars(_grouping(self.csl)).values())).encode(),
+        )
+        sort, collapse = json.loads(flags)
+        return Grouping(sort=bool(sort), collapse=bool(collapse))
 
     def _numbered(self, store: cache.Cache) -> bool:
         """Whether the style numbers its entries (kept in the cache: no parse when all is)."""

@@ -26,6 +26,7 @@ from .cite import Citation
 from .model import Markdown, Recommendation
 from .render import timeline
 from .render.formats import column_unit
+from .render.resolve import cited_in
 from .render.urls import page_url
 
 if TYPE_CHECKING:
@@ -124,13 +125,8 @@ def plain_text(site: Site, text: Markdown | str) -> str:
     numbers, targets = site.resolver.numbers, site.resolver.targets
 
     def render(token: markup.Token) -> str:
-        if token.is_citation:
-            cites = [
-                f"{numbers.get(c.key, '?')}" + (f", {c.locator}" if c.locator else "")
-                for c in token.cites
-            ]
-            separator = "; " if any(c.locator for c in token.cites) else ","
-            return f"[{separator.join(cites)}]"
+        if token.is_citation:  # as the pages show it (csl.citation_group)
+            return csl.citation_group(token.cites, numbers, site.resolver.grouping)
         assert token.target is not None
         return token.label if token.label is not None else targets[token.target].label
 
@@ -305,8 +301,12 @@ def briefing(
                 "number": numbers.get(key),
                 "url": _url(site, "references.md", f"ref-{key}", site_url),
                 "cited_in": [
-                    {"title": link.title, "url": _url(site, link.page, link.anchor, site_url)}
-                    for link in site.resolver.backlinks.get(key, [])
+                    {
+                        "title": page.link.title,
+                        "url": _url(site, page.link.page, page.link.anchor, site_url),
+                        "count": page.count,
+                    }
+                    for page in cited_in(site.resolver.backlinks.get(key, []))
                 ],
                 "csl": csl_item(site, key),
             }

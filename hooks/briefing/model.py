@@ -163,7 +163,9 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class Reference:
-    """One BibTeX entry: its key, entry type (lower case) and fields as written (braces kept)."""
+    """One BibTeX entry: its key, entry type (lower case) and fields by lower-case name: each
+    value as BibTeX reads it (macros resolved, inner braces and LaTeX kept), crossref and xdata
+    fields inherited."""
 
     key: str
     type: str

@@ -18,7 +18,7 @@ from ..history import Change, History
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
 from . import charts, citing, timeline
 from .formats import Formats
-from .resolve import Resolver, Target
+from .resolve import Resolver, Target, cited_in
 from .text import attr, excerpt, indent, lead, md_escape, md_link, md_words
 from .urls import href, site_href
 
@@ -625,10 +625,14 @@ class Pages:
 
     @staticmethod
     def _backlinks(resolver: Resolver, key: str, src: str) -> str:
+        """ "Cited in": each citing page once, linked to its first citation of the work there,
+        with the number of citations when there are several ("Introduction (3)")."""
         links = []
-        for link in resolver.backlinks.get(key, []):
+        for page in cited_in(resolver.backlinks.get(key, [])):
+            link = page.link
             target = html.escape(href(src, link.page, link.anchor, resolver.directory_urls))
-            links.append(f'<a href="{target}">{html.escape(link.title)}</a>')
+            count = f" ({page.count})" if page.count > 1 else ""
+            links.append(f'<a href="{target}">{html.escape(link.title)}</a>{count}')
         if not links:
             return ""
         return f' <span class="cited-in">Cited in: {", ".join(links)}</span>'

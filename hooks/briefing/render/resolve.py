@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import markup
+from ..csl import Grouping, citation_group
 from ..model import Markdown
 from .urls import href
 
@@ -32,6 +33,22 @@ class Backlink:
     title: str
 
 
+@dataclass(frozen=True)
+class CitedIn:
+    """A page that cites a work: its first citation there, and how many times it cites it."""
+
+    link: Backlink
+    count: int
+
+
+def cited_in(backlinks: list[Backlink]) -> list[CitedIn]:
+    """One entry per citing page, in order of first citation, linking to the first there."""
+    pages: dict[str, list[Backlink]] = {}
+    for link in backlinks:
+        pages.setdefault(link.page, []).append(link)
+    return [CitedIn(links[0], len(links)) for links in pages.values()]
+
+
 _SLOT = re.compile("\x00tip:([^\x00]*)\x00")  # keys never hold NUL; no source text does
 
 
@@ -45,6 +62,7 @@ class Resolver:
 
     targets: Mapping[str, Target]
     directory_urls: bool = True
+    grouping: Grouping = field(default_factory=Grouping)  # the style's sort and collapse
     tooltips: Mapping[str, str] = field(default_factory=dict)  # key -> plain formatted entry
     numbers: dict[str, int] = field(default_factory=dict)
     backlinks: dict[str, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
@@ -84,23 +102,37 @@ class Resolver:
     def _citation(
         self, token: markup.Token, page: str, page_title: str, counts: dict[str, int]
     ) -> str:
-        parts = []
+        anchors = []
         for cite in token.cites:
-            number = self.number(cite.key)
+            self.number(cite.key)
             counts[cite.key] += 1
             anchor = f"cite-{cite.key}-{counts[cite.key]}"
+            anchors.append(anchor)
             if self.collect:
                 self.backlinks[cite.key].append(Backlink(page, anchor, page_title))
                 self.cited_on[page][cite.key] = None
-            link = href(page, "references.md", f"ref-{cite.key}", self.directory_urls)
+
+        def link(index: int, cite: markup.Cite, number: int | None) -> str:
+            target = href(page, "references.md", f"ref-{cite.key}", self.directory_urls)
             title_attr = tooltip_slot(cite.key) if self.defer_tooltips else self._title(cite.key)
-            locator = f", {html.escape(cite.locator)}" if cite.locator else ""
-            parts.append(
-                f'<a class="citation" id="{html.escape(anchor)}" href="{html.escape(link)}"'
-                f"{title_attr}>{number}</a>{locator}"
+            return (
+                f'<a class="citation" id="{html.escape(anchors[index])}" '
+                f'href="{html.escape(target)}"{title_attr}>{number}</a>'
             )
-        separator = "; " if any(c.locator for c in token.cites) else ","
-        return f'<span class="citation-group">[{separator.join(parts)}]</span>'
+
+        def hidden(index: int, cite: markup.Cite, number: int | None) -> str:
+            # A number inside a collapsed range: its anchor stays, for the backlinks.
+            return f'<span class="citation-anchor" id="{html.escape(anchors[index])}"></span>'
+
+        group = citation_group(
+            token.cites,
+            self.numbers,
+            self.grouping,
+            number=link,
+            hidden=hidden,
+            escape=html.escape,
+        )
+        return f'<span class="citation-group">{group}</span>'
 
     def _title(self, key: str) -> str:
         title = self.tooltips.get(key, "")

@@ -72,6 +72,7 @@ class Site:
         locale: str = "en_GB",
         titles: Mapping[str, str] | None = None,
         rec_citations: Mapping[str, Citation] | None = None,
+        grouping: csl.Grouping | None = None,
     ) -> None:
         self.briefing = briefing
         self.formats = Formats(locale, briefing.labels)
@@ -97,7 +98,9 @@ class Site:
             self.builder.pages(), briefing, feed=bool(downloads)
         )
         self._by_src = {page.src: page for page in self.generated}
-        self.resolver = Resolver(self.builder.targets(), directory_urls)
+        self.resolver = Resolver(
+            self.builder.targets(), directory_urls, grouping=grouping or csl.Grouping()
+        )
         self.pages: dict[str, str] = {}
         self.titles: dict[str, str] = {}
         self._abbreviations: str | None = None
@@ -238,6 +241,7 @@ def prepare(
         rec_citations=_rec_citations(briefing, bibliography, site_url, directory_urls)
         if published
         else None,
+        grouping=bibliography.grouping(),
     )
     prose = {src: page.text for src, page in result.sources.pages.items()}
     expanded = navigation.expand(briefing, nav, prose)
