@@ -9,7 +9,7 @@ from typing import Any
 
 from briefing import cache, downloads, pdf, sanitize
 from briefing.problems import format_problems
-from briefing.render import charts, head
+from briefing.render import charts, csp, head
 from briefing.render import nav as navigation
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare_configured
@@ -68,6 +68,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             directory_urls=config.use_directory_urls,
             site_url=config.site_url or None,
             published=True,
+            theme=[Path(folder) for folder in config.theme.dirs],
         )
     except ValueError as err:
         raise PluginError(str(err)) from None
@@ -172,7 +173,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     content = page.content or ""
     _build.printed.append(pdf.PrintPage(page.file.src_uri, page.url, page.title or "", content))
     output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
-    return head.for_page(
+    output = head.for_page(
         output,
         site,
         title=page.title or "",
@@ -183,6 +184,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         site_url=config.site_url or None,
         language=config.theme.get("language") or "en",
     )
+    return csp.protect(output)  # last: it hashes the inline scripts the page ends up with
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -218,7 +220,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     """The same for the theme's own pages (404.html)."""
     if not template_name.endswith(".html"):
         return output_content
-    return head.offline(_name_search_dialog(sanitize.fix_theme(output_content)))
+    return csp.protect(head.offline(_name_search_dialog(sanitize.fix_theme(output_content))))
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import cache
+from . import cache, content
 from .export import briefing_settings, export, read_config
 from .problems import BriefingError, format_problems
 from .validate import bibliography_is_shared, validate
@@ -41,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{config}: extra.briefing.bibliography: {err}", file=sys.stderr)
         return 1
     docs = args.root / str(settings.get("docs_dir", "docs"))
-    result = validate(args.root, docs, shared_bibliography=shared)
+    try:
+        theme = content.configured_theme_dirs(settings, args.root) if settings else ()
+    except ValueError as err:
+        print(f"{config}: theme: {err}", file=sys.stderr)
+        return 1
+    result = validate(args.root, docs, shared_bibliography=shared, theme=theme)
     if result.problems:
         print(format_problems(result.problems), file=sys.stderr)
     failed = bool(result.errors) or (args.strict and bool(result.warnings))

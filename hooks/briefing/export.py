@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import sanitize
+from . import content, sanitize
 from .problems import BriefingError, Problem
 from .render import charts
 from .render.pages import SURVEY
@@ -183,6 +183,7 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
         config.get("nav"),
         briefing_settings(config),
         directory_urls=bool(config.get("use_directory_urls", True)),
+        theme=content.configured_theme_dirs(config, root),
     )
     result = prepared.result
     site = prepared.site

@@ -193,6 +193,7 @@ def prepare(
     shared_bibliography: bool = False,
     site_url: str | None = None,
     published: bool = False,
+    theme: Sequence[Path] = (),
 ) -> Prepared:
     """Validate the briefing under `root`, then number and render it in the reading order.
 
@@ -200,8 +201,9 @@ def prepare(
     export. The prose pages are every `*.md` under `docs_dir`. Raises ValueError for an
     unknown citation style. `published`: the build also writes the downloads (the MkDocs
     build), so the home page lists them and shows how to cite the briefing at `site_url`.
+    `theme`: the theme's folders, whose files docs/ may not replace (`content.theme_dirs`).
     """
-    result = validate(root, docs_dir, shared_bibliography=shared_bibliography)
+    result = validate(root, docs_dir, shared_bibliography=shared_bibliography, theme=theme)
     if result.errors or result.briefing is None:
         return Prepared(result, None, list(nav or []))
     briefing = result.briefing
