@@ -574,8 +574,17 @@ class Pages:
     def changes(self, resolver: Resolver) -> str:
         """Content changes by date, newest first, from the repository's history."""
         lines = ["# What changed", ""]
+        if not self.history.complete:
+            since = self.history.since
+            before = f" up to {long_date(since)}" if since else ""
+            lines += [
+                f"This copy of the briefing holds only part of its history: changes{before} "
+                "are not listed, and pages last changed by then show no date.",
+                "",
+            ]
         if not self.history.changes:
-            lines += ["No history is available for this copy of the briefing.", ""]
+            if self.history.complete:
+                lines += ["No history is available for this copy of the briefing.", ""]
             return "\n".join(lines)
         lines += ["Changes to the briefing's content, newest first.", ""]
         by_date: dict[str, list[Change]] = defaultdict(list)

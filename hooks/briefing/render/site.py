@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import cite, csl, history
@@ -207,6 +207,9 @@ def prepare(
     if result.errors or result.briefing is None:
         return Prepared(result, None, list(nav or []))
     briefing = result.briefing
+    content_history = history.read(root)
+    if (incomplete := content_history.warning()) is not None:
+        result = replace(result, problems=(*result.problems, incomplete))
     bibliography = csl.Bibliography(citation_style)
     references = briefing.references
     site = Site(
@@ -214,7 +217,7 @@ def prepare(
         lambda keys: bibliography.format([references[k] for k in keys]),
         csl.plain,
         directory_urls=directory_urls,
-        history=history.read(root),
+        history=content_history,
         shared_bibliography=shared_bibliography,
         citation=cite.citation(briefing.report, bibliography, site_url) if published else None,
         downloads=FILES if published else (),
