@@ -6,11 +6,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from briefing.render import csp
 from bs4 import BeautifulSoup
-from sitetools import Site
+from sitetools import Site, build_env
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width">
@@ -111,3 +114,19 @@ def test_every_page_of_the_site_carries_a_policy_that_lets_its_theme_run(site: S
         for element in soup.find_all(style=True):
             assert sha(str(element["style"])) in policy["style-src"], url
         assert not re.search(r"unsafe-inline|unsafe-eval|https?:|\*", str(policies[0])), url
+
+
+def test_a_site_built_without_the_hooks_can_be_given_its_policy(tmp_path: Path) -> None:
+    (tmp_path / "about").mkdir()
+    (tmp_path / "index.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "about" / "index.html").write_text(PAGE.replace("palette=1", "x=2"), "utf-8")
+    command = [sys.executable, "-m", "briefing", "protect", str(tmp_path)]
+    run = subprocess.run(command, capture_output=True, text=True, env=build_env(), check=False)
+    assert run.returncode == 0 and "2 page(s)" in run.stderr, run.stderr
+    first = {p: p.read_bytes() for p in tmp_path.rglob("*.html")}
+    assert (
+        sha("x=2")
+        in directives((tmp_path / "about" / "index.html").read_text("utf-8"))["script-src"]
+    )
+    subprocess.run(command, capture_output=True, env=build_env(), check=True)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.html")} == first  # the same bytes
