@@ -125,7 +125,7 @@ def test_a_site_built_without_the_hooks_can_be_given_its_policy(tmp_path: Path) 
     assert run.returncode == 0 and "2 page(s)" in run.stderr, run.stderr
     first = {p: p.read_bytes() for p in tmp_path.rglob("*.html")}
     assert (
-        sha("x=2")
+        sha("var x=2")
         in directives((tmp_path / "about" / "index.html").read_text("utf-8"))["script-src"]
     )
     subprocess.run(command, capture_output=True, env=build_env(), check=True)
