@@ -33,6 +33,7 @@ class _Build:
 _build = _Build()
 # `mkdocs serve` prints the PDF in the background: a page reloads without waiting for Chromium.
 _printer: pdf.Background | None = None
+_serving = False  # `mkdocs serve` adds a live-reload script to every page (see csp.policy)
 
 
 def _printed(printed: pdf.Printed) -> None:
@@ -44,8 +45,9 @@ def _printed(printed: pdf.Printed) -> None:
 
 def on_startup(command: str, dirty: bool) -> None:
     """Once per MkDocs command: only `serve` prints in the background (a build waits for it)."""
-    global _printer
+    global _printer, _serving
     _printer = pdf.Background(_printed) if command == "serve" else None
+    _serving = command == "serve"
 
 
 def _settings(config: MkDocsConfig) -> dict[str, Any]:
@@ -184,7 +186,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         site_url=config.site_url or None,
         language=config.theme.get("language") or "en",
     )
-    return csp.protect(output)  # last: it hashes the inline scripts the page ends up with
+    return csp.protect(output, live_reload=_serving)  # last: it hashes the page's inline scripts
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -220,7 +222,8 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     """The same for the theme's own pages (404.html)."""
     if not template_name.endswith(".html"):
         return output_content
-    return csp.protect(head.offline(_name_search_dialog(sanitize.fix_theme(output_content))))
+    output = head.offline(_name_search_dialog(sanitize.fix_theme(output_content)))
+    return csp.protect(output, live_reload=_serving)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -130,3 +130,15 @@ def test_a_site_built_without_the_hooks_can_be_given_its_policy(tmp_path: Path) 
     )
     subprocess.run(command, capture_output=True, env=build_env(), check=True)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*.html")} == first  # the same bytes
+
+
+def test_a_preview_allows_the_live_reload_script_and_nothing_else_changes() -> None:
+    """`mkdocs serve` adds a different inline script on every request: no hash can allow it."""
+    published, preview = (
+        directives(csp.protect(PAGE)),
+        directives(csp.protect(PAGE, live_reload=True)),
+    )
+    assert preview["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert {k: v for k, v in preview.items() if k != "script-src"} == {
+        k: v for k, v in published.items() if k != "script-src"
+    }

@@ -109,23 +109,32 @@ def inline_styles(page: str) -> list[str]:
     return _inline(page).styles
 
 
-def policy(page: str) -> str:
-    """The Content-Security-Policy for one built page."""
+def policy(page: str, *, live_reload: bool = False) -> str:
+    """The Content-Security-Policy for one built page.
+
+    `live_reload`: for `mkdocs serve`, which adds to every page it serves an inline script that
+    differs on each request (so no hash can allow it): inline scripts are allowed, and so no
+    script is hashed (a hash would make browsers ignore `'unsafe-inline'`). Everything else is
+    as published, so a preview still shows what the policy refuses. Never for a published site.
+    """
     found = _inline(page)
     scripts = " ".join(dict.fromkeys(_hash(s) for s in found.scripts))
+    if live_reload:
+        scripts = "'unsafe-inline'"
     styles = " ".join(dict.fromkeys(_hash(s) for s in found.styles))
     script_src = f"script-src 'self' {scripts}".rstrip()
     style_src = f"style-src 'self' 'unsafe-hashes' {styles}" if styles else "style-src 'self'"
     return "; ".join((FIXED[0], script_src, style_src, *FIXED[1:]))
 
 
-def protect(page: str) -> str:
+def protect(page: str, *, live_reload: bool = False) -> str:
     """`page` with its policy as the first thing after `<meta charset>` (or `<head>`).
 
     Applying it twice gives the same page: an earlier policy is replaced, not added to.
+    `live_reload`: see `policy`.
     """
     page = _EXISTING.sub("", page)
-    content = html.escape(policy(page), quote=False)
+    content = html.escape(policy(page, live_reload=live_reload), quote=False)
     tag = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     anchor = _CHARSET.search(page) or _HEAD.search(page)
     if anchor is None:
