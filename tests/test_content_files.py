@@ -87,6 +87,37 @@ def test_the_kinds_a_briefing_needs_are_published(tmp_path: Path) -> None:
     assert content.check(tmp_path, docs, THEME) == []
 
 
+def test_hidden_files_are_never_published_so_never_refused(tmp_path: Path, mini: Path) -> None:
+    """MkDocs leaves out hidden files and folders (its `exclude_docs` default), and so does
+    the export: a Mac's `.DS_Store` or a `.gitkeep` is no reason to fail a build."""
+    docs = mini / "docs"
+    for relative in (".DS_Store", "assets/.gitkeep", ".hidden/evil.html", "a/.cache/x.js"):
+        (docs / relative).parent.mkdir(parents=True, exist_ok=True)
+        (docs / relative).write_bytes(b"<script>alert(1)</script>")
+    assert content.check(mini, docs, THEME) == []
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "export",
+            "-f",
+            str(mini / "mkdocs.yml"),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        cwd=mini,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    exported = tmp_path / "out" / "docs"
+    assert exported.is_dir()
+    assert not [p for p in exported.rglob("*") if p.name.startswith(".")]
+
+
 def test_the_real_docs_folder_is_published_whole() -> None:
     assert content.check(ROOT, ROOT / "docs", THEME) == []
 

@@ -172,10 +172,13 @@ def check(root: Path, docs: Path, theme: Iterable[Path] = ()) -> list[Problem]:
 
 
 def _files(docs: Path) -> Iterator[Path]:
+    """Every file the site would publish. Hidden ones (`.DS_Store`, `.gitkeep`, `.git/`) are
+    never published (MkDocs' `exclude_docs` default, and the export leaves them out)."""
     for directory, folders, names in os.walk(docs):  # links to folders are not followed
-        folders.sort()
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
         for name in sorted(names):
-            yield Path(directory, name)
+            if not name.startswith("."):
+                yield Path(directory, name)
 
 
 def _refused(relative: str, theme: Sequence[Path]) -> str | None:

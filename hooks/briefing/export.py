@@ -199,7 +199,10 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         shutil.copytree(
-            docs_dir, staging / DOCS, ignore=shutil.ignore_patterns("*.md"), dirs_exist_ok=True
+            docs_dir,
+            staging / DOCS,
+            ignore=shutil.ignore_patterns("*.md", ".*"),
+            dirs_exist_ok=True,
         )
         for src, markdown in pages(prepared, docs).items():
             target = staging / DOCS / src
