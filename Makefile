@@ -56,12 +56,18 @@ $(PDFTOPPM):
 serve: $(STAMP) print-deps
 	$(VENV)/bin/mkdocs serve --strict
 
-# Build into a temporary folder and swap it in: a failed build never leaves half a site.
-# The build typesets downloads/briefing.pdf with WeasyPrint.
+# Build into a folder of its own and swap it in: a failed build never leaves half a site, and
+# two builds at once never leave none (each builds in its own site.tmp.XXXXXX; the swap holds
+# site.lock, util-linux's flock, so one build's swap never runs inside another's).
+# The build typesets downloads/briefing.pdf with WeasyPrint. SITE_BUILD is the command,
+# given the folder to build into.
+SITE_BUILD = $(VENV)/bin/mkdocs build --strict --site-dir
 site: $(STAMP) print-deps
-	rm -rf site.tmp
-	$(VENV)/bin/mkdocs build --strict --site-dir site.tmp
-	rm -rf site.old && { [ ! -d site ] || mv site site.old; } && mv site.tmp site && rm -rf site.old
+	@tmp=$$(mktemp -d site.tmp.XXXXXX) && trap 'rm -rf "$$tmp"' EXIT && \
+	echo "$(SITE_BUILD) $$tmp" && $(SITE_BUILD) "$$tmp" && chmod 755 "$$tmp" && \
+	flock site.lock bash -euo pipefail -c \
+	  'old=$$(mktemp -d site.old.XXXXXX); [ ! -d site ] || mv site "$$old/"; mv "$$1" site; rm -rf "$$old"' \
+	  swap "$$tmp"
 
 validate: $(STAMP)
 	$(PY) -m briefing validate --strict .
@@ -89,4 +95,4 @@ audit: site $(CHROMIUM) $(NPM_STAMP)
 	$(PY) tests/audit.py site
 
 clean:
-	rm -rf site site.tmp site.old export test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache

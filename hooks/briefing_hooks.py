@@ -10,7 +10,7 @@ from typing import Any
 from briefing import anchors, cache, citefiles, downloads, feed, pdf, sanitize
 from briefing.paper import style
 from briefing.problems import Problem, format_problems
-from briefing.render import charts, head, tracker
+from briefing.render import charts, csp, head, tracker
 from briefing.render import nav as navigation
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare_configured
@@ -35,6 +35,7 @@ class _Build:
 _build = _Build()
 # `mkdocs serve` prints the PDF in the background: a page reloads without waiting for it.
 _printer: pdf.Background | None = None
+_serving = False  # `mkdocs serve` adds a live-reload script to every page (see csp.policy)
 
 
 def _printed(printed: pdf.Printed) -> None:
@@ -46,8 +47,9 @@ def _printed(printed: pdf.Printed) -> None:
 
 def on_startup(command: str, dirty: bool) -> None:
     """Once per MkDocs command: only `serve` prints in the background (a build waits for it)."""
-    global _printer
+    global _printer, _serving
     _printer = pdf.Background(_printed) if command == "serve" else None
+    _serving = command == "serve"
 
 
 def _settings(config: MkDocsConfig) -> dict[str, Any]:
@@ -76,6 +78,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             site_url=config.site_url or None,
             published=True,
             language=config.theme.get("language") or "en",
+            theme=[Path(folder) for folder in config.theme.dirs],
         )
     except ValueError as err:
         raise PluginError(str(err)) from None
@@ -189,7 +192,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     _build.duplicates += anchors.in_page(output, _build.root, source, page.url)
     output = feed.link_tag(output, page.file.src_uri, config.use_directory_urls)
     output = tracker.script_tag(output, page.file.src_uri, config.use_directory_urls)
-    return head.for_page(
+    output = head.for_page(
         output,
         site,
         title=page.title or "",
@@ -200,6 +203,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         site_url=config.site_url or None,
         language=config.theme.get("language") or "en",
     )
+    return csp.protect(output, live_reload=_serving)  # last: it hashes the page's inline scripts
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -250,7 +254,8 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     """The same for the theme's own pages (404.html)."""
     if not template_name.endswith(".html"):
         return output_content
-    return head.offline(_name_search_dialog(sanitize.fix_theme(output_content)))
+    output = head.offline(_name_search_dialog(sanitize.fix_theme(output_content)))
+    return csp.protect(output, live_reload=_serving)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -155,3 +155,104 @@ def test_publish_workflow() -> None:
     step = step_using(deploy, "actions/deploy-pages")
     url = "${{ steps." + step["id"] + ".outputs.page_url }}"
     assert deploy["environment"]["url"] == url
+
+
+# --- Publishing only from main, and who reviews code (SECURITY.md) ------------------------------
+
+MAIN = "github.ref == 'refs/heads/main'"
+
+
+def test_publish_runs_only_from_main_whatever_starts_it() -> None:
+    """A manual run can be started from any branch: the build job refuses all but main, and
+    every other job needs it (so it is skipped with it) or checks the ref itself."""
+    workflow = load(GITHUB / "workflows" / "publish.yml")
+    assert set(workflow["on"]) <= {"push", "workflow_dispatch"}
+    assert workflow["on"]["push"] == {"branches": ["main"]}
+    jobs: dict[str, dict[str, Any]] = workflow["jobs"]
+    guarded = {name for name, job in jobs.items() if str(job.get("if", "")).strip() == MAIN}
+    assert "build" in guarded
+    for name, job in jobs.items():
+        needs = job.get("needs", [])
+        needs = [needs] if isinstance(needs, str) else needs
+        condition = str(job.get("if", ""))
+        assert name in guarded or (
+            set(needs) & guarded
+            and not re.search(r"always\(\)|failure\(\)|cancelled\(\)", condition)
+        ), f"the {name} job could run from a branch other than main"
+
+
+CODE_SAMPLES = (
+    "hooks/briefing/content.py",
+    "hooks/briefing_hooks.py",
+    "tests/test_security.py",
+    "tests/vnu/package.json",
+    "mkdocs.yml",
+    ".github/workflows/publish.yml",
+    ".github/CODEOWNERS",
+    ".ci/run",
+    "Makefile",
+    "requirements.txt",
+    "requirements.in",
+    "pyproject.toml",
+    "package.json",
+    "package-lock.json",
+)
+CONTENT_SAMPLES = (
+    "data/report.yml",
+    "docs/background.md",
+    "docs/assets/briefing.css",
+    "references.bib",
+)
+
+
+def codeowners() -> list[tuple[str, list[str]]]:
+    rules = []
+    for line in (GITHUB / "CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            pattern, *owners = line.split()
+            rules.append((pattern, owners))
+    return rules
+
+
+def owners_of(path: str) -> list[str]:
+    """The owners GitHub requests for `path`: the last rule that matches wins (gitignore syntax)."""
+    import pathspec
+
+    found: list[str] = []
+    for pattern, owners in codeowners():
+        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path):
+            found = owners
+    return found
+
+
+def test_codeowners_routes_every_code_path_to_maintainers() -> None:
+    rules = codeowners()
+    assert rules, ".github/CODEOWNERS has no rule"
+    for pattern, owners in rules:
+        assert owners, f"{pattern} has no owner"
+        for owner in owners:
+            assert re.fullmatch(r"@[\w.-]+(/[\w.-]+)?|[^@\s]+@[^@\s]+\.\w+", owner), owner
+    for path in CODE_SAMPLES:
+        assert owners_of(path), f"a change to {path} needs no maintainer's review"
+    for path in CONTENT_SAMPLES:
+        assert not owners_of(path), f"{path} is content: the build checks it, anyone may review"
+
+
+def test_every_code_path_security_md_names_has_an_owner() -> None:
+    security = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    row = next(line for line in security.splitlines() if line.startswith("| **code** |"))
+    named = re.findall(r"`([^`]+)`", row.split("|")[2])
+    assert "mkdocs.yml" in named and "hooks/" in named
+    for name in named:
+        sample = name.replace("*", "") + ("x" if name.endswith("/") else "")
+        assert owners_of(sample), f"SECURITY.md calls {name} code, but CODEOWNERS routes no one"
+    owner = codeowners()[0][1][0]
+    assert owner in security, f"SECURITY.md must say how to set the owner {owner}"
+
+
+def test_security_md_and_contributing_agree_that_mkdocs_yml_is_code() -> None:
+    """The reading order lives in mkdocs.yml, which is code: both say a maintainer reviews it."""
+    sentence = "a maintainer reviews a change to `mkdocs.yml` as code"
+    for guide in ("SECURITY.md", "CONTRIBUTING.md"):
+        text = " ".join((ROOT / guide).read_text(encoding="utf-8").split())
+        assert sentence in text, f"{guide} does not say that {sentence}"

@@ -1,6 +1,9 @@
 """`python -m briefing validate`: check a briefing without building it.
 
 `python -m briefing export OUT`: write it out as a plain MkDocs project that needs no hooks.
+
+`python -m briefing protect SITE`: give every page of a site built without the hooks its
+Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from . import cache
+from . import cache, content
 from .export import briefing_settings, export, read_config
 from .problems import BriefingError, format_problems
+from .render import csp
 from .validate import bibliography_is_shared, validate
 
 
@@ -28,9 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     out.add_argument("out", type=Path, help="the folder to write (new, or an earlier export)")
     out.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     out.add_argument("--strict", action="store_true", help="fail on warnings too")
+    protect = commands.add_parser("protect", help="add the Content-Security-Policy to a built site")
+    protect.add_argument("site", type=Path, help="the built site's folder")
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args.config_file, args.out, args.strict)
+    if args.command == "protect":
+        if not args.site.is_dir():
+            print(f"{args.site}: not a folder; give the built site's folder", file=sys.stderr)
+            return 1
+        count = csp.protect_folder(args.site)
+        print(f"{args.site}: {count} page(s) carry the Content-Security-Policy", file=sys.stderr)
+        return 0
 
     started = time.perf_counter()
     config = args.root / "mkdocs.yml"
@@ -41,7 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{config}: extra.briefing.bibliography: {err}", file=sys.stderr)
         return 1
     docs = args.root / str(settings.get("docs_dir", "docs"))
-    result = validate(args.root, docs, shared_bibliography=shared)
+    try:
+        theme = content.configured_theme_dirs(settings, args.root) if settings else ()
+    except ValueError as err:
+        print(f"{config}: theme: {err}", file=sys.stderr)
+        return 1
+    result = validate(args.root, docs, shared_bibliography=shared, theme=theme)
     if result.problems:
         print(format_problems(result.problems), file=sys.stderr)
     failed = bool(result.errors) or (args.strict and bool(result.warnings))

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import sanitize
+from . import content, sanitize
 from .problems import BriefingError, Problem
 from .render import charts
 from .render.pages import SURVEY
@@ -192,6 +192,7 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
         briefing_settings(config),
         directory_urls=bool(config.get("use_directory_urls", True)),
         language=theme_language(config),
+        theme=content.configured_theme_dirs(config, root),
     )
     result = prepared.result
     site = prepared.site
@@ -207,7 +208,10 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         shutil.copytree(
-            docs_dir, staging / DOCS, ignore=shutil.ignore_patterns("*.md"), dirs_exist_ok=True
+            docs_dir,
+            staging / DOCS,
+            ignore=shutil.ignore_patterns("*.md", ".*"),
+            dirs_exist_ok=True,
         )
         for src, markdown in pages(prepared, docs).items():
             target = staging / DOCS / src

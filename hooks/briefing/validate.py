@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bib, check, load
+from . import bib, check, content, load
 from .model import Briefing
 from .problems import BriefingError, Problem
 
@@ -49,7 +49,11 @@ def bibliography_is_shared(settings: Mapping[str, object]) -> bool:
 
 
 def validate(
-    root: Path, docs_dir: Path | None = None, *, shared_bibliography: bool = False
+    root: Path,
+    docs_dir: Path | None = None,
+    *,
+    shared_bibliography: bool = False,
+    theme: Sequence[Path] = (),
 ) -> Result:
     """Load and check the briefing under `root`; never raises on bad input.
 
@@ -57,11 +61,15 @@ def validate(
     and only the entries the briefing mentions are read, so the work done depends on what is
     cited, not on the size of the list. (A key that is cited but not found has the whole list
     read, so the error can suggest the nearest keys.)
+
+    `theme`: the theme's folders (`content.theme_dirs`); a file under docs/ at the path of one
+    of their files is refused, as it would replace the theme's.
     """
     result = _validate(root, docs_dir, shared_bibliography, partial=shared_bibliography)
     if shared_bibliography and any(UNKNOWN_KEY in p.message for p in result.errors):
         result = _validate(root, docs_dir, shared_bibliography, partial=False)
-    return result
+    published = content.check(root, docs_dir or root / "docs", theme)
+    return Result(result.briefing, result.sources, tuple(sorted({*result.problems, *published})))
 
 
 UNKNOWN_KEY = "unknown citation key"  # check.py's message for a key references.bib lacks

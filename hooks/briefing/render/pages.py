@@ -640,8 +640,14 @@ class Pages:
     def changes(self, resolver: Resolver) -> str:
         """Content changes by date, newest first, from the repository's history."""
         lines = [f"# {md_escape(self.title(CHANGES))}", ""]
+        if not self.history.complete:
+            since = self.history.since
+            day = self.formats.date(since) if since else ""
+            before = self.md("changes_partial_before", date=md_escape(day)) if since else ""
+            lines += [self.md("changes_partial", before=before), ""]
         if not self.history.changes:
-            lines += [self.md("changes_none"), ""]
+            if self.history.complete:
+                lines += [self.md("changes_none"), ""]
             return "\n".join(lines)
         lines += [self.md("changes_intro"), ""]
         by_date: dict[str, list[Change]] = defaultdict(list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -210,6 +210,7 @@ def prepare(
     published: bool = False,
     language: str = "en",
     locale: str | None = None,
+    theme: Sequence[Path] = (),
 ) -> Prepared:
     """Validate the briefing under `root`, then number and render it in the reading order.
 
@@ -218,13 +219,17 @@ def prepare(
     unknown citation style. `language` is the briefing's (`theme.language`); `locale`, if
     given, a region of it for numbers and dates (`en_GB`). `published`: the build also
     writes the downloads (the MkDocs build), so the home page lists them and shows how to
-    cite the briefing at `site_url`.
+    cite the briefing at `site_url`. `theme`: the theme's folders, whose files docs/ may not
+    replace (`content.theme_dirs`).
     """
     chosen = locale or language
-    result = validate(root, docs_dir, shared_bibliography=shared_bibliography)
+    result = validate(root, docs_dir, shared_bibliography=shared_bibliography, theme=theme)
     if result.errors or result.briefing is None:
         return Prepared(result, None, list(nav or []))
     briefing = result.briefing
+    content_history = history.read(root)
+    if (incomplete := content_history.warning()) is not None:
+        result = replace(result, problems=(*result.problems, incomplete))
     bibliography = csl.Bibliography(citation_style)
     references = briefing.references
     site = Site(
@@ -232,7 +237,7 @@ def prepare(
         lambda keys: bibliography.format([references[k] for k in keys]),
         csl.plain,
         directory_urls=directory_urls,
-        history=history.read(root),
+        history=content_history,
         shared_bibliography=shared_bibliography,
         citation=cite.citation(briefing.report, bibliography, site_url) if published else None,
         downloads=FILES if published else (),
