@@ -11,6 +11,8 @@ from briefing.model import Span
 
 ANCHORS = "anchors and aliases are not allowed in briefing data; write the value out in full"
 TAB = "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"
+LEGACY = ": the file looks saved as Windows-1252 or Latin-1, where this is"
+SAVE = "; reopen it in that encoding and save it as UTF-8"
 
 
 @pytest.mark.parametrize(
@@ -91,13 +93,15 @@ def test_values(data: bytes, value: Any) -> None:
         ),
         (b"a:\n\t- b\n", [f"x.yml:2:1: {TAB}"]),
         (b"a:\n  \tb: 1\n", [f"x.yml:2:3: {TAB}"]),
-        (b"a: \xc3\n", ["x.yml:1:4: invalid UTF-8 (byte c3); save the file as UTF-8"]),
+        (b"a: \x81\n", ["x.yml:1:4: invalid UTF-8 (byte 81); save the file as UTF-8"]),
         (
-            b"a: ok\nb: \xff\xfe\nc: \x80\n",
+            b"a: ok\nb: \xe9 \x92\nc: \x80\n",
             [
-                "x.yml:2:4: invalid UTF-8 (byte ff); save the file as UTF-8",
-                "x.yml:2:5: invalid UTF-8 (byte fe); save the file as UTF-8",
-                "x.yml:3:4: invalid UTF-8 (byte 80); save the file as UTF-8",
+                f"x.yml:2:4: invalid UTF-8 (byte e9){LEGACY} 'é' (LATIN SMALL LETTER E WITH "
+                f"ACUTE){SAVE}",
+                f"x.yml:2:6: invalid UTF-8 (byte 92){LEGACY} '’' (RIGHT SINGLE QUOTATION "
+                f"MARK){SAVE}",
+                f"x.yml:3:4: invalid UTF-8 (byte 80){LEGACY} '€' (EURO SIGN){SAVE}",
             ],
         ),
         (
@@ -165,15 +169,15 @@ def test_values(data: bytes, value: Any) -> None:
         (
             b"a:\n  b: 1\n c: 2\n",
             [
-                "x.yml:3:2: not valid YAML: while parsing a block mapping: expected <block end>, "
-                "but found '<block mapping start>' (check the indentation of this line)"
+                "x.yml:3:2: not valid YAML: while parsing a block mapping: did not find expected "
+                "key (check the indentation of this line, or quote the whole value)"
             ],
         ),
         (
             b"a: [b, c]]\n",
             [
-                "x.yml:1:10: not valid YAML: while parsing a block mapping: expected <block end>, "
-                "but found ']' (check the indentation of this line)"
+                "x.yml:1:10: not valid YAML: while parsing a block mapping: did not find expected "
+                "key (check the indentation of this line, or quote the whole value)"
             ],
         ),
         (
