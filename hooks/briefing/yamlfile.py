@@ -446,7 +446,7 @@ def _stream(path: str, text: str) -> _Stream:
                     )
             if isinstance(event, yaml.ScalarEvent):
                 style = event.style or None
-                at = event.start_mark.index
+                at = event.start_mark.index if event.start_mark else 0
                 if style is None and at > 0 and text[at - 1] == "?":
                     problems.append(
                         Problem.at(
@@ -501,8 +501,9 @@ def _stream(path: str, text: str) -> _Stream:
 
 def _syntax_problem(path: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
     span = _mark_span(path, err.problem_mark)
+    index = err.problem_mark.index if err.problem_mark else len(text)
     if "tab character" in (err.problem or "") or _is_tab_error(err, text):
-        return Problem.at(span, _tab_message(text, err.problem_mark.index))
+        return Problem.at(span, _tab_message(text, index))
     return Problem.at(span, _syntax_message(err, text))
 
 
@@ -609,21 +610,27 @@ class _Builder:
         return result
 
     def _scalar(self, node: _Raw) -> Any:
-        """Text, except the plain forms YAML 1.1 and 1.2 read alike: `yes` stays text (1.1 reads
-        true), `010` stays text (8 or 10), `1e3` stays text (1.1 reads text, 1.2 a number),
-        `12:30` and dates stay text as written; null, true/false and decimal numbers do not."""
-        value: str = node.value
-        if node.text:
-            return value
-        if value in NULLS:
-            return None
-        if value in BOOLEANS:
-            return BOOLEANS[value]
-        if DECIMAL_INT.fullmatch(value):
-            return int(value)
-        if DECIMAL_FLOAT.fullmatch(value):
-            return float(value)
-        return value
+        return scalar_value(node.value, not node.text)
+
+
+def scalar_value(text: str, plain: bool) -> Any:
+    """The value of a scalar: text, except the plain forms YAML 1.1 and 1.2 read alike.
+
+    Null (`~`, `null`, nothing), `true`/`false` and decimal numbers are values; `yes` stays text
+    (1.1 reads true), `010` stays text (8 or 10), `1e3` and `0x1F` stay text (1.1 reads text,
+    1.2 a number), `.inf` and `.nan` stay text, and `12:30` and dates stay text as written.
+    """
+    if not plain:
+        return text
+    if text in NULLS:
+        return None
+    if text in BOOLEANS:
+        return BOOLEANS[text]
+    if DECIMAL_INT.fullmatch(text):
+        return int(text)
+    if DECIMAL_FLOAT.fullmatch(text):
+        return float(text)
+    return text
 
 
 def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
