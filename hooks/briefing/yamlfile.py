@@ -9,10 +9,12 @@ the second. PyYAML alone keeps the last of two duplicate keys, expands alias bom
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,23 +254,36 @@ def joiner_is_spelling(text: str, index: int) -> bool:
 def check_characters(path: str, text: str) -> list[Problem]:
     """Bidirectional controls and invisible characters, except joiners where they spell text."""
     problems: list[Problem] = []
-    line_start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        for match in _SUSPECT.finditer(line):  # a regex: an 8 MB line is read in milliseconds
-            column, char = match.start() + 1, match.group()
-            if char in (ZWJ, ZWNJ) and joiner_is_spelling(text, line_start + match.start()):
-                continue
-            name = unicodedata.name(char, f"U+{ord(char):04X}")
-            problems.append(
-                Problem(
-                    path,
-                    number,
-                    column,
-                    f"invisible or text-reordering character U+{ord(char):04X} ({name}); delete it",
-                )
+    where = _Lines(text)
+    for match in _SUSPECT.finditer(text):  # a regex: 8 MB are read in milliseconds
+        index, char = match.start(), match.group()
+        if char in (ZWJ, ZWNJ) and joiner_is_spelling(text, index):
+            continue
+        line, column = where.position(index)
+        name = unicodedata.name(char, f"U+{ord(char):04X}")
+        problems.append(
+            Problem(
+                path,
+                line,
+                column,
+                f"invisible or text-reordering character U+{ord(char):04X} ({name}); delete it",
             )
-        line_start += len(line) + 1
+        )
     return problems
+
+
+class _Lines:
+    """Line and column of offsets met in increasing order, in time linear in the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.index = 0
+        self.line = 1
+
+    def position(self, index: int) -> tuple[int, int]:
+        self.line += self.text.count("\n", self.index, index)
+        self.index = index
+        return self.line, index - (self.text.rfind("\n", 0, index) + 1) + 1
 
 
 def _yaml_characters(path: str, text: str) -> list[Problem]:
@@ -354,7 +369,7 @@ def _is_tab_error(err: yaml.MarkedYAMLError, text: str) -> bool:
     return mark is not None and mark.index < len(text) and text[mark.index] == "\t"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     """A node as the event stream gives it, before values are built."""
 
@@ -373,6 +388,7 @@ class _Stream:
     path: str
     problems: list[Problem] = field(default_factory=list)
     root: _Raw | None = None
+    scalars: list[tuple[int, int]] = field(default_factory=list)  # where each scalar is
 
 
 @dataclass(frozen=True)
@@ -393,9 +409,12 @@ def _stream(path: str, text: str) -> _Stream:
     """Stream the events once, in bounded memory, refusing what must never be built and
     keeping the nodes of the file's one document. A syntax error ends the stream as a problem."""
     found = _Stream(path)
-    problems = found.problems
+    problems, scalars = found.problems, found.scalars
     stack: list[_Raw] = []
     depth = documents = 0
+
+    def refuse(event: Any, message: str) -> None:
+        problems.append(Problem.at(_mark_span(path, event.start_mark), message))
 
     def add(node: _Raw) -> None:
         if stack:
@@ -403,50 +422,47 @@ def _stream(path: str, text: str) -> _Stream:
         elif documents == 1:
             found.root = node
 
-    events = yaml.parse(text, Loader=PARSER)
     try:
+        events: Iterable[Any] = yaml.parse(text, Loader=PARSER)
         for count, event in enumerate(events):
-            here = _mark_span(path, event.start_mark)
+            kind = type(event)
             if count > 2 * MAX_NODES:  # a value is one event, a list or a mapping two
-                problems.append(
-                    Problem.at(
-                        here,
-                        f"more than {MAX_NODES:,} values in one file; this is not briefing "
-                        "data: split it or remove what does not belong",
-                    )
+                refuse(
+                    event,
+                    f"more than {MAX_NODES:,} values in one file; this is not briefing "
+                    "data: split it or remove what does not belong",
                 )
                 break
-            if isinstance(event, yaml.AliasEvent):
-                problems.append(
-                    Problem.at(
-                        here,
-                        f"alias '*{event.anchor}': anchors and aliases are not allowed in "
-                        "briefing data; write the value out in full",
-                    )
+            if kind is yaml.AliasEvent:
+                refuse(
+                    event,
+                    f"alias '*{event.anchor}': anchors and aliases are not allowed in "
+                    "briefing data; write the value out in full",
                 )
                 add(_Raw("alias", event.start_mark, event.end_mark, ""))
-            elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                problems.append(
-                    Problem.at(
-                        here,
+                continue
+            if (
+                kind is yaml.ScalarEvent
+                or kind is yaml.MappingStartEvent
+                or (kind is yaml.SequenceStartEvent)
+            ):
+                if event.anchor is not None:
+                    refuse(
+                        event,
                         f"anchor '&{event.anchor}': anchors and aliases are not allowed in "
                         "briefing data; write the value out in full",
                     )
-                )
-            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
                 tag = event.tag
-                plain = isinstance(event, yaml.ScalarEvent) and event.implicit[0]
-                if tag is not None and not plain and tag != "!":
-                    problems.append(
-                        Problem.at(
-                            here,
-                            f"YAML tag '{tag}' is not allowed; write a plain value "
-                            "(quote it if it must stay text)",
-                        )
+                plain = kind is yaml.ScalarEvent and event.implicit[0]
+                if tag is not None and tag != "!" and not plain:
+                    refuse(
+                        event,
+                        f"YAML tag '{tag}' is not allowed; write a plain value "
+                        "(quote it if it must stay text)",
                     )
-            if isinstance(event, yaml.ScalarEvent):
+            if kind is yaml.ScalarEvent:
                 style = event.style or None
-                at = event.start_mark.index if event.start_mark else 0
+                at, end = event.start_mark.index, event.end_mark.index
                 if style is None and at > 0 and text[at - 1] == "?":
                     problems.append(
                         Problem.at(
@@ -456,47 +472,69 @@ def _stream(path: str, text: str) -> _Stream:
                             "a space after '?' if it starts a key",
                         )
                     )
-                add(
-                    _Raw(
-                        "scalar",
-                        event.start_mark,
-                        event.end_mark,
-                        event.value,
-                        style,
-                        style is not None or event.tag == "!",
-                    )
-                )
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    problems.append(
-                        Problem.at(here, "a second YAML document ('---'); a data file holds one")
-                    )
-            elif isinstance(event, yaml.CollectionStartEvent):
+                scalars.append((at, end))
+                text_only = style is not None or tag == "!"
+                add(_Raw("scalar", event.start_mark, event.end_mark, event.value, style, text_only))
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 depth += 1
                 if depth > MAX_DEPTH:
-                    problems.append(
-                        Problem.at(
-                            here,
-                            f"nested more than {MAX_DEPTH} levels deep; briefing data is "
-                            "never this deep",
-                        )
+                    refuse(
+                        event,
+                        f"nested more than {MAX_DEPTH} levels deep; briefing data is never "
+                        "this deep",
                     )
                     return found
-                kind = "mapping" if isinstance(event, yaml.MappingStartEvent) else "sequence"
-                stack.append(_Raw(kind, event.start_mark, event.end_mark, []))
-            elif isinstance(event, yaml.CollectionEndEvent):
+                shape = "mapping" if kind is yaml.MappingStartEvent else "sequence"
+                stack.append(_Raw(shape, event.start_mark, event.end_mark, []))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1
                 node = stack.pop()
                 node.end = event.end_mark
                 add(node)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    refuse(event, "a second YAML document ('---'); a data file holds one")
             if len(problems) >= 50:
                 break
     except yaml.MarkedYAMLError as err:
         problems.append(_syntax_problem(path, text, err))
+        return found
     except yaml.YAMLError as err:  # a ReaderError: control characters are refused before
         problems.append(Problem(path, 1, 1, f"not valid YAML: {getattr(err, 'reason', err)}"))
+        return found
+    problems += _glued_comments(path, text, found.scalars)
     return found
+
+
+def _glued_comments(path: str, text: str, scalars: list[tuple[int, int]]) -> list[Problem]:
+    """Comments that start right after text (`"value"# note`): YAML starts a comment only
+    after a space, so this is not YAML, though libyaml reads it as a comment."""
+    problems: list[Problem] = []
+    where = _Lines(text)
+    starts = [start for start, _ in scalars]
+    comment_ends = -1
+    for match in re.finditer("#", text):
+        at = match.start()
+        if at < comment_ends:
+            continue  # inside a comment
+        i = bisect.bisect_right(starts, at) - 1
+        if i >= 0 and at < scalars[i][1]:
+            continue  # part of a value
+        end = text.find("\n", at)
+        comment_ends = len(text) if end < 0 else end
+        if at > 0 and text[at - 1] not in " \t\r\n":
+            line, column = where.position(at)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    column,
+                    "not valid YAML: a comment must follow a space; put a space before '#' "
+                    "(or quote the value, if '#' is part of it)",
+                )
+            )
+    return problems
 
 
 def _syntax_problem(path: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
