@@ -463,7 +463,7 @@ def _stream(path: str, text: str) -> _Stream:
             if kind is yaml.ScalarEvent:
                 style = event.style or None
                 at, end = event.start_mark.index, event.end_mark.index
-                if style is None and at > 0 and text[at - 1] == "?":
+                if style is None and end > at > 0 and text[at - 1] == "?":
                     problems.append(
                         Problem.at(
                             _mark_span(path, _Mark(event.start_mark, -1)),
