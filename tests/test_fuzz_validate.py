@@ -58,12 +58,19 @@ ENCODINGS = ["utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-16", "cp1252",
 
 
 @pytest.fixture(scope="module")
-def briefing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def briefing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fuzz") / "mini"
     shutil.copytree(MINI, root)
-    faulthandler.dump_traceback_later(HANG, repeat=True, exit=True)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def watchdog() -> Iterator[None]:
+    """Ends the whole run, with every thread's stack, if one test here runs for far too long:
+    a hang is a failure, and a clock never decides a pass."""
+    faulthandler.dump_traceback_later(HANG * 4, exit=True)
     try:
-        yield root
+        yield
     finally:
         faulthandler.cancel_dump_traceback_later()
 
