@@ -254,8 +254,11 @@ def test_too_large() -> None:
     ]
 
 
-def test_at_most_fifty_problems_per_file() -> None:
-    data = "".join(f"k{n}: &a{n} v\n" for n in range(200)).encode()
+@pytest.mark.parametrize(
+    "row", ["k{n}: &a{n} v\n", "k{n}: *a\n", "k{n}: '#'# c\n", "- [*a, *b, !t x]\n"]
+)
+def test_at_most_fifty_problems_per_file(row: str) -> None:
+    data = "".join(row.format(n=n) for n in range(200)).encode()
     document, problems = yamlfile.parse("x.yml", data)
     assert document is None
     assert len(problems) == 50

@@ -66,6 +66,7 @@ JSONPath = tuple[str | int, ...]
 # More values than any briefing file holds (the real ones have a few hundred): refused while
 # streaming, so a file of a million tiny values costs seconds, not minutes and gigabytes.
 MAX_NODES = 50_000
+MAX_PROBLEMS = 50  # of the stream's problems in one file: the first ones say what to fix
 # A file whose tabs break its YAML is re-read once per tab (with the tab made a space) to
 # report every such tab at once, up to this many, in files up to this size.
 MAX_TABS, TAB_REREAD_LIMIT = 20, 1024 * 1024
@@ -425,6 +426,8 @@ def _stream(path: str, text: str) -> _Stream:
     try:
         events: Iterable[Any] = yaml.parse(text, Loader=PARSER)
         for count, event in enumerate(events):
+            if len(problems) >= MAX_PROBLEMS:
+                break
             kind = type(event)
             if count > 2 * MAX_NODES:  # a value is one event, a list or a mapping two
                 refuse(
@@ -495,8 +498,6 @@ def _stream(path: str, text: str) -> _Stream:
                 documents += 1
                 if documents > 1:
                     refuse(event, "a second YAML document ('---'); a data file holds one")
-            if len(problems) >= 50:
-                break
     except yaml.MarkedYAMLError as err:
         problems.append(_syntax_problem(path, text, err))
         return found
@@ -504,6 +505,7 @@ def _stream(path: str, text: str) -> _Stream:
         problems.append(Problem(path, 1, 1, f"not valid YAML: {getattr(err, 'reason', err)}"))
         return found
     problems += _glued_comments(path, text, found.scalars)
+    del problems[MAX_PROBLEMS:]
     return found
 
 
