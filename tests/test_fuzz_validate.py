@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from briefing import yamlfile
 from briefing.__main__ import main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -182,3 +183,24 @@ def test_subprocess_survives(tmp_path: Path, name: str) -> None:
     if "emoji" not in name:  # emoji sequences are text; everything else is refused, placed
         assert done.returncode == 1
         assert "data/glossary.yml:" in done.stderr
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "500")),
+    deadline=None,
+    derandomize=os.environ.get("FUZZ_SEED") is None,
+    database=None,
+)
+@given(data=st.one_of(st.binary(max_size=300), SOUP.map(str.encode), TEXT.map(str.encode)))
+def test_the_yaml_reader_places_everything(data: bytes) -> None:
+    """The reader alone, faster, so more examples: never raises, and every problem and every
+    value it keeps lies inside the file."""
+    document, problems = yamlfile.parse("x.yml", data)
+    lines = data.count(b"\n") + 2
+    for problem in problems:
+        assert 1 <= problem.line <= lines and problem.column >= 1, str(problem)
+        assert "<unicode string>" not in problem.message
+    if document is not None:
+        for node in document.nodes.values():
+            assert 1 <= node.span.line <= lines
+            assert 0 <= node.start <= node.end <= len(document.text)

@@ -562,3 +562,11 @@ def test_a_joiner_in_a_key_is_refused_even_between_emoji() -> None:
 def test_keys_that_are_not_words(data: bytes, expected: str) -> None:
     _, problems = yamlfile.parse("x.yml", data)
     assert [str(p) for p in problems] == [expected]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_as_editors_count_them(newline: str) -> None:
+    # YAML also breaks lines at these; an editor's line numbers count LF only.
+    document, problems = yamlfile.parse("x.yml", f"a: 1{newline}b: 2\nc: [\n".encode())
+    assert document is None
+    assert [(p.line, p.column) for p in problems] == [(3, 1)]

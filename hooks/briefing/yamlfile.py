@@ -307,10 +307,31 @@ def _yaml_characters(path: str, text: str) -> list[Problem]:
     return problems
 
 
-def _mark_span(path: str, mark: Any) -> Span:
-    if mark is None:
-        return Span(path, 1, 1)
-    return Span(path, mark.line + 1, mark.column + 1)
+# Line breaks YAML counts that editors do not (a lone CR, NEL, LS, PS): where the file holds one,
+# positions are counted from the parser's character index, lines ending at LF only.
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+class _Locator:
+    """Spans of a file's parser marks, as its editor numbers lines and columns."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.starts: list[int] | None = None
+        if _ODD_BREAKS.search(text):
+            self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def span(self, mark: Any) -> Span:
+        if mark is None:
+            return Span(self.path, 1, 1)
+        if self.starts is None:
+            return Span(self.path, mark.line + 1, mark.column + 1)
+        line = bisect.bisect_right(self.starts, mark.index)
+        return Span(self.path, line, mark.index - self.starts[line - 1] + 1)
+
+
+def _mark_span(where: _Locator, mark: Any) -> Span:
+    return where.span(mark)
 
 
 # Syntax errors in editors' words: (words of libyaml or of PyYAML, what to say, a hint).
@@ -410,12 +431,13 @@ def _stream(path: str, text: str) -> _Stream:
     """Stream the events once, in bounded memory, refusing what must never be built and
     keeping the nodes of the file's one document. A syntax error ends the stream as a problem."""
     found = _Stream(path)
+    where = _Locator(path, text)
     problems, scalars = found.problems, found.scalars
     stack: list[_Raw] = []
     depth = documents = 0
 
     def refuse(event: Any, message: str) -> None:
-        problems.append(Problem.at(_mark_span(path, event.start_mark), message))
+        problems.append(Problem.at(_mark_span(where, event.start_mark), message))
 
     def add(node: _Raw) -> None:
         if stack:
@@ -469,7 +491,7 @@ def _stream(path: str, text: str) -> _Stream:
                 if style is None and end > at > 0 and text[at - 1] == "?":
                     problems.append(
                         Problem.at(
-                            _mark_span(path, _Mark(event.start_mark, -1)),
+                            _mark_span(where, _Mark(event.start_mark, -1)),
                             f"'?{event.value}': YAML readers disagree on a '?' directly "
                             "before text (a key, or part of the text); quote the text, or put "
                             "a space after '?' if it starts a key",
@@ -499,7 +521,7 @@ def _stream(path: str, text: str) -> _Stream:
                 if documents > 1:
                     refuse(event, "a second YAML document ('---'); a data file holds one")
     except yaml.MarkedYAMLError as err:
-        problems.append(_syntax_problem(path, text, err))
+        problems.append(_syntax_problem(where, text, err))
         return found
     except yaml.YAMLError as err:  # a ReaderError: control characters are refused before
         problems.append(Problem(path, 1, 1, f"not valid YAML: {getattr(err, 'reason', err)}"))
@@ -539,8 +561,8 @@ def _glued_comments(path: str, text: str, scalars: list[tuple[int, int]]) -> lis
     return problems
 
 
-def _syntax_problem(path: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
-    span = _mark_span(path, err.problem_mark)
+def _syntax_problem(where: _Locator, text: str, err: yaml.MarkedYAMLError) -> Problem:
+    span = _mark_span(where, err.problem_mark)
     index = err.problem_mark.index if err.problem_mark else len(text)
     if "tab character" in (err.problem or "") or _is_tab_error(err, text):
         return Problem.at(span, _tab_message(text, index))
@@ -571,7 +593,7 @@ def _more_tabs(path: str, text: str, first: Problem) -> list[Problem]:
                 or again[err.problem_mark.index : err.problem_mark.index + 1] != "\t"
             ):
                 break
-            problem = _syntax_problem(path, again, err)
+            problem = _syntax_problem(_Locator(path, again), again, err)
             found.append(problem)
         except yaml.YAMLError:
             break
@@ -588,14 +610,15 @@ def _index_of(text: str, line: int, column: int) -> int:
 class _Builder:
     """Turns streamed nodes into plain values, recording positions and duplicate keys."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str) -> None:
         self.path = path
+        self.where = _Locator(path, text)
         self.nodes: dict[JSONPath, Node] = {}
         self.problems: list[Problem] = []
 
     def build(self, node: _Raw, where: JSONPath, key: Span | None = None) -> Any:
         self.nodes[where] = Node(
-            _mark_span(self.path, node.start),
+            _mark_span(self.where, node.start),
             key,
             node.start.index,
             node.end.index,
@@ -612,7 +635,7 @@ class _Builder:
         first: dict[str, Span] = {}
         items = node.value
         for key_node, value_node in zip(items[::2], items[1::2], strict=True):
-            key_span = _mark_span(self.path, key_node.start)
+            key_span = _mark_span(self.where, key_node.start)
             name = key_node.value
             if key_node.kind != "scalar" or (name == "<<" and not key_node.text):
                 self.problems.append(
@@ -702,7 +725,7 @@ def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
         if last.message.startswith("a tab is used"):
             found.problems += _more_tabs(path, text, last)
         return None, problems + found.problems
-    builder = _Builder(path)
+    builder = _Builder(path, text)
     value = builder.build(found.root, ()) if found.root is not None else None
     problems += builder.problems
     return Document(path, text, value, builder.nodes), problems
