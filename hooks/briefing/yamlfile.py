@@ -66,6 +66,11 @@ JSONPath = tuple[str | int, ...]
 # More values than any briefing file holds (the real ones have a few hundred): refused while
 # streaming, so a file of a million tiny values costs seconds, not minutes and gigabytes.
 MAX_NODES = 50_000
+TOO_MANY = (
+    f"more than {MAX_NODES:,} values in one file; this is not briefing data: split it or "
+    "remove what does not belong"
+)
+COUNT_FIRST = 1024 * 1024  # characters above which values are counted before any is kept
 MAX_PROBLEMS = 50  # of the stream's problems in one file: the first ones say what to fix
 # A file whose tabs break its YAML is re-read once per tab (with the tab made a space) to
 # report every such tab at once, up to this many, in files up to this size.
@@ -452,11 +457,7 @@ def _stream(path: str, text: str) -> _Stream:
                 break
             kind = type(event)
             if count > 2 * MAX_NODES:  # a value is one event, a list or a mapping two
-                refuse(
-                    event,
-                    f"more than {MAX_NODES:,} values in one file; this is not briefing "
-                    "data: split it or remove what does not belong",
-                )
+                refuse(event, TOO_MANY)
                 break
             if kind is yaml.AliasEvent:
                 refuse(
@@ -529,6 +530,20 @@ def _stream(path: str, text: str) -> _Stream:
     problems += _glued_comments(path, text, found.scalars)
     del problems[MAX_PROBLEMS:]
     return found
+
+
+def _too_many(path: str, text: str) -> Problem | None:
+    """A large file's "too many values", found by counting events and keeping nothing (a
+    hostile file of a million values costs the count alone); None if it has few enough, or if
+    the parser stops first (`_stream` then reports why)."""
+    events: Iterable[Any] = yaml.parse(text, Loader=PARSER)
+    try:
+        for count, event in enumerate(events):
+            if count > 2 * MAX_NODES:
+                return Problem.at(_Locator(path, text).span(event.start_mark), TOO_MANY)
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _glued_comments(path: str, text: str, scalars: list[tuple[int, int]]) -> list[Problem]:
@@ -719,6 +734,8 @@ def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
         # libyaml drops a last line of only spaces when no line break ends it; with the break
         # it reads what YAML says (a kept empty line, or spaces in a block scalar).
         text += "\n"
+    if len(text) > COUNT_FIRST and (too_many := _too_many(path, text)):
+        return None, [*problems, too_many]
     found = _stream(path, text)
     if found.problems:
         last = found.problems[-1]
