@@ -118,14 +118,18 @@ def test_tab_indentation(mini: Path) -> None:
 def test_invalid_utf8(mini: Path) -> None:
     write(mini, "data/themes.yml", THEMES.replace("Care", "Caf\xe9").encode("latin-1"))
     assert lines(mini) == [
-        "data/themes.yml:4:13: invalid UTF-8 (byte e9); save the file as UTF-8",
+        "data/themes.yml:4:13: invalid UTF-8 (byte e9): the file looks saved as Windows-1252 or "
+        "Latin-1, where this is 'é' (LATIN SMALL LETTER E WITH ACUTE); reopen it in that "
+        "encoding and save it as UTF-8",
     ]
 
 
 def test_invalid_utf8_in_a_page(mini: Path) -> None:
     write(mini, "docs/method.md", b"# Method\n\nCaf\xe9 [@oke2017]\n")
     assert lines(mini) == [
-        "docs/method.md:3:4: invalid UTF-8 (byte e9); save the file as UTF-8",
+        "docs/method.md:3:4: invalid UTF-8 (byte e9): the file looks saved as Windows-1252 or "
+        "Latin-1, where this is 'é' (LATIN SMALL LETTER E WITH ACUTE); reopen it in that "
+        "encoding and save it as UTF-8",
     ]
 
 

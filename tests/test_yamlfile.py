@@ -11,6 +11,8 @@ from briefing.model import Span
 
 ANCHORS = "anchors and aliases are not allowed in briefing data; write the value out in full"
 TAB = "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"
+LEGACY = ": the file looks saved as Windows-1252 or Latin-1, where this is"
+SAVE = "; reopen it in that encoding and save it as UTF-8"
 
 
 @pytest.mark.parametrize(
@@ -91,13 +93,15 @@ def test_values(data: bytes, value: Any) -> None:
         ),
         (b"a:\n\t- b\n", [f"x.yml:2:1: {TAB}"]),
         (b"a:\n  \tb: 1\n", [f"x.yml:2:3: {TAB}"]),
-        (b"a: \xc3\n", ["x.yml:1:4: invalid UTF-8 (byte c3); save the file as UTF-8"]),
+        (b"a: \x81\n", ["x.yml:1:4: invalid UTF-8 (byte 81); save the file as UTF-8"]),
         (
-            b"a: ok\nb: \xff\xfe\nc: \x80\n",
+            b"a: ok\nb: \xe9 \x92\nc: \x80\n",
             [
-                "x.yml:2:4: invalid UTF-8 (byte ff); save the file as UTF-8",
-                "x.yml:2:5: invalid UTF-8 (byte fe); save the file as UTF-8",
-                "x.yml:3:4: invalid UTF-8 (byte 80); save the file as UTF-8",
+                f"x.yml:2:4: invalid UTF-8 (byte e9){LEGACY} 'é' (LATIN SMALL LETTER E WITH "
+                f"ACUTE){SAVE}",
+                f"x.yml:2:6: invalid UTF-8 (byte 92){LEGACY} '’' (RIGHT SINGLE QUOTATION "
+                f"MARK){SAVE}",
+                f"x.yml:3:4: invalid UTF-8 (byte 80){LEGACY} '€' (EURO SIGN){SAVE}",
             ],
         ),
         (
@@ -165,15 +169,15 @@ def test_values(data: bytes, value: Any) -> None:
         (
             b"a:\n  b: 1\n c: 2\n",
             [
-                "x.yml:3:2: not valid YAML: while parsing a block mapping: expected <block end>, "
-                "but found '<block mapping start>' (check the indentation of this line)"
+                "x.yml:3:2: not valid YAML: while parsing a block mapping: did not find expected "
+                "key (check the indentation of this line, or quote the whole value)"
             ],
         ),
         (
             b"a: [b, c]]\n",
             [
-                "x.yml:1:10: not valid YAML: while parsing a block mapping: expected <block end>, "
-                "but found ']' (check the indentation of this line)"
+                "x.yml:1:10: not valid YAML: while parsing a block mapping: did not find expected "
+                "key (check the indentation of this line, or quote the whole value)"
             ],
         ),
         (
@@ -250,8 +254,11 @@ def test_too_large() -> None:
     ]
 
 
-def test_at_most_fifty_problems_per_file() -> None:
-    data = "".join(f"k{n}: &a{n} v\n" for n in range(200)).encode()
+@pytest.mark.parametrize(
+    "row", ["k{n}: &a{n} v\n", "k{n}: *a\n", "k{n}: '#'# c\n", "- [*a, *b, !t x]\n"]
+)
+def test_at_most_fifty_problems_per_file(row: str) -> None:
+    data = "".join(row.format(n=n) for n in range(200)).encode()
     document, problems = yamlfile.parse("x.yml", data)
     assert document is None
     assert len(problems) == 50
@@ -313,3 +320,253 @@ def test_floats_are_finite() -> None:
     document, _ = yamlfile.parse("x.yml", b"a: 1.25\nb: -0.5e-3\n")
     assert document is not None
     assert all(math.isfinite(v) for v in document.value.values())
+
+
+# --- one parser decides: what libyaml and PyYAML's pure-Python parser disagree on -------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b"keywords: [energy:, policy]\n",
+            "x.yml:1:18: not valid YAML: while scanning a plain scalar: found unexpected ':' "
+            "(inside [ ] or { }, a value containing ':' must be quoted, e.g. 'energy:')",
+        ),
+        (
+            b"%FOO bar\n---\na: 1\n",
+            "x.yml:1:5: not valid YAML: while scanning a directive: found unknown directive name "
+            "(a line starting with '%' is a YAML directive: quote a value that starts with '%')",
+        ),
+        (b"%YAML 1.3\n---\na: 1\n", "x.yml:1:1: not valid YAML: found incompatible YAML document"),
+        (
+            b"{ ?foo: bar }\n",
+            "x.yml:1:3: '?foo': YAML readers disagree on a '?' directly before text (a key, or "
+            "part of the text); quote the text, or put a space after '?' if it starts a key",
+        ),
+        (
+            b'a: "x"# note\n',
+            "x.yml:1:7: not valid YAML: a comment must follow a space; put a space before '#' "
+            "(or quote the value, if '#' is part of it)",
+        ),
+        (
+            b"a: 1\x00\n",
+            "x.yml:1:5: control character U+0000 (a control character) is not allowed in YAML; "
+            "delete it",
+        ),
+        (
+            b"a: \xc2\x9b\n",
+            "x.yml:1:4: control character U+009B (a control character) is not allowed in YAML; "
+            "delete it",
+        ),
+    ],
+)
+def test_disagreements_are_placed(data: bytes, expected: str) -> None:
+    document, problems = yamlfile.parse("x.yml", data)
+    assert document is None
+    assert [str(p) for p in problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("data", "value"),
+    [
+        (b"a: 'x:'\nb: [\"energy:\", policy]\n", {"a": "x:", "b": ["energy:", "policy"]}),
+        (b"%YAML 1.2\n---\na: 1\n", {"a": 1}),
+        (b"a: ! 12\n", {"a": "12"}),  # the non-specific tag: text
+        (b"a: C#\nb: http://x.org/#top # a comment\n", {"a": "C#", "b": "http://x.org/#top"}),
+        (b"? x\n: 1\n", {"x": 1}),
+        # libyaml drops a last line of spaces with no line break; YAML keeps it.
+        (b"- |+\n   ", ["\n"]),
+        (b"foo: |\n  x\n   ", {"foo": "x\n \n"}),
+        (b"a: |\n  x", {"a": "x"}),
+    ],
+)
+def test_read_as_yaml_says(data: bytes, value: Any) -> None:
+    document, problems = yamlfile.parse("x.yml", data)
+    assert problems == []
+    assert document is not None
+    assert document.value == value
+
+
+# --- tabs: refused only where YAML (as libyaml reads it) refuses them -----------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "value"),
+    [
+        (b'a: "x\tb"\n', {"a": "x\tb"}),
+        (b"a: 'x\tb'\n", {"a": "x\tb"}),
+        (b"a: x\tb\n", {"a": "x\tb"}),
+        (b"a: x\t# comment\n", {"a": "x"}),
+        (b"t: |\n  one\ttwo\n  \tindented by a tab after the spaces\n", None),
+        (b'a: "two\n\tlines"\n', {"a": "two lines"}),
+        (b"a: [1,\n\t2]\n", {"a": [1, 2]}),
+    ],
+)
+def test_tabs_where_yaml_allows_them(data: bytes, value: Any) -> None:
+    document, problems = yamlfile.parse("x.yml", data)
+    assert problems == []
+    assert document is not None
+    if value is not None:
+        assert document.value == value
+    else:
+        assert document.value == {"t": "one\ttwo\n\tindented by a tab after the spaces\n"}
+
+
+SEPARATOR = (
+    "a tab is used where YAML needs a space (after '-', '?' or ':', or before a value); "
+    "replace the tab with a space"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"- a\n-\tb\n", [f"x.yml:2:2: {SEPARATOR}"]),
+        (b"t: |\n  a\n\tb\n", [f"x.yml:3:1: {TAB}"]),
+        (b"a: x\n\tb: y\n", [f"x.yml:2:1: {TAB}"]),
+        # Each refused tab is reported, not only the first.
+        (b"a:\n\tb: 1\n\tc: 2\n-\tx\n", [f"x.yml:2:1: {TAB}", f"x.yml:3:1: {TAB}"]),
+    ],
+)
+def test_tabs_refused_say_what_they_are(data: bytes, expected: list[str]) -> None:
+    document, problems = yamlfile.parse("x.yml", data)
+    assert document is None
+    assert [str(p) for p in problems][: len(expected)] == expected
+
+
+# --- encodings, for every file the engine reads ------------------------------------------------
+
+UTF8_HINT = (
+    "which is not read; save it as UTF-8 (in VS Code: click the encoding in the bottom bar, "
+    "Save with Encoding > UTF-8)"
+)
+
+
+@pytest.mark.parametrize(
+    ("codec", "name"),
+    [
+        ("utf-16-le", "UTF-16 (little-endian)"),
+        ("utf-16-be", "UTF-16 (big-endian)"),
+        ("utf-32-le", "UTF-32 (little-endian)"),
+        ("utf-32-be", "UTF-32 (big-endian)"),
+    ],
+)
+@pytest.mark.parametrize("text", ["title: Trees\n", "@misc{a, title={Café}}\n", "# Méthode\n"])
+def test_wide_encodings_without_a_mark(codec: str, name: str, text: str) -> None:
+    decoded, problems = yamlfile.decode("f", text.encode(codec))
+    assert decoded is None
+    assert [str(p) for p in problems] == [
+        f"f:1:1: the file is {name} text (every other byte, or three in four, is zero), "
+        + UTF8_HINT
+    ]
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_utf32_byte_order_mark(codec: str) -> None:
+    data = ("\ufeff" if codec.endswith("be") else "").encode(codec) + "a: 1\n".encode(codec)
+    decoded, problems = yamlfile.decode("f", data)
+    assert decoded is None
+    assert [p.message for p in problems] == [
+        "the file starts with a UTF-32 byte-order mark; save it as UTF-8 without a byte-order mark"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"a: 1\x00\n", b"\x00", b"a\x00b\x00c", "a: é\n".encode(), b"", b"x" * 10 + b"\x00" * 2],
+)
+def test_a_few_nul_bytes_are_not_a_wide_encoding(data: bytes) -> None:
+    assert yamlfile.wide_encoding(data) is None or data == b"a\x00b\x00c"
+
+
+@pytest.mark.parametrize(
+    ("data", "meant"),
+    [
+        (b"It\x92s", "'’' (RIGHT SINGLE QUOTATION MARK)"),
+        (b"caf\xe9", "'é' (LATIN SMALL LETTER E WITH ACUTE)"),
+        (b"\x93quoted\x94", "'“' (LEFT DOUBLE QUOTATION MARK)"),
+        (b"\xa3 5", "'£' (POUND SIGN)"),
+    ],
+)
+def test_windows_1252_is_named_with_the_character(data: bytes, meant: str) -> None:
+    decoded, problems = yamlfile.decode("f", data)
+    assert decoded is None
+    assert problems[0].message.endswith(
+        f": the file looks saved as Windows-1252 or Latin-1, where this is {meant}; "
+        "reopen it in that encoding and save it as UTF-8"
+    )
+
+
+# --- joiners: text where Unicode uses them, refused where they only hide ---------------------
+
+INVISIBLE = "invisible or text-reordering character"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👩\u200d💻",  # woman technologist
+        "🏳\ufe0f\u200d🌈",  # rainbow flag, with a variation selector
+        "👩🏽\u200d⚕\ufe0f",  # health worker, with a skin tone
+        "👨\u200d👩\u200d👧\u200d👦",  # family
+        "می\u200cخواهم",  # Persian: ZWNJ inside a word
+        "क्\u200dष",  # Devanagari: ZWJ after a virama (half form)
+        "র\u200d্য",  # Bengali: ZWJ before a virama (ra-phala)
+        "ශ්\u200dරී",  # Sinhala: ZWJ after the virama (rakaaraansaya)
+        "ന്\u200d",  # Malayalam chillu at the end of a word
+    ],
+)
+def test_joiners_that_spell_text_are_accepted(text: str) -> None:
+    assert yamlfile.check_characters("f", f"a: {text}\n") == []
+    document, problems = yamlfile.parse("x.yml", f"a: {text}\n".encode())
+    assert problems == []
+    assert document is not None and document.value == {"a": text}
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("\u200d", 4),  # alone
+        ("rec\u200d-x", 7),  # in Latin text
+        ("pass\u200cword", 8),
+        ("👩 \u200d 💻", 6),  # not between the two emoji
+        ("a\u200d👩", 5),  # a letter and an emoji
+        ("中\u200c文", 5),  # a script that does not join
+        ("ش\u200ca", 5),  # Arabic, then Latin
+    ],
+)
+def test_joiners_that_hide_text_are_refused(text: str, column: int) -> None:
+    problems = yamlfile.check_characters("f", f"a: {text}\n")
+    assert [(p.line, p.column) for p in problems] == [(1, column)]
+    assert problems[0].message.startswith(INVISIBLE)
+
+
+def test_a_joiner_in_a_key_is_refused_even_between_emoji() -> None:
+    document, problems = yamlfile.parse("x.yml", "👩\u200d💻: x\n".encode())
+    assert document is not None
+    assert [str(p) for p in problems] == [
+        "x.yml:1:1: invisible character U+200D (ZERO WIDTH JOINER) in a key; a key is a plain "
+        "word: delete it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"?\n: x\n", "x.yml:1:2: an empty key; write a name such as 'title' before the ':'"),
+        (b"'': x\n", "x.yml:1:1: an empty key; write a name such as 'title' before the ':'"),
+        (b"<<: {a: 1}\n", "x.yml:1:1: a key must be a plain word such as 'title'"),
+    ],
+)
+def test_keys_that_are_not_words(data: bytes, expected: str) -> None:
+    _, problems = yamlfile.parse("x.yml", data)
+    assert [str(p) for p in problems] == [expected]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_as_editors_count_them(newline: str) -> None:
+    # YAML also breaks lines at these; an editor's line numbers count LF only.
+    document, problems = yamlfile.parse("x.yml", f"a: 1{newline}b: 2\nc: [\n".encode())
+    assert document is None
+    assert [(p.line, p.column) for p in problems] == [(3, 1)]

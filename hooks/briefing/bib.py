@@ -397,7 +397,7 @@ def parse(
     text, problems = decode(path, data)
     if text is None:
         return {}, problems
-    problems += [p for p in check_characters(path, text) if "tab is used" not in p.message]
+    problems += check_characters(path, text)
     library, failed = _library(path, text if keys is None else only(text, keys))
     if library is None:
         return {}, problems + failed

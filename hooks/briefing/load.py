@@ -104,12 +104,8 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
                 text, found = yamlfile.decode(shown, data)
                 if text is not None:
                     pages[relative] = Markdown(text, Span(shown, 1, 1), text)
-                    # Text-reordering and invisible characters (Trojan Source); tabs are fine.
-                    found += [
-                        p
-                        for p in yamlfile.check_characters(shown, text)
-                        if "tab is used" not in p.message
-                    ]
+                    # Text-reordering and invisible characters (Trojan Source).
+                    found += yamlfile.check_characters(shown, text)
                     found += frontmatter.check(shown, text)
             problems += found
         problems += yamlfile.foreign_files(root, docs)
@@ -136,11 +132,9 @@ def build(sources: Sources, references: Mapping[str, Reference]) -> Briefing | N
     if report is None:
         return None
     glossary_value = documents["glossary"].value if "glossary" in documents else None
-    glossary = {
-        str(k): str(v).strip()
-        for k, v in (glossary_value or {}).items()
-        if isinstance(glossary_value, dict) and isinstance(v, str)
-    }
+    if not isinstance(glossary_value, dict):  # a list or a text: the schema has said so
+        glossary_value = {}
+    glossary = {str(k): str(v).strip() for k, v in glossary_value.items() if isinstance(v, str)}
     themes = tuple(
         _theme(documents["themes"], p, v, n)
         for n, (p, v) in enumerate(_identified(documents.get("themes")), start=1)
