@@ -26,9 +26,9 @@ import yaml
 from briefing.problems import Problem
 from briefing.validate import validate
 from briefing.yamlfile import DECIMAL_FLOAT, DECIMAL_INT
+from factory import write_config
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-from factory import write_config
 from sitetools import ROOT, mkdocs_build
 
 TARGETS = [
@@ -206,7 +206,13 @@ def _float(value: str) -> object:
     return float(value) if DECIMAL_FLOAT.fullmatch(value) else value
 
 
-for _tag, _kind in [("timestamp", str), ("bool", _bool), ("int", _int), ("float", _float)]:
+_KINDS: list[tuple[str, Callable[[str], object]]] = [
+    ("timestamp", str),
+    ("bool", _bool),
+    ("int", _int),
+    ("float", _float),
+]
+for _tag, _kind in _KINDS:
     _AsWritten.add_constructor(f"tag:yaml.org,2002:{_tag}", _scalar(_kind))
 
 
@@ -233,12 +239,12 @@ def broken(target: str, data: bytes) -> str | None:
     if not target.startswith("data/"):
         return None
     try:
-        value = yaml.load(text, Loader=_AsWritten)  # noqa: S506 (a safe loader)
+        value = yaml.load(text, Loader=_AsWritten)  # a safe loader
     except yaml.YAMLError as error:
         return f"not YAML ({type(error).__name__})"
     name = target.removeprefix("data/").removesuffix(".yml")
-    error = next(iter(_schema(name).iter_errors(value)), None)
-    return f"against its schema: {error.message[:80]}" if error is not None else None
+    wrong = next(iter(_schema(name).iter_errors(value)), None)
+    return f"against its schema: {wrong.message[:80]}" if wrong is not None else None
 
 
 @pytest.fixture(scope="module")
