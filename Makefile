@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)/hooks
 # Builds are reproducible: the date of the last commit stands for "now".
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve site test validate lint clean export bench audit mutate
+.PHONY: serve site test validate lint clean export bench bench-hostile audit mutate
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -71,6 +71,10 @@ bench: $(STAMP)
 # of `make test`. One stage: make mutate ARGS=downloads; the last figures again: ARGS=--report.
 mutate: $(STAMP)
 	$(PY) tests/mutate.py $(ARGS)
+
+# What validating each hostile file of tests/test_hostile.py costs (seconds, peak MB): one table.
+bench-hostile: $(STAMP)
+	$(PY) tests/bench_hostile.py $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check hooks tests
