@@ -76,7 +76,9 @@ class Site:
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (for `mkdocs serve`)."""
+    """A TCP port on 127.0.0.1 that nothing listened on a moment ago (for `mkdocs serve`, which
+    takes a number, not a socket): another process may take it first, so a caller retries on
+    "Address already in use" (tests/test_serve.py)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
