@@ -14,15 +14,21 @@ below): the mutant lives in mutmut's process only, so they could not notice it, 
 
 Not part of `make test`; nothing here is asserted. Usage:
 
-    make mutate                        # every stage
-    make mutate ARGS="downloads"       # one or more stages
-    make mutate ARGS="--report checks" # print the last run's figures again, run nothing
+    make mutate                          # every stage (checks is the slowest: about an hour)
+    make mutate ARGS="downloads"         # one or more stages
+    make mutate ARGS="--survivors"       # only the mutants the last run left alive, with the
+                                         # tests as they are now: the habit after adding tests
+    make mutate ARGS="--report checks"   # print the last run's figures again, run nothing
+    make mutate ARGS="--show NAME"       # what one mutant changed
+
+Each run's statuses are kept in `.mutate/<stage>.json`.
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import os
 import re
 import shutil
@@ -117,48 +123,65 @@ def prepare(stage: Stage) -> Path:
     return folder
 
 
-def run(stage: Stage, children: int) -> int:
-    folder = prepare(stage)
+KILLED = ("killed", "timeout", "caught by type check", "segfault")
+
+
+def _environment() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)  # the mutated engine, never the one in hooks/
     env.update(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=env.get("SOURCE_DATE_EPOCH", "0"))
+    return env
+
+
+def run(stage: Stage, children: int, names: list[str] | None = None) -> int:
+    """mutmut over `stage` in a fresh scratch copy: every mutant, or only `names`."""
+    folder = prepare(stage)
     mutmut = Path(sys.executable).parent / "mutmut"
-    command = [str(mutmut), "run", "--max-children", str(children)]
+    command = [str(mutmut), "run", "--max-children", str(children), *(names or [])]
     with (folder / "run.log").open("w", encoding="utf-8") as log:
-        done = subprocess.run(command, cwd=folder, env=env, stdout=log, stderr=log, check=False)
+        done = subprocess.run(
+            command, cwd=folder, env=_environment(), stdout=log, stderr=log, check=False
+        )
     return done.returncode
 
 
-def report(stage: Stage) -> tuple[int, int]:
-    """Print the stage's score per module and its survivors; (killed, total)."""
-    folder = SCRATCH / stage.name
-    mutmut = Path(sys.executable).parent / "mutmut"
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
+def results(stage: Stage) -> dict[str, str]:
+    """Each mutant's name and status after the stage's last run."""
     done = subprocess.run(
-        [str(mutmut), "results", "--all", "true"],
-        cwd=folder,
-        env=env,
+        [str(Path(sys.executable).parent / "mutmut"), "results", "--all", "true"],
+        cwd=SCRATCH / stage.name,
+        env=_environment(),
         capture_output=True,
         text=True,
         check=False,
     )
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    survivors: dict[str, list[str]] = defaultdict(list)
+    found = {}
     for line in done.stdout.splitlines():
         name, _, status = line.strip().rpartition(": ")
-        if "__mutmut_" not in name:
-            continue
+        if "__mutmut_" in name:
+            found[name] = status
+    return found
+
+
+def saved(stage: Stage) -> Path:
+    return SCRATCH / f"{stage.name}.json"
+
+
+def report(stage: Stage, statuses: dict[str, str]) -> tuple[int, int]:
+    """Print the stage's score per module and its survivors; (killed, total)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    survivors: dict[str, list[str]] = defaultdict(list)
+    for name, status in sorted(statuses.items()):
         module = re.sub(r"\.x(_|ǁ).*$", "", name)
         counts[module][status] += 1
-        if status not in ("killed", "timeout", "caught by type check", "segfault"):
+        if status not in KILLED:
             survivors[module].append(f"{name}: {status}")
     killed_all = total_all = 0
     print(f"\n== {stage.name} ==")
     for module in sorted(counts):
         c = counts[module]
         total = sum(c.values())
-        killed = c["killed"] + c["timeout"] + c["caught by type check"] + c["segfault"]
+        killed = sum(c[k] for k in KILLED)
         killed_all, total_all = killed_all + killed, total_all + total
         others = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k != "killed")
         print(f"{module:32} {killed:5}/{total:<5} killed {100 * killed / total:5.1f}%  {others}")
@@ -166,7 +189,7 @@ def report(stage: Stage) -> tuple[int, int]:
         score = 100 * killed_all / total_all
         print(f"{'(stage)':32} {killed_all:5}/{total_all:<5} killed {score:5.1f}%")
     for module in sorted(survivors):
-        print(f"\n-- surviving in {module} (see each: cd {folder} && mutmut show NAME)")
+        print(f"\n-- surviving in {module} (see one: make mutate ARGS='--show NAME')")
         for line in survivors[module]:
             print("  " + line)
     return killed_all, total_all
@@ -176,21 +199,56 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("stages", nargs="*", help=f"of {', '.join(STAGES)} (default: all)")
     parser.add_argument("--report", action="store_true", help="print the last run's figures")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run only the mutants the last run left alive, with today's tests (a kill stays one)",
+    )
+    parser.add_argument("--show", metavar="NAME", help="the diff of one mutant")
     parser.add_argument("--children", type=int, default=2, help="mutants run at once")
     args = parser.parse_args()
+    if args.show:
+        stage_name = next(
+            (n for n in STAGES if saved(STAGES[n]).exists() and args.show in _load(STAGES[n])),
+            None,
+        )
+        if stage_name is None:
+            parser.error(f"no mutant {args.show} in the last runs")
+        mutmut = Path(sys.executable).parent / "mutmut"
+        folder = SCRATCH / stage_name
+        command = [str(mutmut), "show", args.show]
+        return subprocess.run(command, cwd=folder, env=_environment(), check=False).returncode
     names = args.stages or list(STAGES)
     unknown = [n for n in names if n not in STAGES]
     if unknown:
         parser.error(f"no stage {', '.join(unknown)}; the stages are {', '.join(STAGES)}")
     for name in names:
         stage = STAGES[name]
+        statuses = _load(stage) if saved(stage).exists() else {}
+        if not statuses and (SCRATCH / name / "mutants").is_dir():  # a run that kept no record
+            statuses = results(stage)
+            saved(stage).write_text(json.dumps(statuses, indent=1) + "\n", encoding="utf-8")
         if not args.report:
-            print(f"mutating {name} ({', '.join(stage.modules)}) ...", flush=True)
-            code = run(stage, args.children)
+            alive = [n for n, status in statuses.items() if status not in KILLED]
+            if args.survivors and not statuses:
+                parser.error(f"{name} has not run yet: make mutate ARGS={name}")
+            which = f"{len(alive)} survivors" if args.survivors else ", ".join(stage.modules)
+            print(f"mutating {name} ({which}) ...", flush=True)
+            if args.survivors and not alive:
+                code = 0
+            else:
+                code = run(stage, args.children, alive if args.survivors else None)
             if code:
                 print(f"mutmut exited {code}: see {SCRATCH / name / 'run.log'}")
-        report(stage)
+            statuses = ({**statuses, **results(stage)}) if args.survivors else results(stage)
+            saved(stage).write_text(json.dumps(statuses, indent=1) + "\n", encoding="utf-8")
+        report(stage, statuses)
     return 0
+
+
+def _load(stage: Stage) -> dict[str, str]:
+    data: dict[str, str] = json.loads(saved(stage).read_text(encoding="utf-8"))
+    return data
 
 
 if __name__ == "__main__":
