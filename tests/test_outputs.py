@@ -431,40 +431,77 @@ def test_publish_prints_the_pdf_or_hands_it_to_the_background(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_project(tmp_path, "mini")
-    site = engine_site(root)
-    printed: list[tuple[str, Path, str, int | None]] = []
+    address = "https://example.org/trees/"
+    site = engine_site(root, site_url=address, published=True)
+    assert site.citation is not None
+    printed: list[tuple[str, Path, str, int | None, object]] = []
 
     def print_pdf(
-        document: Callable[[], str], target: Path, *, chromium: str, epoch: int | None, **_: object
+        document: Callable[[], str],
+        target: Path,
+        *,
+        chromium: str,
+        epoch: int | None,
+        inputs: object,
     ) -> bool:
-        printed.append((document(), target, chromium, epoch))
+        printed.append((document(), target, chromium, epoch, inputs))
         return len(printed) == 1  # printed the first time, from the cache after
 
     monkeypatch.setattr(pdf, "print_pdf", print_pdf)
     monkeypatch.setattr(pdf, "find_chromium", lambda: "found-chromium")
     pages = [pdf.PrintPage("index.md", "", "Home", "<p>Home page</p>")]
     out = tmp_path / "site"
-    first = downloads.publish(site, out, root / "references.bib", pages, epoch=7)
-    assert first.pdf == "printed"
+    bib = root / "references.bib"
+    first = downloads.publish(site, out, bib, pages, site_url=address, epoch=7, language="de")
+    assert first.pdf == "printed" and first.pdf_seconds >= 0
     assert first.files[-1] == out / "downloads" / "briefing.pdf"
     assert len(first.files) == len(downloads.FILES)
-    assert printed[0][1:] == (out / "downloads" / "briefing.pdf", "found-chromium", 7)
-    assert "Home page" in printed[0][0]
-    again = downloads.publish(site, out, root / "references.bib", pages, chromium="mine")
-    assert again.pdf == "cached" and printed[1][2:] == ("mine", None)
+    job = pdf.Job(
+        pages,
+        site.briefing.report,
+        site_url=address,
+        site_dir=out,
+        citation=site.citation.html,
+        language="de",
+    )
+    assert printed[0] == (
+        job.document(),
+        out / "downloads" / "briefing.pdf",
+        "found-chromium",
+        7,
+        job.inputs("found-chromium", 7),
+    )
+    saved = json.loads((out / "downloads" / "briefing.json").read_text(encoding="utf-8"))
+    assert saved["report"]["citation"]["key"] == site.citation.reference.key
+    assert saved["themes"][0]["url"].startswith(address)
+    again = downloads.publish(site, out, bib, pages, chromium="mine")
+    assert again.pdf == "cached" and printed[1][2:4] == ("mine", None)
+    assert 'lang="en"' in printed[1][0]
     for cached, state in ((True, "cached"), (False, "background")):
         background = _Background(cached)
         done = downloads.publish(
             site,
             out,
-            root / "references.bib",
+            bib,
             pages,
+            site_url=address,
             background=background,  # type: ignore[arg-type]
             chromium="c",
             epoch=3,
         )
         assert done.pdf == state
-        (job, target, chromium, epoch) = background.jobs[0]
-        assert (target, chromium, epoch) == (out / "downloads" / "briefing.pdf", "c", 3)
-        assert job.pages == pages
+        assert background.jobs == [
+            (
+                pdf.Job(
+                    pages,
+                    site.briefing.report,
+                    site_url=address,
+                    site_dir=out,
+                    citation=site.citation.html,
+                ),
+                out / "downloads" / "briefing.pdf",
+                "c",
+                3,
+            )
+        ]
     assert len(printed) == 2  # the background printed the others, not publish
