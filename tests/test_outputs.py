@@ -399,6 +399,9 @@ def test_a_shared_bibliography_lists_only_cited_works(tmp_path: Path) -> None:
 
 def test_write_puts_every_file_but_the_pdf(tmp_path: Path) -> None:
     root = make_project(tmp_path, "mini")
+    recs = root / "data" / "recommendations.yml"
+    text = recs.read_text(encoding="utf-8")
+    recs.write_text(text.replace("heat is worst", "heat is worst — été", 1), encoding="utf-8")
     site = engine_site(root)
     written = downloads.write(site, tmp_path / "out", root / "references.bib")
     folder = tmp_path / "out" / downloads.FOLDER
@@ -411,6 +414,8 @@ def test_write_puts_every_file_but_the_pdf(tmp_path: Path) -> None:
     saved = json.loads((folder / "briefing.json").read_text(encoding="utf-8"))
     assert saved == json.loads(downloads.dump_json(downloads.briefing(site)))
     assert (folder / "briefing.json").read_text(encoding="utf-8").endswith("}\n")
+    for name in ("briefing.json", "recommendations.csv"):  # UTF-8, whatever the locale
+        assert "worst — été".encode() in (folder / name).read_bytes(), name
     assert "é" in downloads.dump_json({"a": "é"})  # UTF-8, not \\u escapes
     assert downloads.dump_json({"a": [1]}) == '{\n  "a": [\n    1\n  ]\n}\n'
     refs = json.loads((folder / "references.json").read_text(encoding="utf-8"))
@@ -474,6 +479,8 @@ def test_publish_prints_the_pdf_or_hands_it_to_the_background(
     saved = json.loads((out / "downloads" / "briefing.json").read_text(encoding="utf-8"))
     assert saved["report"]["citation"]["key"] == site.citation.reference.key
     assert saved["themes"][0]["url"].startswith(address)
+    table = (out / "downloads" / "recommendations.csv").read_text(encoding="utf-8")
+    assert _rows(table)[1][-1] == address + "recommendations/plant-hot-streets/"
     again = downloads.publish(site, out, bib, pages, chromium="mine")
     assert again.pdf == "cached" and printed[1][2:4] == ("mine", None)
     assert 'lang="en"' in printed[1][0]
