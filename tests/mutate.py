@@ -18,6 +18,7 @@ Not part of `make test`; nothing here is asserted. Usage:
     make mutate ARGS="downloads"         # one or more stages
     make mutate ARGS="--survivors"       # only the mutants the last run left alive, with the
                                          # tests as they are now: the habit after adding tests
+    make mutate ARGS="rendering --survivors --only 'briefing.render.nav*'"  # one module's
     make mutate ARGS="--report checks"   # print the last run's figures again, run nothing
     make mutate ARGS="--show NAME"       # what one mutant changed
 
@@ -27,6 +28,7 @@ Each run's statuses are kept in `.mutate/<stage>.json`.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import inspect
 import json
 import os
@@ -208,6 +210,9 @@ def main() -> int:
         action="store_true",
         help="run only the mutants the last run left alive, with today's tests (a kill stays one)",
     )
+    parser.add_argument(
+        "--only", metavar="PATTERN", help="only mutants whose name matches (briefing.render.nav*)"
+    )
     parser.add_argument("--show", metavar="NAME", help="the diff of one mutant")
     parser.add_argument("--children", type=int, default=2, help="mutants run at once")
     args = parser.parse_args()
@@ -234,6 +239,8 @@ def main() -> int:
             saved(stage).write_text(json.dumps(statuses, indent=1) + "\n", encoding="utf-8")
         if not args.report:
             alive = [n for n, status in statuses.items() if status not in KILLED]
+            if args.only:
+                alive = [n for n in alive if fnmatch.fnmatch(n, args.only)]
             if args.survivors and not statuses:
                 parser.error(f"{name} has not run yet: make mutate ARGS={name}")
             which = f"{len(alive)} survivors" if args.survivors else ", ".join(stage.modules)
@@ -241,10 +248,15 @@ def main() -> int:
             if args.survivors and not alive:
                 code = 0
             else:
-                code = run(stage, args.children, alive if args.survivors else None)
+                chosen = alive if args.survivors else [args.only] if args.only else None
+                code = run(stage, args.children, chosen)
             if code:
                 print(f"mutmut exited {code}: see {SCRATCH / name / 'run.log'}")
-            statuses = ({**statuses, **results(stage)}) if args.survivors else results(stage)
+            partial = args.survivors or args.only
+            fresh = results(stage)
+            if partial:  # what this run checked replaces the last word on those mutants
+                fresh = {**statuses, **{n: v for n, v in fresh.items() if v != "not checked"}}
+            statuses = fresh
             saved(stage).write_text(json.dumps(statuses, indent=1) + "\n", encoding="utf-8")
         report(stage, statuses)
     return 0
