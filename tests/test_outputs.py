@@ -53,7 +53,7 @@ def real() -> Site:
 
 
 @pytest.fixture(scope="module")
-def exported(real: Site) -> dict[str, Any]:
+def as_json(real: Site) -> dict[str, Any]:
     """briefing.json's content, through JSON as the file is (tuples become lists)."""
     value: dict[str, Any] = json.loads(downloads.dump_json(downloads.briefing(real)))
     return value
@@ -81,8 +81,8 @@ def _shows(markdown: str, item_id: str) -> bool:
 # --- briefing.json: every relation, both ways, against the data files -----------------------
 
 
-def test_json_keys_and_report_as_written(exported: dict[str, Any]) -> None:
-    assert list(exported) == [
+def test_json_keys_and_report_as_written(as_json: dict[str, Any]) -> None:
+    assert list(as_json) == [
         "$schema",
         "format_version",
         "report",
@@ -94,10 +94,10 @@ def test_json_keys_and_report_as_written(exported: dict[str, Any]) -> None:
         "recommendations",
         "references",
     ]
-    assert exported["$schema"] == "briefing.schema.json"
-    assert exported["format_version"] == downloads.FORMAT_VERSION == 1
+    assert as_json["$schema"] == "briefing.schema.json"
+    assert as_json["format_version"] == downloads.FORMAT_VERSION == 1
     report = data(ROOT, "report")
-    got = exported["report"]
+    got = as_json["report"]
     for key in ("title", "subtitle", "publisher", "licence", "doi"):
         assert got[key] == report.get(key), key
     assert got["authors"] == report["authors"]
@@ -108,15 +108,15 @@ def test_json_keys_and_report_as_written(exported: dict[str, Any]) -> None:
     assert got["url"] == report.get("url")
     assert got["citation"] is None  # no citation asked for
     glossary = data(ROOT, "glossary")
-    assert exported["glossary"] == [
+    assert as_json["glossary"] == [
         {"term": term, "expansion": glossary[term]} for term in sorted(glossary, key=str.casefold)
     ]
 
 
-def test_json_themes_and_their_findings(exported: dict[str, Any]) -> None:
+def test_json_themes_and_their_findings(as_json: dict[str, Any]) -> None:
     themes, findings = data(ROOT, "themes"), data(ROOT, "findings")
-    assert [t["id"] for t in exported["themes"]] == [t["id"] for t in themes]
-    for n, (got, theme) in enumerate(zip(exported["themes"], themes, strict=True), 1):
+    assert [t["id"] for t in as_json["themes"]] == [t["id"] for t in themes]
+    for n, (got, theme) in enumerate(zip(as_json["themes"], themes, strict=True), 1):
         assert got["number"] == n
         assert got["title"] == theme["title"]
         assert got["summary"] == _text(theme.get("summary"))
@@ -125,12 +125,12 @@ def test_json_themes_and_their_findings(exported: dict[str, Any]) -> None:
         assert got["url"] == f"themes/{theme['id'].removeprefix('theme-')}/#{theme['id']}"
 
 
-def test_json_findings_with_theme_evidence_and_recommendations(exported: dict[str, Any]) -> None:
+def test_json_findings_with_theme_evidence_and_recommendations(as_json: dict[str, Any]) -> None:
     themes = {t["id"]: (n, t) for n, t in enumerate(data(ROOT, "themes"), 1)}
     findings, recs = data(ROOT, "findings"), data(ROOT, "recommendations")
     stats = {s["id"]: s for s in data(ROOT, "statistics")}
-    assert [f["id"] for f in exported["findings"]] == [f["id"] for f in findings]
-    for got, finding in zip(exported["findings"], findings, strict=True):
+    assert [f["id"] for f in as_json["findings"]] == [f["id"] for f in findings]
+    for got, finding in zip(as_json["findings"], findings, strict=True):
         n, theme = themes[finding["theme"]]
         assert got["title"] == finding["title"]
         assert got["statement"] == finding["statement"].strip()
@@ -155,7 +155,7 @@ def test_json_findings_with_theme_evidence_and_recommendations(exported: dict[st
 
 
 def test_json_quotes_and_statistics_name_what_they_are_evidence_for(
-    exported: dict[str, Any],
+    as_json: dict[str, Any],
 ) -> None:
     findings = data(ROOT, "findings")
 
@@ -163,17 +163,17 @@ def test_json_quotes_and_statistics_name_what_they_are_evidence_for(
         return [f["id"] for f in findings if item_id in f.get("evidence", [])]
 
     quotes, stats = data(ROOT, "quotes"), data(ROOT, "statistics")
-    assert [q["id"] for q in exported["quotes"]] == [q["id"] for q in quotes]
-    assert any(q["evidence_for"] for q in exported["quotes"])
-    for got, quote in zip(exported["quotes"], quotes, strict=True):
+    assert [q["id"] for q in as_json["quotes"]] == [q["id"] for q in quotes]
+    assert any(q["evidence_for"] for q in as_json["quotes"])
+    for got, quote in zip(as_json["quotes"], quotes, strict=True):
         assert got["evidence_for"] == evidence_for(quote["id"]), quote["id"]
         assert got["text"] == quote["text"]
         assert got["attribution"] == quote["attribution"]
         assert got["context"] == quote.get("context")
         assert got["note"] == _text(quote.get("note"))
-    assert [s["id"] for s in exported["statistics"]] == [s["id"] for s in stats]
-    assert any(s["evidence_for"] for s in exported["statistics"])
-    for got, stat in zip(exported["statistics"], stats, strict=True):
+    assert [s["id"] for s in as_json["statistics"]] == [s["id"] for s in stats]
+    assert any(s["evidence_for"] for s in as_json["statistics"])
+    for got, stat in zip(as_json["statistics"], stats, strict=True):
         assert got["evidence_for"] == evidence_for(stat["id"]), stat["id"]
         assert got["title"] == stat["title"]
         assert got["source"] == stat["source"].strip()
@@ -187,11 +187,11 @@ def test_json_quotes_and_statistics_name_what_they_are_evidence_for(
         assert got["url"] == f"survey/#{stat['id']}"
 
 
-def test_json_recommendations_and_what_they_address(exported: dict[str, Any]) -> None:
+def test_json_recommendations_and_what_they_address(as_json: dict[str, Any]) -> None:
     recs = data(ROOT, "recommendations")
     findings = {f["id"]: f for f in data(ROOT, "findings")}
-    assert [r["id"] for r in exported["recommendations"]] == [r["id"] for r in recs]
-    for n, (got, rec) in enumerate(zip(exported["recommendations"], recs, strict=True), 1):
+    assert [r["id"] for r in as_json["recommendations"]] == [r["id"] for r in recs]
+    for n, (got, rec) in enumerate(zip(as_json["recommendations"], recs, strict=True), 1):
         assert got["number"] == n
         assert got["title"] == rec["title"]
         assert got["text"] == rec["text"].strip()
@@ -215,36 +215,36 @@ def test_json_recommendations_and_what_they_address(exported: dict[str, Any]) ->
         ]
 
 
-def test_json_relations_hold_both_ways(exported: dict[str, Any]) -> None:
+def test_json_relations_hold_both_ways(as_json: dict[str, Any]) -> None:
     """Each relation read from one side is the same relation read from the other."""
-    findings = {f["id"]: f for f in exported["findings"]}
-    for theme in exported["themes"]:
+    findings = {f["id"]: f for f in as_json["findings"]}
+    for theme in as_json["themes"]:
         assert {f for f, v in findings.items() if v["theme"]["id"] == theme["id"]} == set(
             theme["findings"]
         )
-    for rec in exported["recommendations"]:
+    for rec in as_json["recommendations"]:
         for finding in findings.values():
             forward = finding["id"] in [a["id"] for a in rec["addresses"]]
             backward = rec["id"] in [r["id"] for r in finding["addressed_by"]]
             assert forward == backward, (rec["id"], finding["id"])
-    for item in exported["quotes"] + exported["statistics"]:
+    for item in as_json["quotes"] + as_json["statistics"]:
         for finding in findings.values():
             forward = item["id"] in [e["id"] for e in finding["evidence"]]
             assert forward == (finding["id"] in item["evidence_for"]), (item["id"], finding["id"])
 
 
-def test_json_urls_lead_to_each_item_on_its_page(real: Site, exported: dict[str, Any]) -> None:
+def test_json_urls_lead_to_each_item_on_its_page(real: Site, as_json: dict[str, Any]) -> None:
     for kind in ("themes", "findings", "quotes", "statistics", "recommendations"):
-        for item in exported[kind]:
+        for item in as_json[kind]:
             page, _, anchor = item["url"].partition("#")
             assert anchor == item["id"]
             assert _shows(_page_of(real, page), item["id"]), item["url"]
 
 
 def test_json_references_numbered_with_where_they_are_cited(
-    real: Site, exported: dict[str, Any]
+    real: Site, as_json: dict[str, Any]
 ) -> None:
-    references = exported["references"]
+    references = as_json["references"]
     numbers = real.resolver.numbers
     keys = [r["key"] for r in references]
     assert sorted(keys) == sorted(real.briefing.references)
