@@ -52,9 +52,10 @@ def real() -> Site:
     return engine_site(ROOT)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def as_json(real: Site) -> dict[str, Any]:
-    """briefing.json's content, through JSON as the file is (tuples become lists)."""
+    """briefing.json's content, through JSON as the file is (tuples become lists); made anew
+    for each test, so mutmut sees each test call `downloads.briefing`."""
     value: dict[str, Any] = json.loads(downloads.dump_json(downloads.briefing(real)))
     return value
 
