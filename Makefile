@@ -1,4 +1,5 @@
 # make serve | make site | make test | make validate | make export | make bench | make audit
+# make mutate
 # (see README.md)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -11,7 +12,7 @@ export PYTHONPATH := $(CURDIR)/hooks
 # Builds are reproducible: the date of the last commit stands for "now".
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve site test validate lint clean export bench audit print-deps
+.PHONY: serve site test validate lint clean export bench bench-hostile audit mutate print-deps
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -82,6 +83,16 @@ export: $(STAMP)
 bench: $(STAMP)
 	$(PY) tests/bench.py $(ARGS)
 
+# Mutation testing of the engine's stages (checks, rendering, downloads) with mutmut and the fast
+# tests that cover each: score and surviving mutants per module. Slow (tens of minutes); not part
+# of `make test`. One stage: make mutate ARGS=downloads; the last figures again: ARGS=--report.
+mutate: $(STAMP)
+	$(PY) tests/mutate.py $(ARGS)
+
+# What validating each hostile file of tests/test_hostile.py costs (seconds, peak MB): one table.
+bench-hostile: $(STAMP)
+	$(PY) tests/bench_hostile.py $(ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check hooks tests
 	$(VENV)/bin/ruff format --check hooks tests
@@ -95,4 +106,4 @@ audit: site $(CHROMIUM) $(NPM_STAMP)
 	$(PY) tests/audit.py site
 
 clean:
-	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +60,12 @@ def mini(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The real briefing, built once per test session with `mkdocs build --strict`."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The real briefing, built once per test session with `mkdocs build --strict`; tests read
+    it in any order, so none may change it (checked at the end of the session)."""
     out = tmp_path_factory.mktemp("site")
     result = mkdocs_build(ROOT / "mkdocs.yml", out)
     assert result.returncode == 0, result.stderr
-    return Site(out, result.stderr)
+    built = Site(out, result.stderr)
+    yield built
+    assert built.changed() == [], "a test changed the shared parsed pages: change a copy"

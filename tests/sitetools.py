@@ -49,11 +49,20 @@ class Site:
 
     @cached_property
     def pages(self) -> dict[str, BeautifulSoup]:
+        """Parsed once and shared by every test that reads the site: change a copy
+        (`copy.copy(tag)`), never these (`changed` finds out)."""
         pages = {}
         for file in sorted(self.root.rglob("*.html")):
             url = file.relative_to(self.root).as_posix()
             pages[url] = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+        self._as_parsed = {url: str(page) for url, page in pages.items()}
         return pages
+
+    def changed(self) -> list[str]:
+        """The pages a test changed in place (there should be none)."""
+        if "pages" not in self.__dict__:
+            return []
+        return [url for url, page in self.pages.items() if str(page) != self._as_parsed[url]]
 
     def page(self, url: str) -> BeautifulSoup:
         return self.pages[url.rstrip("/") + "/index.html" if url else "index.html"]
@@ -76,7 +85,9 @@ class Site:
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (for `mkdocs serve`)."""
+    """A TCP port on 127.0.0.1 that nothing listened on a moment ago (for `mkdocs serve`, which
+    takes a number, not a socket): another process may take it first, so a caller retries on
+    "Address already in use" (tests/test_serve.py)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]

@@ -3,7 +3,9 @@
 Deterministic, seeded mutations of each data file, references.bib and a docs page (delete,
 duplicate or swap lines, change indentation, insert random bytes or awkward characters,
 truncate, give a field a value of another type, rename an id or key). For each, `validate()`
-never raises and every problem reads `path:line:column: message`; a few full strict builds
+never raises and every problem reads `path:line:column: message`; and a mutation that is
+certainly wrong, judged without the engine (not UTF-8, not YAML, against the file's published
+schema), gets an error that names the file. A few full strict builds
 of mutated copies exit 0, or non-zero with such lines and no traceback.
 
 A failure names the file, the seed and the mutation, so `mutated(...)` reproduces it.
@@ -11,6 +13,8 @@ A failure names the file, the seed and the mutation, so `mutated(...)` reproduce
 
 from __future__ import annotations
 
+import functools
+import json
 import random
 import re
 import shutil
@@ -18,9 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from briefing.problems import Problem
 from briefing.validate import validate
+from briefing.yamlfile import DECIMAL_FLOAT, DECIMAL_INT
 from factory import write_config
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 from sitetools import ROOT, mkdocs_build
 
 TARGETS = [
@@ -173,6 +181,72 @@ def bad_lines(problems: tuple[Problem, ...], root: Path) -> list[str]:
     return found
 
 
+class _AsWritten(yaml.SafeLoader):
+    """PyYAML's safe loader, reading values as the contract does: dates stay text, and only
+    `true`/`false` and plain decimal numbers are booleans and numbers."""
+
+
+def _scalar(kind: Callable[[str], object]) -> Callable[[yaml.SafeLoader, yaml.Node], object]:
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+        return kind(str(value))
+
+    return construct
+
+
+def _bool(value: str) -> object:
+    return {"true": True, "false": False}.get(value.lower(), value)
+
+
+def _int(value: str) -> object:
+    return int(value) if DECIMAL_INT.fullmatch(value) else value
+
+
+def _float(value: str) -> object:
+    return float(value) if DECIMAL_FLOAT.fullmatch(value) else value
+
+
+_KINDS: list[tuple[str, Callable[[str], object]]] = [
+    ("timestamp", str),
+    ("bool", _bool),
+    ("int", _int),
+    ("float", _float),
+]
+for _tag, _kind in _KINDS:
+    _AsWritten.add_constructor(f"tag:yaml.org,2002:{_tag}", _scalar(_kind))
+
+
+@functools.cache
+def _schema(name: str) -> Draft202012Validator:
+    """The data file's published JSON Schema, read here and not through the engine."""
+    folder = ROOT / "hooks" / "briefing" / "schemas"
+    resources = [
+        (p.name, Resource.from_contents(json.loads(p.read_text(encoding="utf-8"))))
+        for p in folder.glob("*.schema.json")
+    ]
+    return Draft202012Validator(
+        {"$ref": f"{name}.schema.json"}, registry=Registry().with_resources(resources)
+    )
+
+
+def broken(target: str, data: bytes) -> str | None:
+    """Why a mutated file is certainly wrong, judged without the engine; None when it may
+    still be valid (a swapped pair of list items, a comment ...)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"not UTF-8 ({error.reason})"
+    if not target.startswith("data/"):
+        return None
+    try:
+        value = yaml.load(text, Loader=_AsWritten)  # a safe loader
+    except yaml.YAMLError as error:
+        return f"not YAML ({type(error).__name__})"
+    name = target.removeprefix("data/").removesuffix(".yml")
+    wrong = next(iter(_schema(name).iter_errors(value)), None)
+    return f"against its schema: {wrong.message[:80]}" if wrong is not None else None
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_briefing(tmp_path_factory.mktemp("fuzz") / "briefing")
@@ -183,6 +257,7 @@ def test_every_mutation_is_reported_as_path_line_column(project: Path, target: s
     file = project / target
     original = file.read_bytes()
     failures = []
+    required = 0  # mutations that must be reported
     try:
         for n in range(PER_FILE):
             seed = TARGETS.index(target) * 1000 + n
@@ -194,9 +269,15 @@ def test_every_mutation_is_reported_as_path_line_column(project: Path, target: s
                 failures.append(f"seed {seed} ({name}): raised {error!r}")
                 continue
             failures += [f"seed {seed} ({name}): {b}" for b in bad_lines(result.problems, project)]
+            why = broken(target, data)
+            if why is not None:
+                required += 1
+                if not any(p.path == target for p in result.errors):
+                    failures.append(f"seed {seed} ({name}): {why}, yet no error names {target}")
     finally:
         file.write_bytes(original)
     assert failures == []
+    assert required > 0, "no mutation of this file was certainly wrong: the check checked nothing"
 
 
 def test_mutations_are_deterministic() -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 from briefing import history
 from briefing.render.pages import Pages
+from briefing.render.text import long_date
 from briefing.validate import validate
 from sitetools import ROOT, Site
 
@@ -65,11 +67,35 @@ def test_changes_page_lists_changes_by_date(tmp_path: Path) -> None:
     assert page.index("2024-06-02") < page.index("2024-05-01")
 
 
+def _last_commit_date(*paths: str) -> str:
+    """What git says (committer date, YYYY-MM-DD) of the last commit touching `paths`."""
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--no-merges", "--format=%cs", "--", *paths],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def test_built_pages_carry_last_updated(site: Site) -> None:
-    for url in ("index.html", "background/index.html", "recommendations/mri/index.html"):
+    evidence = ("data/findings.yml", "data/quotes.yml", "data/statistics.yml")
+    sources = {
+        "index.html": ("data/report.yml", "data/recommendations.yml", "data/statistics.yml"),
+        "background/index.html": ("docs/background.md",),
+        "recommendations/mri/index.html": (
+            "data/recommendations.yml",
+            *evidence,
+            "data/themes.yml",
+            "references.bib",
+        ),
+    }
+    for url, files in sources.items():
         stamp = site.pages[url].select_one("p.last-updated time")
         assert stamp is not None, url
-        assert len(str(stamp["datetime"])) == 10
+        day = _last_commit_date(*files)
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day), day
+        assert stamp["datetime"] == day, url
+        assert stamp.get_text() == long_date(day), url
     heading = site.page("changes").find("h1")
     assert heading is not None
     assert heading.get_text(strip=True).startswith("What changed")

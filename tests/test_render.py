@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from briefing import csl
+from briefing.render import nav
 from briefing.render.resolve import Resolver, Target
 from briefing.render.site import Site, page_title, prepare_configured
 from briefing.render.text import figure, long_date, md_escape, number
@@ -136,6 +137,52 @@ RESOLVER_CASES = [
 ]
 
 
+def test_every_generated_page_has_a_golden_file() -> None:
+    golden_pages = {"recommendations/flexibility.md", "index.md", "references.md", *GENERATED}
+    assert {p.src for p in _site().generated} - golden_pages == {"changes.md"}  # git's history
+
+
+def test_nav_fills_the_generated_sections_in_order() -> None:
+    briefing = validate(ROOT).checked()
+    expanded = nav.expand(briefing, ["index.md", "themes/index.md"], ["index.md", "a.md"])
+    # Numbered by position in the data files, whatever number the engine gives.
+    themes = [
+        {f"{n}. {t.title}": f"themes/{t.id.removeprefix('theme-')}.md"}
+        for n, t in enumerate(briefing.themes, 1)
+    ]
+    recs = [
+        {f"{n}. {r.title}": f"recommendations/{r.slug}.md"}
+        for n, r in enumerate(briefing.recommendations, 1)
+    ]
+    assert expanded == [
+        "index.md",
+        {"Themes": ["themes/index.md", *themes]},
+        "survey.md",
+        {"Recommendations": ["recommendations/index.md", *recs]},
+        "references.md",
+        "glossary.md",
+        "changes.md",
+    ]
+    assert next(iter(themes[0])) == "1. HSST and the Needs of the Future Workforce"
+    default = nav.expand(briefing, None, ["index.md", "b.md", "a.md"])
+    assert nav.flatten(default) == [
+        "index.md",
+        "a.md",
+        "b.md",
+        "survey.md",
+        "themes/index.md",
+        *(p for t in themes for p in t.values()),
+        "recommendations/index.md",
+        *(p for r in recs for p in r.values()),
+        "references.md",
+        "glossary.md",
+        "changes.md",
+    ]
+    named = nav.expand(briefing, [{"Our themes": "themes/index.md"}, {"x": ["a.md"]}], [])
+    assert next(iter(named[0])) == "Our themes" and named[1] == {"x": ["a.md"]}
+    assert nav.flatten([{"Elsewhere": "https://example.org/"}, "a.md"]) == ["a.md"]
+
+
 def test_resolver_golden() -> None:
     resolver = _resolver()
     rendered = [resolver.resolve(case, "background.md", "Background") for case in RESOLVER_CASES]
@@ -178,12 +225,24 @@ def test_numbering_follows_reading_order(order: list[str], numbers: dict[str, in
     assert ">2</a>]" in site.resolve("c.md", f"[@{second}]")
 
 
+GENERATED = [
+    "survey.md",
+    "themes/index.md",
+    *(f"themes/{t}.md" for t in ("future-workforce", "position-ccs", "time-commitment")),
+    *(f"themes/{t}.md" for t in ("programme-content", "hsse")),
+    "recommendations/index.md",
+    *(f"recommendations/{r}.md" for r in ("registration", "curriculum", "hsse", "mri")),
+    "glossary.md",
+]
+
+
 @pytest.mark.parametrize(
     ("src", "name"),
     [
         ("recommendations/flexibility.md", "rec-flexibility.md"),
         ("index.md", "home.md"),
         ("references.md", "references.md"),
+        *((src, "pages/" + src.replace("/", "-")) for src in GENERATED),
     ],
 )
 def test_generated_pages_golden(src: str, name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import queue
 import subprocess
 import sys
@@ -20,6 +21,9 @@ from briefing.paper.document import Document
 from briefing.validate import validate
 from conftest import make_project
 from sitetools import ROOT, build_env, free_port, stop
+
+# Seconds an event may take before the test calls it a hang: a watchdog, not a bound on speed.
+WATCHDOG = 120
 
 # --- the background printer, with a stand-in for Chromium --------------------------------------
 
@@ -45,7 +49,7 @@ class FakeTypesetter:
     def __call__(self, document: Document, **_: object) -> bytes:
         self.documents.append(document.html)
         self.started.set()
-        assert self.hold.wait(10)
+        assert self.hold.wait(WATCHDOG)
         if self.fail:
             raise pdf.PdfError("the typesetter crashed")
         writer = pypdf.PdfWriter()
@@ -90,11 +94,11 @@ def test_the_newest_job_wins(
     jobs = [pdf.Job(_page(text), job.briefing) for text in ("first", "second", "third")]
     submit = functools.partial(printer.background.submit, target=target, store=printer.store)
     assert not submit(jobs[0])
-    assert typesetter.started.wait(10)  # the first is printing ...
+    assert typesetter.started.wait(WATCHDOG)  # the first is printing ...
     submit(jobs[1])  # ... replaced twice
     submit(jobs[2])
     typesetter.hold.set()
-    assert printer.background.wait(10)
+    assert printer.background.wait(WATCHDOG)
     assert len(typesetter.documents) == 2  # the second never started
     assert "third" in typesetter.documents[-1]
     assert b"third" in target.read_bytes()
@@ -112,10 +116,10 @@ def test_a_print_for_a_build_that_is_over_is_not_written_or_kept(
     target = tmp_path / "briefing.pdf"
     typesetter.hold.clear()
     printer.background.submit(job, target, store=printer.store)
-    assert typesetter.started.wait(10)
+    assert typesetter.started.wait(WATCHDOG)
     printer.background.cancel()  # the next build began (and cleans the site folder)
     typesetter.hold.set()
-    assert printer.background.wait(10)
+    assert printer.background.wait(WATCHDOG)
     assert not target.exists() and printer.done == []
     assert not any(p.is_file() for p in (tmp_path / "cache").rglob("*"))
 
@@ -125,13 +129,13 @@ def test_a_failed_print_is_reported_and_the_printer_goes_on(
 ) -> None:
     typesetter.fail = True
     printer.background.submit(job, tmp_path / "a.pdf", store=printer.store)
-    assert printer.background.wait(10)
+    assert printer.background.wait(WATCHDOG)
     error = printer.done[0].error
     assert isinstance(error, pdf.PdfError) and "crashed" in str(error)
     typesetter.fail = False
     again = pdf.Job(_page("again"), job.briefing)
     printer.background.submit(again, tmp_path / "b.pdf", store=printer.store)
-    assert printer.background.wait(10)
+    assert printer.background.wait(WATCHDOG)
     assert printer.done[1].error is None and (tmp_path / "b.pdf").is_file()
 
 
@@ -144,7 +148,21 @@ def _lines(stream: object, into: queue.Queue[str]) -> None:
     into.put("")
 
 
-def _until(lines: queue.Queue[str], wanted: str, seen: list[str], timeout: float = 120) -> None:
+_FAIL = object()
+
+
+def _until(
+    lines: queue.Queue[str],
+    wanted: str | tuple[str, ...],
+    seen: list[str],
+    timeout: float = 120,
+    missing: object = _FAIL,
+) -> str | None:
+    """Read the server's log until a line holds `wanted` (one of them): which one it was.
+
+    None after `timeout` seconds when `missing` is None; otherwise that fails the test (the
+    timeout is a watchdog for a server that stopped talking, never a bound on speed)."""
+    words = (wanted,) if isinstance(wanted, str) else wanted
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -154,29 +172,47 @@ def _until(lines: queue.Queue[str], wanted: str, seen: list[str], timeout: float
         seen.append(line)
         if not line:
             break
-        if wanted in line:
-            return
+        for word in words:
+            if word in line:
+                return word
+    if missing is None and (not seen or seen[-1]):
+        return None
     pytest.fail(f"no {wanted!r} from mkdocs serve:\n{''.join(seen)}")
+
+
+IN_USE = "Address already in use"  # mkdocs serve binds after its first build; the port may go
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str, queue.Queue[str], list[str]]]:
+    """`mkdocs serve` of the small briefing, once it serves; what it logged so far is `seen`.
+
+    The port is one the system just gave out; should another process take it before the server
+    binds it (after its first build), the server is started again on another."""
     project = make_project(tmp_path, "mini")
-    port = free_port()
     env = build_env()
     env["BRIEFING_CACHE"] = str(tmp_path / "cache")  # empty: the PDF must be printed
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_lines, args=(server.stderr, lines), daemon=True).start()
+    for _ in range(5):
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_lines, args=(server.stderr, lines), daemon=True).start()
+        seen: list[str] = []
+        if _until(lines, ("Serving on", IN_USE), seen) == IN_USE:
+            stop(server)
+            continue
+        break
+    else:
+        pytest.fail(f"no free port for mkdocs serve:\n{''.join(seen)}")
     try:
-        yield project, f"http://127.0.0.1:{port}/", lines, []
+        yield project, f"http://127.0.0.1:{port}/", lines, seen
     finally:
         stop(server)
 
@@ -185,17 +221,22 @@ def test_serve_prints_the_pdf_after_the_site_is_up_and_again_after_an_edit(
     served: tuple[Path, str, queue.Queue[str], list[str]],
 ) -> None:
     project, url, lines, seen = served
-    _until(lines, "the PDF is printing in the background", seen)
-    _until(lines, "Serving on", seen)
+    printing = [n for n, line in enumerate(seen) if "the PDF is printing in the background" in line]
+    assert printing and printing[0] < len(seen) - 1, "".join(seen)  # before "Serving on"
     _until(lines, "Printed downloads/briefing.pdf in the background", seen)
     with urllib.request.urlopen(url + "downloads/briefing.pdf", timeout=30) as response:
         first = response.read()
     assert first.startswith(b"%PDF")
-    time.sleep(1)  # let the watcher settle
     recommendations = project / "data" / "recommendations.yml"
     text = recommendations.read_text(encoding="utf-8")
     title = next(line for line in text.splitlines() if line.startswith("  title: "))
     recommendations.write_text(text.replace(title, title + " renamed", 1), encoding="utf-8")
+    # The watcher polls: wait for it to see the edit, touching the file again should a poll have
+    # fallen in the same instant as the write (a wait on the server's word, not a sleep).
+    watchdog = time.monotonic() + 120
+    while _until(lines, "Detected file changes", seen, timeout=10, missing=None) is None:
+        assert time.monotonic() < watchdog, "the server never saw the edit:\n" + "".join(seen)
+        os.utime(recommendations)
     _until(lines, "the PDF is printing in the background", seen)
     _until(lines, "Printed downloads/briefing.pdf in the background", seen)
     with urllib.request.urlopen(url + "downloads/briefing.pdf", timeout=30) as response:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from briefing.validate import validate
+from bs4 import BeautifulSoup
 from factory import make_briefing
 from sitetools import ROOT, Site, mkdocs_build
 
@@ -115,8 +119,10 @@ def test_citations_link_to_references_and_back(site: Site) -> None:
     for url, page in site.pages.items():
         for link in page.select("a.citation"):
             citations += 1
+            key = re.fullmatch(r"cite-(.+)-\d+", str(link["id"]))
+            assert key is not None, link
             target = site.resolve(url, str(link["href"]))
-            assert target == ("references/index.html", target[1] if target else "")
+            assert target == ("references/index.html", f"ref-{key[1]}"), link
             entry = references.find(id=target[1])
             assert entry is not None, link
             assert link["title"], "the formatted reference shows as a tooltip"
@@ -129,8 +135,8 @@ def test_citations_link_to_references_and_back(site: Site) -> None:
             # Each citing page once, linked to its first citation of the work there.
             pages = [page for page, _ in (b for b in back if b)]
             assert pages.count(url) == 1, f"{url} is not listed once under {target[1]}"
-            key = target[1].removeprefix("ref-")
-            assert (url, f"cite-{key}-1") in back, f"{url}#{link['id']} has no backlink"
+            cited = target[1].removeprefix("ref-")
+            assert (url, f"cite-{cited}-1") in back, f"{url}#{link['id']} has no backlink"
     assert citations > 30
 
 
@@ -172,9 +178,10 @@ def test_findings_and_recommendations_link_both_ways(site: Site) -> None:
 def test_no_raw_syntax_left(which: str, request: pytest.FixtureRequest) -> None:
     built: Site = request.getfixturevalue(which)
     for url, page in built.pages.items():
-        article = page.find("article")
-        if article is None:
+        found = page.find("article")
+        if found is None:
             continue
+        article = copy.copy(found)  # the parsed pages are shared by the session: change a copy
         for code in article.find_all(["code", "pre"]):
             code.decompose()
         text = article.get_text(" ")
@@ -186,8 +193,104 @@ def test_cross_references_are_labelled(site: Site) -> None:
     # The summary's custom-text cross-reference keeps the editor's words.
     custom = [a for a in home.select("a.xref") if "Communicate the position" in a.get_text()]
     assert custom and custom[0]["title"]
-    labels = {a.get_text() for p in site.pages.values() for a in p.select("a.xref")}
-    assert any(label.startswith("Recommendation ") for label in labels) or labels
+    assert custom[0]["title"] == _data("recommendations")[0]["title"]
+    # Every bare cross-reference reads as its item is numbered and titled in the data files,
+    # and leads to the item itself: its page and its anchor there.
+    expected = _labels()
+    bare = 0
+    for url, soup in site.pages.items():
+        for link in soup.select("a.xref"):
+            target = site.resolve(url, str(link["href"]))
+            assert target is not None and target[1] in expected, f"{url}: {link}"
+            file, anchor = target
+            assert anchor in site.ids(file), f"{url}: {link['href']} (no #{anchor})"
+            label, title, lives = expected[anchor]
+            assert lives in (None, file), f"{url}: {link['href']} is not where {anchor} lives"
+            assert title in (None, link["title"]), f"{url}: {link}"
+            if link.get_text() == label:
+                bare += 1
+    assert bare >= 10
+
+
+def _data(name: str) -> list[dict[str, Any]]:
+    items = yaml.safe_load((ROOT / "data" / f"{name}.yml").read_text(encoding="utf-8"))
+    assert isinstance(items, list)
+    return items
+
+
+def _labels() -> dict[str, tuple[str | None, str | None, str | None]]:
+    """From the data files alone (numbered in file order, as the contract says): each item's
+    link label, tooltip and page, where the test can know them without the engine."""
+    found: dict[str, tuple[str | None, str | None, str | None]] = {}
+    themes = {}
+    for n, theme in enumerate(_data("themes"), 1):
+        page = f"themes/{theme['id'].removeprefix('theme-')}/index.html"
+        themes[theme["id"]] = (n, theme["title"], page)
+        found[theme["id"]] = (theme["title"], f"Theme {n}", page)
+    for n, rec in enumerate(_data("recommendations"), 1):
+        page = f"recommendations/{rec['id'].removeprefix('rec-')}/index.html"
+        found[rec["id"]] = (f"Recommendation {n}", rec["title"], page)
+    for finding in _data("findings"):
+        n, title, page = themes[finding["theme"]]
+        where = f"Finding under theme {n}: {title}"
+        found[finding["id"]] = (finding["title"], where, page)
+    for stat in _data("statistics"):
+        found[stat["id"]] = (stat["title"], None, "survey/index.html")
+    for quote in _data("quotes"):
+        found[quote["id"]] = (None, None, None)
+    return found
+
+
+def _heading(page: BeautifulSoup) -> str:
+    heading = page.find("h1")
+    assert heading is not None
+    return heading.get_text().removesuffix("¶").strip()
+
+
+def test_generated_pages_are_numbered_and_titled_wherever_they_appear(site: Site) -> None:
+    """Numbers and titles from the data files alone: in <title>, og:title, the heading, the
+    navigation, Material's previous/next footer and the recommendations' own pager."""
+    site_name = re.search(r"^site_name: (.+)$", (ROOT / "mkdocs.yml").read_text(), re.M)
+    assert site_name is not None
+    sections = {"themes": _data("themes"), "recommendations": _data("recommendations")}
+    for section, items in sections.items():
+        for n, item in enumerate(items, 1):
+            slug = item["id"].removeprefix("rec-" if section == "recommendations" else "theme-")
+            url = f"{section}/{slug}/index.html"
+            page, entry = site.pages[url], f"{n}. {item['title']}"
+            title = page.find("title")
+            assert title is not None and title.get_text() == f"{entry} - {site_name[1]}"
+            og = page.find("meta", property="og:title")
+            assert og is not None and og["content"] == entry, url
+            heading = (
+                f"Recommendation {n}: {item['title']}" if section != "themes" else item["title"]
+            )
+            assert _heading(page) == heading, url
+            for other, soup in site.pages.items():
+                links = [
+                    a
+                    for a in soup.select(".md-nav--primary a.md-nav__link")
+                    if site.resolve(other, str(a.get("href", ""))) == (url, "")
+                ]
+                assert [a.get_text(" ", strip=True) for a in links] in ([], [entry]), other
+                for a in soup.select(".md-footer a.md-footer__link"):
+                    if site.resolve(other, str(a["href"])) == (url, ""):
+                        assert str(a["aria-label"]).endswith(f": {entry}"), other
+                if section == "recommendations" and other.startswith("recommendations/"):
+                    for a in soup.select("nav.rec-pager a"):
+                        if site.resolve(other, str(a["href"])) == (url, ""):
+                            text = a.get_text(" ", strip=True)
+                            assert f"Recommendation {n}: {item['title']}" in text, other
+            if section == "recommendations":
+                kicker = page.select_one("p.kicker")
+                assert kicker is not None
+                assert kicker.get_text().startswith(f"Recommendation {n} of {len(items)}")
+    pager = site.pages["recommendations/flexibility/index.html"].select("nav.rec-pager a")
+    recs = sections["recommendations"]
+    assert [a.get_text(" ", strip=True) for a in pager] == [
+        f"← Recommendation 1: {recs[0]['title']}",
+        f"Recommendation 3: {recs[2]['title']} →",
+    ]
 
 
 def test_glossary_terms_are_abbreviations_on_every_page(site: Site) -> None:

@@ -108,10 +108,21 @@ def test_every_action_is_pinned_to_an_exact_version(path: Path) -> None:
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_checkout_fetches_history_for_source_date_epoch(path: Path) -> None:
-    for job in load(path)["jobs"].values():
-        for step in job.get("steps", []):
-            if str(step.get("uses", "")).startswith("actions/checkout@"):
-                assert step.get("with", {}).get("fetch-depth") == 0
+    """Every job that runs `make` checks the repository out first, with its whole history
+    (the date of the last commit is SOURCE_DATE_EPOCH, and the pages' "last updated")."""
+    checkouts = 0
+    for name, job in load(path)["jobs"].items():
+        steps = job.get("steps", [])
+        checkout = [
+            n for n, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/checkout@")
+        ]
+        make = [n for n, s in enumerate(steps) if re.search(r"\bmake\b", str(s.get("run", "")))]
+        if make:
+            assert checkout and checkout[0] < make[0], f"job {name} runs make before a checkout"
+        for n in checkout:
+            assert steps[n].get("with", {}).get("fetch-depth") == 0, f"job {name}: fetch-depth"
+        checkouts += len(checkout)
+    assert checkouts, f"{path.name} checks nothing out"
 
 
 def test_check_workflow() -> None:

@@ -43,8 +43,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "actors",
     "addresses",
     "url",
+    "status_date",  # what became of it (render/timeline.py)
+    "history",
 )
-CSV_COLUMNS += ("status_date", "history")  # what became of it (render/timeline.py)
 FORMAT_VERSION = 1
 
 
