@@ -476,6 +476,7 @@ def publish(
         language=language,
         paper=paper,
         epoch=epoch,
+        formats=site.formats,
     )
     started = time.perf_counter()
     target = site_dir / FOLDER / "briefing.pdf"

@@ -25,6 +25,7 @@ from . import cache
 from .model import Briefing
 from .paper import background, files, run, style, verify
 from .paper.document import Document, PrintPage, document
+from .render.formats import Formats
 
 __all__ = ["Background", "Document", "Job", "PdfError", "PrintPage", "Printed", "print_pdf"]
 
@@ -63,6 +64,7 @@ class Job:
     language: str = "en"
     paper: str = style.DEFAULT_PAPER
     epoch: int | None = None
+    formats: Formats | None = None  # the site's (its locale); else the labels' in en_GB
     _made: list[Document] = field(default_factory=list, compare=False, repr=False, init=False)
 
     def document(self) -> Document:
@@ -77,8 +79,9 @@ class Job:
                     site_dir=self.site_dir,
                     citation=self.citation,
                     language=self.language,
-                    css=style.css(self.paper, report.title),
+                    css=style.css(self.paper, report.title, self.briefing.labels),
                     created=_iso(self.epoch) if self.epoch is not None else None,
+                    formats=self.formats,
                 )
             )
         return self._made[0]

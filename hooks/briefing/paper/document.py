@@ -30,8 +30,9 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from lxml import etree
 
+from ..labels import Labels
 from ..model import Briefing, Report
-from ..render.text import long_date
+from ..render.formats import Formats
 from . import files
 
 _WORD = re.compile(r"[^\W_]+")
@@ -160,7 +161,7 @@ class _Builder:
     site_dir: Path | None
     site_url: str | None
     section_of: dict[str, str] = field(default_factory=dict)  # page key -> section id
-    where: dict[str, str] = field(default_factory=dict)  # item id -> "Finding 3.2"
+    where: dict[str, str] = field(default_factory=dict)  # item id -> "Finding 3.2" (labels)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     images: dict[str, None] = field(default_factory=dict)
@@ -372,7 +373,7 @@ def _recommendation(builder: _Builder, page: PrintPage, rec_id: str, section: st
     if addressed:
         paragraph = etree.SubElement(root, "p", {"class": "addresses"})
         strong = etree.SubElement(paragraph, "strong")
-        strong.text = "Addresses: "
+        strong.text = briefing.labels("print/addresses") + " "
         for index, finding in enumerate(addressed):
             link = etree.SubElement(paragraph, "a", {"href": f"#{finding.id}"})
             link.text = finding.title  # the print style adds " (Finding 3.2, p. 12)"
@@ -385,6 +386,7 @@ def _recommendation(builder: _Builder, page: PrintPage, rec_id: str, section: st
 def _theme(builder: _Builder, page: PrintPage, section: str) -> str:
     """A theme page with each finding numbered and each quote printed once."""
     briefing = builder.briefing
+    labels = briefing.labels
     numbers = finding_numbers(briefing)
     quotes = {" ".join(q.text.split()): q for q in briefing.quotes}
     root = _fragment(page.content)
@@ -392,7 +394,7 @@ def _theme(builder: _Builder, page: PrintPage, section: str) -> str:
         number = numbers.get(str(heading.get("id", "")))
         if number:
             label = etree.Element("span", {"class": "number"})
-            label.text = f"Finding {number}"
+            label.text = labels("print/finding", number=number)
             label.tail = " " + (heading.text or "")
             heading.text = None
             heading.insert(0, label)
@@ -405,10 +407,11 @@ def _theme(builder: _Builder, page: PrintPage, section: str) -> str:
         if quote is None:
             continue
         reference = etree.Element("p", {"class": "quote-ref"})
-        reference.text = "Quoted above: "
+        reference.text = labels("print/quoted_above") + " "
         link = etree.SubElement(reference, "a", {"href": f"#{quote.id}"})
         words = quote.text.split()
-        link.text = "“" + " ".join(words[:8]) + ("…" if len(words) > 8 else "") + "”"
+        opening = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+        link.text = labels("print/quotation", words=opening)
         link.tail = f" ({quote.attribution})"
         reference.tail = figure.tail
         parent = figure.getparent()
@@ -419,33 +422,40 @@ def _theme(builder: _Builder, page: PrintPage, section: str) -> str:
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
 
 
-def _cover(report: Report, site_url: str | None, citation: str | None) -> str:
+def _cover(
+    report: Report, formats: Formats, labels: Labels, site_url: str | None, citation: str | None
+) -> str:
+    """The cover: the report's title, publisher and date, and where to read and how to cite
+    it (each line's words from `labels`, the values escaped; `citation` is HTML)."""
+
+    def link(address: str) -> str:
+        return f'<a href="{html.escape(address)}">{html.escape(address)}</a>'
+
     parts = [f'<h1 class="cover-title">{html.escape(report.title)}</h1>']
     if report.subtitle:
         parts.append(f'<p class="cover-subtitle">{html.escape(report.subtitle)}</p>')
     parts.append(f'<p class="cover-publisher">{html.escape(report.publisher)}</p>')
-    parts.append(f'<p class="cover-date">{html.escape(long_date(report.date))}</p>')
+    parts.append(f'<p class="cover-date">{html.escape(formats.date(report.date))}</p>')
     authors = ", ".join(report.authors)
     if authors and authors != report.publisher:
         parts.append(f'<p class="cover-authors">{html.escape(authors)}</p>')
     details = []
     if report.doi:
-        doi = f"https://doi.org/{report.doi}"
-        details.append(f'DOI: <a href="{html.escape(doi)}">{html.escape(doi)}</a>')
+        details.append(labels("print/doi", html.escape, doi=link(f"https://doi.org/{report.doi}")))
     address = site_url  # the briefing's own address; report.url is the original report's
     if address:
-        details.append(f'Read online: <a href="{html.escape(address)}">{html.escape(address)}</a>')
+        details.append(labels("print/read_online", html.escape, address=link(address)))
     if report.licence:
-        details.append(f"Licence: {html.escape(report.licence)}")
+        details.append(labels("print/licence", html.escape, licence=html.escape(report.licence)))
     if citation:
-        details.append(f"Cite as: {citation}")
+        details.append(labels("print/cite_as", html.escape, citation=citation))
     if details:
         parts.append('<div class="cover-details">' + "".join(f"<p>{d}</p>" for d in details))
         parts[-1] += "</div>"
     return '<section class="cover" id="cover">' + "".join(parts) + "</section>"
 
 
-def _contents(entries: Sequence[Entry]) -> str:
+def _contents(entries: Sequence[Entry], labels: Labels) -> str:
     items = "".join(
         f'<li class="level-{e.level}"><a href="#{html.escape(e.anchor)}">'
         f"{html.escape(e.title)}</a></li>"
@@ -453,7 +463,8 @@ def _contents(entries: Sequence[Entry]) -> str:
     )
     return (
         '<nav class="contents" id="contents" aria-labelledby="contents-title">'
-        f'<h1 id="contents-title">Contents</h1><ul>{items}</ul></nav>'
+        f'<h1 id="contents-title">{html.escape(labels("print/contents"))}</h1>'
+        f"<ul>{items}</ul></nav>"
     )
 
 
@@ -471,16 +482,20 @@ def document(
     language: str = "en",
     css: str = "",
     created: str | None = None,
+    formats: Formats | None = None,
 ) -> Document:
     """The print document from the built pages (any order: the records give the order).
 
     `citation` is the briefing's formatted citation (HTML); `site_dir` is the built site, the
     only place images are read from; links to site files that are not in the document go to
     `site_url`, or are dropped when the site's address is unknown. `created` (ISO 8601) is the
-    PDF's date.
+    PDF's date. Every word the document adds is one of the briefing's labels; its dates are
+    written by `formats` (the site's: its locale and labels).
     """
     generated = _generated()
     report = briefing.report
+    labels = briefing.labels
+    formats = formats or Formats(labels=labels)
     by_src = {p.src: p for p in pages}
     fixed = generated_sources(briefing)
     base = (site_url.rstrip("/") + "/") if site_url else None
@@ -509,13 +524,13 @@ def document(
     for rec, src in recs:
         if src in by_src:
             builder.section_of[page_key(by_src[src].url)] = rec.id
-        builder.where[rec.id] = f"Recommendation {rec.number}"
+        builder.where[rec.id] = labels("recommendation", number=rec.number)
     for theme, src in themes:
         if src in by_src:
             builder.section_of[page_key(by_src[src].url)] = theme.id
-        builder.where[theme.id] = f"Theme {theme.number}"
+        builder.where[theme.id] = labels("theme", number=theme.number)
     for finding_id, number in numbers.items():
-        builder.where[finding_id] = f"Finding {number}"
+        builder.where[finding_id] = labels("print/finding", number=number)
     for page in [
         *prose,
         *(by_src[s] for s in (generated.REFERENCES, generated.GLOSSARY) if s in by_src),
@@ -537,7 +552,7 @@ def document(
             parts += 1
     shown_recs = [(r, s) for r, s in recs if s in by_src]
     if shown_recs:
-        entries.append(Entry("recommendations", "Recommendations", 1))
+        entries.append(Entry("recommendations", labels("pages/recommendations"), 1))
         items = []
         for rec, src in shown_recs:
             page = by_src[src]
@@ -547,7 +562,8 @@ def document(
                 f"{_recommendation(builder, page, rec.id, rec.id)}</section>"
             )
         body.append(
-            '<section class="part group" id="recommendations"><h1>Recommendations</h1>'
+            '<section class="part group" id="recommendations">'
+            f"<h1>{html.escape(labels('pages/recommendations'))}</h1>"
             + "".join(items)
             + "</section>"
         )
@@ -564,19 +580,19 @@ def document(
             continue
     shown_themes = [(t, s) for t, s in themes if s in by_src]
     if shown_themes:
-        entries.append(Entry("themes", "Themes", 1))
+        entries.append(Entry("themes", labels("pages/themes"), 1))
         items = []
         for theme, src in shown_themes:
             page = by_src[src]
-            entries.append(Entry(theme.id, f"Theme {theme.number}: {builder.heading(page)}", 2))
+            title = labels("theme_kicker", number=theme.number, title=builder.heading(page))
+            entries.append(Entry(theme.id, title, 2))
             items.append(
                 f'<section class="item" id="{html.escape(theme.id)}-section">'
                 f"{_theme(builder, page, theme.id)}</section>"
             )
         body.append(
-            '<section class="part group" id="themes"><h1>Themes</h1>'
-            + "".join(items)
-            + "</section>"
+            '<section class="part group" id="themes">'
+            f"<h1>{html.escape(labels('pages/themes'))}</h1>" + "".join(items) + "</section>"
         )
         parts += 1
     for src in (generated.REFERENCES, generated.GLOSSARY):
@@ -602,9 +618,9 @@ def document(
     )
     text = (
         f'<!doctype html>\n<html lang="{html.escape(language)}">\n<head>\n{head}</head>\n<body>\n'
-        + _cover(report, base, citation)
+        + _cover(report, formats, labels, base, citation)
         + "\n"
-        + _contents(entries)
+        + _contents(entries, labels)
         + "\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"

@@ -8,6 +8,11 @@ a table row, a quote or a chart.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
+from ..labels import Labels
+
 PAPERS = {"a4": "A4", "letter": "letter"}
 DEFAULT_PAPER = "a4"
 # Margins (mm): the tests check that nothing is drawn in them but the header and footer.
@@ -26,28 +31,57 @@ def paper(settings: object) -> str:
     )
 
 
-def _string(text: str) -> str:
-    """Text as a CSS string, every character that could end it escaped."""
+def _string(text: str, *, strip: bool = True) -> str:
+    """Text as a CSS string, every character that could end it escaped (runs of white space
+    as one space; kept at the ends with `strip=False`, for a part of a longer content)."""
+    spaced = re.sub(r"\s+", " ", text)
     escaped = "".join(
         c if c.isalnum() or c in " .,:;!?-–—()'’" else f"\\{ord(c):x} "
-        for c in " ".join(text.split())
+        for c in (spaced.strip() if strip else spaced)
     )
     return f'"{escaped}"'
 
 
-def css(paper_size: str = DEFAULT_PAPER, short_title: str = "") -> str:
-    """The whole print style for one paper size, with `short_title` in the running header."""
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+def content(text: str, values: Mapping[str, str]) -> str:
+    """A label as a CSS `content` value: its words as escaped strings, each `{placeholder}`
+    as the CSS that `values` gives for it (`counter(page)`); any other placeholder (the
+    labels' check refuses them) is printed as written, escaped like the words."""
+    parts = _PLACEHOLDER.split(" ".join(text.split()))  # literal, name, literal, name, ...
+    shown = []
+    for index, part in enumerate(parts):
+        if index % 2 and part in values:
+            shown.append(values[part])
+        elif part:
+            shown.append(_string(part if index % 2 == 0 else "{" + part + "}", strip=False))
+    return " ".join(shown) or '""'
+
+
+def css(
+    paper_size: str = DEFAULT_PAPER, short_title: str = "", labels: Labels | None = None
+) -> str:
+    """The whole print style for one paper size, with `short_title` in the running header
+    and the footer's and the cross-references' words from `labels` (`print/page_of`,
+    `print/page`)."""
+    labels = labels or Labels()
     size = PAPERS[paper(paper_size)]
+    target = "target-counter(attr(href url), page)"
+    footer = content(labels("print/page_of"), {"page": "counter(page)", "pages": "counter(pages)"})
+    on_page = content(labels("print/page"), {"page": target})
     return f"""\
 @page {{ size: {size}; margin: {MARGIN_TOP}mm {MARGIN_SIDE}mm {MARGIN_BOTTOM}mm;
   @top-left {{ content: {_string(short_title)}; font: 8pt "DejaVu Sans", sans-serif;
     color: #444; vertical-align: bottom; padding-bottom: 4mm; }}
   @top-right {{ content: string(part); font: 8pt "DejaVu Sans", sans-serif; color: #444;
     vertical-align: bottom; padding-bottom: 4mm; }}
-  @bottom-center {{ content: "Page " counter(page) " of " counter(pages);
+  @bottom-center {{ content: {footer};
     font: 8pt "DejaVu Sans", sans-serif; color: #444; vertical-align: top; padding-top: 4mm; }} }}
 @page :first {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-center {{ content: none; }} }}
+a.to-page::after {{ content: " (" attr(data-where) ", " {on_page} ")"; }}
+a.to-page.bare::after {{ content: ", " {on_page}; }}
 {_BODY}"""
 
 
@@ -65,9 +99,6 @@ section.item + section.item { margin-top: 2.5em; }
 section.part { break-before: page; }
 p, li, dd { orphans: 3; widows: 3; }
 a { color: #0b4ea2; text-decoration: none; }
-a.to-page::after { content: " (" attr(data-where) ", p. "
-  target-counter(attr(href url), page) ")"; }
-a.to-page.bare::after { content: ", p. " target-counter(attr(href url), page); }
 a.show-url::after { content: " <" attr(href) ">"; font-size: 85%; color: #444; }
 a[href^="http"], .references a { overflow-wrap: anywhere; word-break: break-all; }
 .cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; }
