@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-import tinycss2  # type: ignore[import-untyped]  # WeasyPrint's CSS parser (pinned)
+import tinycss2
 from briefing import labels
 from briefing.labels import Labels
 from briefing.model import Briefing
