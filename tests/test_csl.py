@@ -408,7 +408,7 @@ def test_style_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(csl, "CitationStylesStyle", counting)
     first, second = Bibliography("apa"), Bibliography("apa")
-    assert first.csl is second.csl is csl._STYLES["apa"]
+    assert first.csl is second.csl is csl._STYLES["apa\0"]  # the style, in its own locale
     assert len(calls) == 1
     assert Bibliography("vancouver").csl is not first.csl
     assert len(calls) == 2
@@ -452,3 +452,45 @@ def test_plain_text() -> None:
         "Available from: https://nshcs.hee.nhs.uk/programmes/hsst/?tab=about&year=2024"
     )
     assert plain("<i>A</i> &amp;\n <b>B</b>") == "A & B"
+
+
+@pytest.mark.parametrize(
+    ("language", "style_locale", "expected"),
+    [
+        ("fr", "en-US", "fr-FR"),  # CSL's primary dialect of the language
+        ("fr_CA", "en-US", "fr-CA"),
+        ("pt-BR", "en-US", "pt-BR"),
+        ("cy", "en-US", "cy-GB"),
+        ("en_GB", "en-US", None),  # the style's own language: its own terms
+        ("en", "en-GB", None),
+        ("de", "de-DE", None),
+        ("xx", "en-US", None),  # no CSL locale: the style's own
+        (None, "en-US", None),
+    ],
+)
+def test_the_styles_terms_follow_the_briefings_language(
+    language: str | None, style_locale: str, expected: str | None
+) -> None:
+    assert csl.csl_locale(language, style_locale) == expected
+
+
+def test_a_french_briefing_formats_references_with_french_terms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    ref = Reference(
+        "x",
+        "online",
+        {
+            "title": "Une page",
+            "author": "Dupont, Marie",
+            "year": "2024",
+            "url": "https://example.org/a",
+            "urldate": "2024-05-20",
+        },
+        Span("references.bib", 1, 1),
+    )
+    french = csl.Bibliography("vancouver", language="fr").format([ref])["x"]
+    english = csl.Bibliography("vancouver", language="en_GB").format([ref])["x"]
+    assert "Disponible sur" in french and "cité 20 mai 2024" in french
+    assert "Available from" in english and "Available from" not in french

