@@ -190,8 +190,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
     source = page.file.edit_uri or f"docs/{page.file.src_uri}"
     _build.duplicates += anchors.in_page(output, _build.root, source, page.url)
-    output = feed.link_tag(output, page.file.src_uri, config.use_directory_urls)
-    output = tracker.script_tag(output, page.file.src_uri, config.use_directory_urls)
+    labels = site.briefing.labels
+    output = feed.link_tag(output, page.file.src_uri, labels, config.use_directory_urls)
+    output = tracker.script_tag(output, page.file.src_uri, labels, config.use_directory_urls)
     output = head.for_page(
         output,
         site,

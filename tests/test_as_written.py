@@ -289,7 +289,11 @@ def test_no_executive_summary_heading_without_a_summary(enquete: Site) -> None:
     home = enquete.page("")
     headings = [h.get_text(" ", strip=True).rstrip("¶ ") for h in home.select("article h2")]
     assert "Synthèse" not in headings and "Executive summary" not in headings
-    assert headings[:2] == ["Les recommandations en bref", "Chiffres clés"]
+    assert headings[:3] == [
+        "Les recommandations en bref",
+        "Où en sont les recommandations",
+        "Chiffres clés",
+    ]
 
 
 @pytest.mark.slow
@@ -391,8 +395,8 @@ def _english_words() -> set[str]:
     for text in labels.defaults().values():
         words |= {w.lower() for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{\w+\}", "", text))}
     # The same in both languages, or names (JSON Schema, Zotero).
-    same = {"table", "source", "sources", "note", "original", "citation"}
-    names = {"json", "bibtex", "schema", "zotero"}  # JSON Schema, BibTeX, CSL-JSON, Zotero
+    same = {"table", "source", "sources", "note", "original", "citation", "part", "pages"}
+    names = {"json", "bibtex", "schema", "zotero", "atom"}  # JSON Schema, BibTeX, CSL-JSON, ...
     return words - same - names
 
 
@@ -400,7 +404,39 @@ def _english_words() -> set[str]:
 def test_no_english_word_is_left_in_a_french_briefing(enquete: Site) -> None:
     english = _english_words()
     assert {"executive", "summary", "evidence", "respondents", "status", "glance"} <= english
+    assert {"became", "tracker", "stand", "recorded", "shown"} <= english  # the tracker's too
+    # What is read covers the counts, a whole timeline and the tracker (its filter's words too).
+    assert enquete.page("").select_one(".status-counts")
+    rec = enquete.page("recommendations/guichet/")
+    entries = rec.select(".timeline .timeline-entry")
+    assert "status-2025-06-02-implemented" in {e["id"] for e in entries}
+    assert rec.select(".timeline .timeline-response")
+    status = rec.select_one(".status-as-of")
+    assert rec.select_one(".timeline-source") and status is not None
+    assert "2 juin 2025" in status.get_text()  # the locale's date
+    tracker = enquete.page("tracker/")
+    assert tracker.select("table.tracker-table tr.tracker-row time")
+    in_nav = [a.get_text(strip=True) for a in rec.select(".md-nav a[href$='tracker/']")]
+    assert in_nav and set(in_nav) == {"Suivi"}  # the nav names it in the briefing's words
+    script = tracker.select_one("script[data-filter-label]")
+    assert script is not None
+    statuses = json.loads(str(script["data-filter-statuses"]))  # [status, its words]
+    filter_words = " ".join(
+        [
+            re.sub(r"\{\w+\}", "", str(script[f"data-filter-{n}"]))
+            for n in ("label", "all", "result")
+        ]
+        + [word for _, word in statuses]
+    )
+    feeds = [enquete.root / "feed.atom", *sorted((enquete.root / "feeds").glob("*.atom"))]
     found: dict[str, set[str]] = {}
+    for name, words in [
+        ("tracker/ (filter)", filter_words),
+        *((f.name, _atom_words(f)) for f in feeds),
+    ]:
+        left = {w for w in re.findall(r"[A-Za-z]+", words) if w.lower() in english}
+        if left:
+            found[name] = left
     for url, page in enquete.pages.items():
         article = page.select_one("article")
         if article is None or url == "404.html":  # the theme's own page
@@ -416,6 +452,14 @@ def test_no_english_word_is_left_in_a_french_briefing(enquete: Site) -> None:
         if left:
             found[url] = left
     assert found == {}
+
+
+def _atom_words(path: Path) -> str:
+    """The words a feed reader shows: titles, summaries and category names."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "xml")
+    assert soup.feed is not None and soup.feed["xml:lang"] == "fr"
+    titles = " ".join(t.get_text() for t in soup.find_all(["title", "summary"]))
+    return titles + " " + " ".join(str(c.get("label", "")) for c in soup.find_all("category"))
 
 
 def test_labels_are_escaped_text(mini: Path) -> None:

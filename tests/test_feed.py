@@ -11,6 +11,7 @@ import lxml.etree as etree
 import pytest
 import rnc2rng  # type: ignore[import-untyped]  # no stubs
 from briefing import feed
+from briefing.labels import Labels
 from briefing.render.site import Site, prepare
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tracked"
@@ -76,12 +77,12 @@ def test_ids_and_bytes_do_not_depend_on_the_build() -> None:
 
 def test_every_page_head_links_the_feed() -> None:
     page = "<html><head><title>x</title></head><body></body></html>"
-    linked = feed.link_tag(page, "recommendations/sensors.md")
+    linked = feed.link_tag(page, "recommendations/sensors.md", Labels())
     assert (
         '<link rel="alternate" type="application/atom+xml" href="../../feed.atom" '
         'title="Atom feed">\n</head>'
     ) in linked
-    assert 'href="feed.atom"' in feed.link_tag(page, "index.md")
+    assert 'href="feed.atom"' in feed.link_tag(page, "index.md", Labels())
 
 
 @pytest.mark.parametrize(

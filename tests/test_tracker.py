@@ -46,8 +46,8 @@ def _problems(root: Path, today: date = date(2026, 12, 1)) -> list[str]:
     return [str(p) for p in sorted(found) if p.path == RECS]
 
 
-def _site(root: Path = FIXTURE) -> Site:
-    prepared = prepare(root, root / "docs", None, published=True, site_url=SITE_URL)
+def _site(root: Path = FIXTURE, locale: str = "en_GB") -> Site:
+    prepared = prepare(root, root / "docs", None, published=True, site_url=SITE_URL, locale=locale)
     assert prepared.site is not None, prepared.result.errors
     return prepared.site
 
@@ -219,6 +219,16 @@ def test_tracker_page_groups_by_status_and_by_actor() -> None:
     assert '<a href="../recommendations/sensors/">3. Measure street temperatures</a>' in page
     assert '<time datetime="2025-12-05">5 December 2025</time>' in page
     assert 'href="../feed.atom"' in page
+
+
+def test_dates_are_the_briefing_s_locale_s() -> None:
+    """The timeline's and the tracker's dates follow the locale, like every other date."""
+    site = _site(locale="fr")
+    rec = site.pages["recommendations/plant-hot-streets.md"]
+    assert '<time datetime="2026-04-20">20 avril 2026</time>' in rec
+    assert '<time datetime="2025-12-05">5 décembre 2025</time>' in site.pages[TRACKER]
+    american = _site(locale="en")
+    assert '<time datetime="2026-04-20">April 20, 2026</time>' in american.pages[TRACKER]
 
 
 def test_home_page_counts_each_status() -> None:

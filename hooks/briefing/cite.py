@@ -99,13 +99,14 @@ def citation(
 
 
 def recommendation_reference(
-    report: Report, rec: Recommendation, url: str | None = None
+    report: Report, rec: Recommendation, title: str, url: str | None = None
 ) -> Reference:
-    """One recommendation as a part of the briefing: an `@incollection` whose container
-    (`booktitle`) is the briefing, by its authors and publisher, at `url` (its own page)."""
+    """One recommendation as a part of the briefing: an `@incollection` titled `title` (its
+    page's title, in the briefing's words) whose container (`booktitle`) is the briefing, by
+    its authors and publisher, at `url` (its own page)."""
     whole = reference(report)
     fields: dict[str, str] = {
-        "title": f"{{{_escape(f'Recommendation {rec.number}: {rec.title}')}}}",
+        "title": f"{{{_escape(title)}}}",
         "author": whole.fields["author"],
         "booktitle": whole.fields["title"],
         "publisher": whole.fields["institution"],
@@ -121,10 +122,15 @@ def recommendation_reference(
 
 
 def recommendation(
-    report: Report, rec: Recommendation, bibliography: csl.Bibliography, url: str | None = None
+    report: Report,
+    rec: Recommendation,
+    bibliography: csl.Bibliography,
+    title: str,
+    url: str | None = None,
 ) -> Citation:
-    """How to cite one recommendation, in the site's citation style, and its BibTeX."""
-    ref = recommendation_reference(report, rec, url)
+    """How to cite one recommendation (`title`: its page's), in the site's citation style,
+    and its BibTeX."""
+    ref = recommendation_reference(report, rec, title, url)
     entry = re.sub(r"([?!])(</[a-z]+>)?\.", r"\1\2", bibliography.format([ref])[ref.key])
     return Citation(ref, entry, csl.plain(entry), bibtex(ref))
 

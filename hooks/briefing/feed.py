@@ -7,6 +7,9 @@ the feed's the latest entry's (the report's date when there is none), so builds 
 byte-identical. Entry ids are tag: URIs (RFC 4151) made of the site's host, the report's
 date, the recommendation's id and the entry's anchor: stable across builds and edits of other
 entries. Without a site address they are `urn:uuid:` names derived the same way.
+
+Every word is the briefing's (`feed/...`, `statuses/...` labels) and the feed's `xml:lang` its
+language; the machine dates stay RFC 3339.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from .downloads import plain_text
+from .labels import Labels
 from .model import Recommendation
+from .render.formats import locale_of
 from .render.pages import rec_page
-from .render.timeline import Event, events, label, rec_feed, status_word
+from .render.timeline import Event, events, rec_feed, status_name
 from .render.tracker import FEED, TRACKER
 from .render.urls import page_url, site_href
 
@@ -79,17 +84,24 @@ def _sub(parent: ET.Element, name: str, text: str | None = None, **attributes: s
     return element
 
 
+def language(site: Site) -> str:
+    """The briefing's language as an XML language tag (BCP 47): 'en_GB' -> 'en-GB'."""
+    return str(locale_of(site.formats.locale)).replace("_", "-")
+
+
 def _entry(root: ET.Element, place: _Place, rec: Recommendation, event: Event) -> None:
     site = place.site
+    labels = site.briefing.labels
     entry = _sub(root, "entry")
     _sub(entry, "id", _id(site, place.site_url, f"{rec.id}/{event.anchor}"))
     number = str(rec.number)
     if event.change is not None:
-        title = label("feed/status_entry", number=number, status=status_word(event.change.status))
+        status = status_name(labels, event.change.status)
+        title = labels("feed/status_entry", number=number, status=status)
         body = event.change.summary
     else:
         assert event.response is not None
-        title = label("feed/response_entry", number=number, actor=event.response.actor)
+        title = labels("feed/response_entry", number=number, actor=event.response.actor)
         body = event.response.text
     _sub(entry, "title", title)
     _sub(entry, "updated", timestamp(event.date))
@@ -103,20 +115,21 @@ def _entry(root: ET.Element, place: _Place, rec: Recommendation, event: Event) -
         href=place.page(rec_page(rec), event.anchor),
     )
     if event.change is not None:
-        _sub(entry, "category", term=event.change.status, label=status_word(event.change.status))
+        status = status_name(labels, event.change.status)
+        _sub(entry, "category", term=event.change.status, label=status)
     words = f"{rec.title}. "
     words += plain_text(site, body) if body is not None else ""
     source = (
         event.change.source if event.change else event.response.source if event.response else None
     )
     if source is not None:
-        words += f"\n\n{label('timeline/source')} {plain_text(site, source)}"
+        words += "\n\n" + labels("source", source=plain_text(site, source))
     _sub(entry, "summary", words.strip(), type="text")
 
 
 def atom(site: Site, site_url: str | None = None, rec: Recommendation | None = None) -> str:
     """The feed of every recommendation (or of `rec` alone), newest entry first."""
-    report = site.briefing.report
+    report, labels = site.briefing.report, site.briefing.labels
     recs = (rec,) if rec is not None else site.briefing.recommendations
     path = rec_feed(rec) if rec is not None else FEED
     place = _Place(site, path, site_url)
@@ -125,13 +138,13 @@ def atom(site: Site, site_url: str | None = None, rec: Recommendation | None = N
     ordered = sorted(enumerate(found), key=lambda p: (timestamp(p[1][1].date), p[0]), reverse=True)
     # Names unqualified, in Atom's namespace by the declaration (ElementTree cannot write a
     # default namespace together with unprefixed attributes).
-    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "en"})
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language(site)})
     specific = rec.id if rec is not None else "recommendations"
     _sub(root, "id", _id(site, site_url, specific))
     if rec is not None:
-        title = label("feed/rec_title", number=str(rec.number), title=rec.title)
+        title = labels("feed/rec_title", number=rec.number, title=rec.title)
     else:
-        title = label("feed/title", title=report.title)
+        title = labels("feed/title", title=report.title)
     _sub(root, "title", title)
     latest = max((timestamp(e.date) for _, e in found), default=timestamp(report.date))
     _sub(root, "updated", latest)
@@ -159,11 +172,11 @@ def write(site: Site, site_dir: Path, site_url: str | None = None) -> list[Path]
     return written
 
 
-def link_tag(output: str, src: str, directory_urls: bool = True) -> str:
+def link_tag(output: str, src: str, labels: Labels, directory_urls: bool = True) -> str:
     """A built page with a `<link rel="alternate">` to the briefing's feed in its head, for
-    feed readers (`src`: the page's docs-relative source path)."""
+    feed readers (`src`: the page's docs-relative source path), named in the briefing's words."""
     href = site_href(src, FEED, directory_urls)
-    title = label("tracker/feed_link")
+    title = labels("tracker/feed_link")
     tag = (
         f'<link rel="alternate" type="{MEDIA_TYPE}" href="{html.escape(href)}" '
         f'title="{html.escape(title)}">'

@@ -51,6 +51,7 @@ _SCREEN = (
     "md-source-file",
     "downloads",
     "cite-briefing",
+    "timeline-feed",  # a recommendation's feed: for feed readers, not paper
 )
 
 

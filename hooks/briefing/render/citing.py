@@ -1,6 +1,6 @@
 """ "Cite this recommendation": one recommendation's citation in the site's style (made by
 `cite.recommendation`, the briefing its container), as BibTeX and CSL-JSON to copy, and as
-files to download (written by `citefiles.write`)."""
+files to download (written by `citefiles.write`), in the briefing's words (`cite/...` labels)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import json
 
 from ..cite import Citation
 from ..csl import to_csl_json
+from ..labels import Labels
 from ..model import Recommendation
-from .text import attr, md_escape
-from .timeline import label
+from .text import attr, md_words
 from .urls import site_href
 
 FOLDER = "downloads/cite"  # FOLDER/<slug>.bib and FOLDER/<slug>.json, site-relative
@@ -28,28 +28,33 @@ def csl_json(citation: Citation) -> str:
 
 
 def section(
-    rec: Recommendation, citation: Citation | None, src: str, directory_urls: bool = True
+    rec: Recommendation,
+    citation: Citation | None,
+    src: str,
+    labels: Labels,
+    directory_urls: bool = True,
 ) -> list[str]:
-    """The section's Markdown lines; none when the build publishes no citation."""
+    """The section's Markdown lines, in the briefing's words; none when the build publishes
+    no citation."""
     if citation is None:
         return []
-    lines = [f"## {md_escape(label('cite/heading'))} {{#cite}}", ""]
+    lines = [f"## {labels('cite/heading', md_words)} {{#cite}}", ""]
     lines += [f'<p class="cite-recommendation">{citation.html}</p>', ""]
     url = citation.reference.fields.get("url")
     if url:
         lines += [
-            f'<p class="permanent-link">{html.escape(label("cite/permanent"))} '
+            f'<p class="permanent-link">{labels("cite/permanent", html.escape)} '
             f'<a href="{attr(url)}">{html.escape(url)}</a></p>',
             "",
         ]
     bib, csl = files(rec)
     links = " · ".join(
-        f'<a href="{attr(site_href(src, path, directory_urls))}">{html.escape(label(name))}</a>'
+        f'<a href="{attr(site_href(src, path, directory_urls))}">{labels(name, html.escape)}</a>'
         for name, path in (("cite/bibtex", bib), ("cite/csl", csl))
     )
-    lines += [f'<p class="cite-downloads">{html.escape(label("cite/download"))} {links}</p>', ""]
-    lines += [f"{md_escape(label('cite/bibtex'))}", "", "```bibtex"]
+    lines += [f'<p class="cite-downloads">{labels("cite/download", html.escape)} {links}</p>', ""]
+    lines += [labels("cite/bibtex", md_words), "", "```bibtex"]
     lines += [citation.bibtex.rstrip("\n"), "```", ""]
-    lines += [f"{md_escape(label('cite/csl'))}", "", "```json", csl_json(citation).rstrip("\n")]
+    lines += [labels("cite/csl", md_words), "", "```json", csl_json(citation).rstrip("\n")]
     lines += ["```", ""]
     return lines

@@ -19,7 +19,7 @@ from .pages import (
     theme_page,
 )
 
-TRACKER, TRACKER_TITLE = "tracker.md", "Tracker"  # render/tracker.py's page
+TRACKER = "tracker.md"  # render/tracker.py's page, titled by the label `tracker/title`
 NavItem = Any  # a path, or {title: path}, or {title: [items]}, as in mkdocs.yml
 
 
@@ -30,9 +30,9 @@ def sections(briefing: Briefing) -> dict[str, tuple[str, list[NavItem]]]:
     themes += [{html.escape(f"{t.number}. {t.title}"): theme_page(t.id)} for t in briefing.themes]
     recs: list[NavItem] = [RECOMMENDATIONS]
     recs += [{html.escape(f"{r.number}. {r.title}"): rec_page(r)} for r in briefing.recommendations]
-    if briefing.recommendations:  # the tracker follows the recommendations it tracks
-        recs.append({html.escape(TRACKER_TITLE): TRACKER})
     labels = briefing.labels  # data too: escaped like the titles
+    if briefing.recommendations:  # the tracker follows the recommendations it tracks
+        recs.append({html.escape(labels("tracker/title")): TRACKER})
     return {
         THEMES: (html.escape(labels("pages/themes")), themes),
         RECOMMENDATIONS: (html.escape(labels("pages/recommendations")), recs),

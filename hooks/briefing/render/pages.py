@@ -143,8 +143,7 @@ class Pages:
         return self.labels(name, html.escape, **values)
 
     def status(self, status: str) -> str:
-        name = f"statuses/{status}"
-        return self.labels(name) if self.labels.has(name) else status
+        return timeline.status_name(self.labels, status)
 
     def rec_title(self, rec: Recommendation) -> str:
         return self.labels("recommendation_title", number=rec.number, title=rec.title)
@@ -340,7 +339,8 @@ class Pages:
             for rec in b.recommendations:
                 lines += self._card(resolver, rec, src)
             lines += ["</div>", ""]
-            lines += timeline.counts_section(b.recommendations, md_link(src, "tracker.md"))
+            tracker = md_link(src, "tracker.md")
+            lines += timeline.counts_section(b.recommendations, tracker, self.labels, self.formats)
         key = [s for s in b.statistics if s.key and not s.is_table]
         if key:
             lines += [f"## {self.md('key_figures')}", ""]
@@ -552,9 +552,10 @@ class Pages:
         lines += [self._note(resolver, rec.note, src, title)]
         feed = site_href(src, timeline.rec_feed(rec), resolver.directory_urls)
         render = partial(self._md, resolver, src=src, title=title)
-        lines += timeline.timeline(rec, render, feed if self.downloads else None)
+        feed_link = feed if self.downloads else None
+        lines += timeline.timeline(rec, render, self.labels, self.formats, feed_link)
         citation = self.rec_citations.get(rec.id)
-        lines += citing.section(rec, citation, src, resolver.directory_urls)
+        lines += citing.section(rec, citation, src, self.labels, resolver.directory_urls)
         findings = [self.findings[f] for f in rec.addresses if f in self.findings]
         if findings:
             lines += [f"## {self.md('findings_addressed')}", ""]

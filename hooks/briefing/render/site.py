@@ -95,7 +95,7 @@ class Site:
             rec_citations=self.rec_citations,
         )
         self.generated: list[Page] = tracker.with_tracker(
-            self.builder.pages(), briefing, feed=bool(downloads)
+            self.builder.pages(), briefing, self.formats, feed=bool(downloads)
         )
         self._by_src = {page.src: page for page in self.generated}
         self.resolver = Resolver(
@@ -264,6 +264,7 @@ def _rec_citations(
             briefing.report,
             rec,
             bibliography,
+            briefing.labels("recommendation_title", number=rec.number, title=rec.title),
             urljoin(base, page_url(rec_page(rec), directory_urls)) if base else None,
         )
         for rec in briefing.recommendations

@@ -1,8 +1,8 @@
 """What became of a recommendation: its status changes and responses in one dated timeline,
 and the counts per status.
 
-Every reader-facing word here is in `LABELS` (a label name -> its English text, `{name}`
-placeholders filled in by the renderer), ready to be folded into the site's labels. The
+Every word comes from the briefing's `Labels` (`timeline/...`, `counts/...`, `statuses/...` in
+schemas/labels.schema.json) and every date from its `Formats`, both given by the caller. The
 anchors of the timeline's entries are computed once, here: the pages and the feed link them.
 """
 
@@ -10,64 +10,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..labels import Labels
 from ..model import Markdown, Recommendation, Response, StatusChange
-from .text import attr, long_date, md_escape
+from .formats import Formats
+from .text import attr, md_escape, md_words
 
 STATUSES = ("proposed", "accepted", "in-progress", "implemented", "declined")
-
-LABELS: Mapping[str, str] = {
-    "statuses/proposed": "Proposed",
-    "statuses/accepted": "Accepted",
-    "statuses/in-progress": "In progress",
-    "statuses/implemented": "Implemented",
-    "statuses/declined": "Declined",
-    "timeline/heading": "What became of it",
-    "timeline/status_as_of": "Status as of {date}:",
-    "timeline/status_undated": "Status:",
-    "timeline/changed": "Status: {status}",
-    "timeline/by": "by {actor}",
-    "timeline/response": "Response from {actor}",
-    "timeline/source": "Source:",
-    "timeline/none": "No status change or response has been recorded yet.",
-    "timeline/label": "Status changes and responses, oldest first",
-    "timeline/follow": "Follow this recommendation:",
-    "timeline/feed": "Atom feed",
-    "counts/heading": "Where the recommendations stand",
-    "counts/item": "{status}: {count}",
-    "counts/tracker": "Follow each one in the tracker",
-    "tracker/title": "Tracker",
-    "tracker/intro": "What became of each recommendation: its current status, when that status "
-    "was reached, and who should act.",
-    "tracker/feed": "New status changes and responses are also in the feed:",
-    "tracker/feed_link": "Atom feed",
-    "tracker/by_status": "By status",
-    "tracker/by_actor": "By who should act",
-    "tracker/no_actor": "No one named",
-    "tracker/none": "No recommendation has this status.",
-    "tracker/column_recommendation": "Recommendation",
-    "tracker/column_status": "Status",
-    "tracker/column_since": "Since",
-    "tracker/column_actors": "Who should act",
-    "tracker/unknown_date": "not recorded",
-    "tracker/filter": "Show only",
-    "tracker/filter_all": "All statuses",
-    "tracker/filter_result": "{shown} of {all} recommendations shown.",
-    "tracker/caption_status": "Recommendations with the status {status}",
-    "tracker/caption_actor": "Recommendations {actor} should act on",
-    "cite/heading": "Cite this recommendation",
-    "cite/permanent": "Permanent address:",
-    "cite/bibtex": "BibTeX",
-    "cite/csl": "CSL-JSON",
-    "cite/download": "Download the citation:",
-    "feed/title": "{title}: what became of the recommendations",
-    "feed/rec_title": "Recommendation {number}: {title}: what became of it",
-    "feed/status_entry": "Recommendation {number}: {status}",
-    "feed/response_entry": "Recommendation {number}: response from {actor}",
-    "feed/status_summary": "{title}: status {status} since {date}.",
-}
 
 
 FEEDS = "feeds"  # one Atom feed per recommendation, FEEDS/<slug>.atom, from the site's root
@@ -78,14 +29,11 @@ def rec_feed(rec: Recommendation) -> str:
     return f"{FEEDS}/{rec.slug}.atom"
 
 
-def label(name: str, **values: str) -> str:
-    """The English text of a label with its placeholders filled in (values as given)."""
-    text = LABELS[name]
-    return text.format(**values) if values else text
-
-
-def status_word(status: str) -> str:
-    return LABELS.get(f"statuses/{status}", status)
+def status_name(labels: Labels, status: str) -> str:
+    """A status in the briefing's words (`statuses/...`); a status the labels do not name
+    (the schema of recommendations.yml allows none) as written."""
+    name = f"statuses/{status}"
+    return labels(name) if labels.has(name) else status
 
 
 def slug(text: str) -> str:
@@ -132,58 +80,66 @@ def events(rec: Recommendation) -> list[Event]:
     return [event for *_, event in sorted(found, key=lambda f: f[:3])]
 
 
-def _time(value: str) -> str:
-    return f'<time datetime="{attr(value)}">{html.escape(long_date(value))}</time>'
+def time_tag(value: str, formats: Formats) -> str:
+    """A data date in the briefing's words, machine-readable in `datetime`."""
+    return f'<time datetime="{attr(value)}">{html.escape(formats.date(value))}</time>'
 
 
-def status_badge(status: str) -> str:
+def status_badge(status: str, labels: Labels) -> str:
     """The status in words (a class lets the theme colour it; the words say it)."""
-    return (
-        f'<strong class="status status-{attr(status)}">{html.escape(status_word(status))}</strong>'
-    )
+    word = html.escape(status_name(labels, status))
+    return f'<strong class="status status-{attr(status)}">{word}</strong>'
 
 
-def status_line(rec: Recommendation) -> str:
+def status_line(rec: Recommendation, labels: Labels, formats: Formats) -> str:
     """'Status as of 20 April 2026: Implemented' (or 'Status: Proposed' without a history)."""
     when = rec.status_date
     lead = (
-        label("timeline/status_as_of", date=_time(when))
+        labels("timeline/status_as_of", html.escape, date=time_tag(when, formats))
         if when
-        else label("timeline/status_undated")
+        else labels("timeline/status_undated", html.escape)
     )
-    return f'<p class="status-as-of">{lead} {status_badge(rec.status)}</p>'
+    return f'<p class="status-as-of">{lead} {status_badge(rec.status, labels)}</p>'
 
 
 Render = Callable[[Markdown | None], str]
 
 
 def timeline(
-    rec: Recommendation, render: Render, feed: str | None = None, heading_level: int = 2
+    rec: Recommendation,
+    render: Render,
+    labels: Labels,
+    formats: Formats,
+    feed: str | None = None,
+    heading_level: int = 2,
 ) -> list[str]:
-    """The timeline section of a recommendation's page, as Markdown lines.
+    """The timeline section of a recommendation's page, as Markdown lines, in the briefing's
+    words (`labels`) and dates (`formats`).
 
     `render` turns a Markdown field into resolved Markdown (citations and cross-references
     linked), so a summary may cite like any other field. `feed`: the link to the
     recommendation's own feed, where the build writes it.
     """
+
+    def words(name: str, **values: object) -> str:
+        return labels(name, html.escape, **values)
+
     hashes = "#" * heading_level
-    lines = [f"{hashes} {label('timeline/heading')} {{#timeline}}", "", status_line(rec), ""]
+    heading = labels("timeline/heading", md_words)
+    lines = [f"{hashes} {heading} {{#timeline}}", "", status_line(rec, labels, formats), ""]
     if feed is not None:
         lines += [
-            f'<p class="timeline-feed">{html.escape(label("timeline/follow"))} '
-            f'<a href="{attr(feed)}">'
-            f"{html.escape(label('timeline/feed'))}</a></p>",
+            f'<p class="timeline-feed">{words("timeline/follow")} '
+            f'<a href="{attr(feed)}">{words("timeline/feed")}</a></p>',
             "",
         ]
     shown = events(rec)
     if not shown:
-        return [*lines, f"<p>{html.escape(label('timeline/none'))}</p>", ""]
+        return [*lines, f"<p>{words('timeline/none')}</p>", ""]
     # A list for screen readers (role), of blocks that hold Markdown (md_in_html: an <li>'s
     # content would be read as a single line).
-    lines += [
-        f'<div class="timeline" role="list" aria-label="{attr(label("timeline/label"))}" markdown>',
-        "",
-    ]
+    name = attr(labels("timeline/label"))
+    lines += [f'<div class="timeline" role="list" aria-label="{name}" markdown>', ""]
     for event in shown:
         kind = "status" if event.change else "response"
         lines += [
@@ -192,22 +148,22 @@ def timeline(
             "",
         ]
         if event.change is not None:
-            head = label("timeline/changed", status=status_badge(event.change.status))
+            head = words("timeline/changed", status=status_badge(event.change.status, labels))
             body, source = event.change.summary, event.change.source
         else:
             assert event.response is not None
-            head = html.escape(label("timeline/response", actor=event.response.actor))
+            head = words("timeline/response", actor=html.escape(event.response.actor))
             body, source = event.response.text, event.response.source
         by = ""
         if event.change is not None and event.change.actor:
-            by = " " + html.escape(label("timeline/by", actor=event.change.actor))
-        lines += [f'<p class="timeline-head">{_time(event.date)} · {head}{by}</p>', ""]
+            by = " " + words("timeline/by", actor=html.escape(event.change.actor))
+        lines += [f'<p class="timeline-head">{time_tag(event.date, formats)} · {head}{by}</p>', ""]
         if body is not None:
             lines += [render(body), ""]
         if source is not None:
             # A Markdown paragraph (a link in it is rendered), classed with attr_list.
             lines += [
-                f"{md_escape(label('timeline/source'))} {render(source)}",
+                labels("source", md_words, source=render(source)),
                 "{: .timeline-source }",
                 "",
             ]
@@ -224,18 +180,26 @@ def counts(recs: Sequence[Recommendation]) -> dict[str, int]:
     return tally
 
 
-def counts_section(recs: Sequence[Recommendation], tracker_link: str) -> list[str]:
+def counts_section(
+    recs: Sequence[Recommendation], tracker_link: str, labels: Labels, formats: Formats
+) -> list[str]:
     """The home page's counts per status, each linking its group on the tracker page
     (`tracker_link`: the tracker's Markdown path relative to the page, which MkDocs checks)."""
     if not recs:
         return []
     items = [
-        f"- [{md_escape(label('counts/item', status=status_word(status), count=str(n)))}]"
-        f"({tracker_link}#status-{status})"
+        "- ["
+        + labels(
+            "counts/item",
+            md_words,
+            status=md_escape(status_name(labels, status)),
+            count=md_escape(formats.number(n)),
+        )
+        + f"]({tracker_link}#status-{status})"
         for status, n in counts(recs).items()
     ]
     return [
-        f"## {label('counts/heading')}",
+        f"## {labels('counts/heading', md_words)}",
         "",
         '<div class="status-counts" markdown>',
         "",
@@ -243,6 +207,6 @@ def counts_section(recs: Sequence[Recommendation], tracker_link: str) -> list[st
         "",
         "</div>",
         "",
-        f"[{md_escape(label('counts/tracker'))}]({tracker_link})",
+        f"[{labels('counts/tracker', md_words)}]({tracker_link})",
         "",
     ]

@@ -1,6 +1,9 @@
 """The tracker page: every recommendation with its current status, since when, and who should
 act, grouped by status and by actor. Plain tables, readable without JavaScript; the optional
-filter (`FILTER_SCRIPT`, a file under the site: no inline script) only hides rows.
+filter (`SCRIPT`, a file under the site: no inline script) only hides rows. Every word is
+the briefing's (`tracker/...`, `statuses/...` labels) and every date its `Formats`'; the
+filter's words are written into the page (its script tag's data attributes), never into the
+script.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
+from ..labels import Labels
 from ..model import Briefing, Recommendation
+from .formats import Formats
 from .pages import Page, rec_page
 from .resolve import Resolver
-from .text import attr, long_date, md_escape
-from .timeline import STATUSES, label, slug, status_badge, status_word
+from .text import attr, md_escape, md_words
+from .timeline import STATUSES, slug, status_badge, status_name, time_tag
 from .urls import href, site_href
 
 TRACKER = "tracker.md"
@@ -25,118 +30,132 @@ FEED = "feed.atom"  # relative to the site's root
 SCRIPT = "assets/javascripts/tracker.js"  # relative to the site's root
 
 
-def page(briefing: Briefing, feed: bool = True) -> Page:
-    """The tracker as a generated page, edited through data/recommendations.yml; `feed`: the
-    build writes the feed (the MkDocs build, not the plain export), so the page links it."""
+def page(briefing: Briefing, formats: Formats, feed: bool = True) -> Page:
+    """The tracker as a generated page, edited through data/recommendations.yml, in the
+    briefing's words and dates; `feed`: the build writes the feed (the MkDocs build, not the
+    plain export), so the page links it."""
     return Page(
         TRACKER,
-        label("tracker/title"),
+        briefing.labels("tracker/title"),
         "data/recommendations.yml",
-        partial(render, briefing, feed=feed),
+        partial(render, briefing, formats=formats, feed=feed),
     )
 
 
-def with_tracker(pages: Sequence[Page], briefing: Briefing, feed: bool = True) -> list[Page]:
+def with_tracker(
+    pages: Sequence[Page], briefing: Briefing, formats: Formats, feed: bool = True
+) -> list[Page]:
     """`pages` with the tracker right after the last recommendation's page."""
     result = list(pages)
     if not briefing.recommendations:
         return result
     last = max(i for i, p in enumerate(result) if p.src.startswith("recommendations/"))
-    result.insert(last + 1, page(briefing, feed))
+    result.insert(last + 1, page(briefing, formats, feed))
     return result
 
 
-def _row(rec: Recommendation, src: str, directory_urls: bool) -> str:
+def _row(rec: Recommendation, src: str, formats: Formats, directory_urls: bool) -> str:
+    labels = formats.labels
     link = html.escape(href(src, rec_page(rec), "", directory_urls))
     title = html.escape(f"{rec.number}. {rec.title}")
     since = (
-        f'<time datetime="{attr(rec.status_date)}">{html.escape(long_date(rec.status_date))}</time>'
+        time_tag(rec.status_date, formats)
         if rec.status_date
-        else html.escape(label("tracker/unknown_date"))
+        else labels("tracker/unknown_date", html.escape)
     )
-    actors = "<br>".join(html.escape(a) for a in rec.actors) or html.escape(
-        label("tracker/no_actor")
+    actors = "<br>".join(html.escape(a) for a in rec.actors) or labels(
+        "tracker/no_actor", html.escape
     )
 
     # Each cell's column name, shown only where the table is stacked (a phone's width).
     def named(column: str) -> str:
-        return f'<span class="cell-label">{html.escape(label(f"tracker/column_{column}"))}: </span>'
+        name = labels(f"tracker/column_{column}", html.escape)
+        return f'<span class="cell-label">{name}: </span>'
 
     return (
         f'<tr class="tracker-row status-row-{attr(rec.status)}">'
         f'<th scope="row"><a href="{link}">{title}</a></th>'
-        f"<td>{status_badge(rec.status)}</td><td>{named('since')}{since}</td>"
+        f"<td>{status_badge(rec.status, labels)}</td><td>{named('since')}{since}</td>"
         f"<td>{named('actors')}{actors}</td></tr>"
     )
 
 
-def _table(recs: Sequence[Recommendation], src: str, caption: str, directory_urls: bool) -> str:
+def _table(
+    recs: Sequence[Recommendation], src: str, caption: str, formats: Formats, directory_urls: bool
+) -> str:
+    """A table of recommendations (`caption`: HTML, escaped by the caller)."""
     columns = ("recommendation", "status", "since", "actors")
     head = "".join(
-        f'<th scope="col">{html.escape(label(f"tracker/column_{c}"))}</th>' for c in columns
+        f'<th scope="col">{formats.labels(f"tracker/column_{c}", html.escape)}</th>'
+        for c in columns
     )
-    rows = "".join(_row(r, src, directory_urls) for r in recs)
+    rows = "".join(_row(r, src, formats, directory_urls) for r in recs)
     return (
-        f'<table class="data-table tracker-table"><caption>{html.escape(caption)}</caption>'
+        f'<table class="data-table tracker-table"><caption>{caption}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
-def render(briefing: Briefing, resolver: Resolver, feed: bool = True) -> str:
+def render(briefing: Briefing, resolver: Resolver, formats: Formats, feed: bool = True) -> str:
     """The tracker page's Markdown. Its tables are raw HTML, which MkDocs leaves alone: their
     links are the built pages' relative addresses."""
-    src = TRACKER
+    src, labels, urls = TRACKER, briefing.labels, resolver.directory_urls
     recs = briefing.recommendations
-    lines = [f"# {md_escape(label('tracker/title'))}", ""]
-    lines += [md_escape(label("tracker/intro")), ""]
+    lines = [f"# {labels('tracker/title', md_words)}", ""]
+    lines += [labels("tracker/intro", md_words), ""]
     if feed:
-        link = site_href(src, FEED, resolver.directory_urls)
+        link = site_href(src, FEED, urls)
         lines += [
-            f'<p class="tracker-feed">{html.escape(label("tracker/feed"))} '
-            f'<a href="{attr(link)}">'
-            f"{html.escape(label('tracker/feed_link'))}</a></p>",
+            f'<p class="tracker-feed">{labels("tracker/feed", html.escape)} '
+            f'<a href="{attr(link)}">{labels("tracker/feed_link", html.escape)}</a></p>',
             "",
         ]
-    lines += [f"## {md_escape(label('tracker/by_status'))} {{#by-status}}", ""]
+    lines += [f"## {labels('tracker/by_status', md_words)} {{#by-status}}", ""]
     for status in STATUSES:
         group = [r for r in recs if r.status == status]
-        word = status_word(status)
+        word = status_name(labels, status)
         lines += [f"### {md_escape(word)} ({len(group)}) {{#status-{status}}}", ""]
         if group:
-            caption = label("tracker/caption_status", status=word)
-            lines += [_table(group, src, caption, resolver.directory_urls), ""]
+            caption = labels("tracker/caption_status", html.escape, status=html.escape(word))
+            lines += [_table(group, src, caption, formats, urls), ""]
         else:
-            lines += [md_escape(label("tracker/none")), ""]
-    lines += [f"## {md_escape(label('tracker/by_actor'))} {{#by-actor}}", ""]
+            lines += [labels("tracker/none", md_words), ""]
+    lines += [f"## {labels('tracker/by_actor', md_words)} {{#by-actor}}", ""]
     actors = list(dict.fromkeys(a for r in recs for a in r.actors))
-    groups: list[tuple[str, list[Recommendation]]] = [
-        (a, [r for r in recs if a in r.actors]) for a in actors
+    groups: list[tuple[str, str, list[Recommendation]]] = [
+        (a, md_escape(a), [r for r in recs if a in r.actors]) for a in actors
     ]
     nobody = [r for r in recs if not r.actors]
     if nobody:
-        groups.append((label("tracker/no_actor"), nobody))
+        none = labels("tracker/no_actor")
+        groups.append((none, labels("tracker/no_actor", md_words), nobody))
     seen: set[str] = set()
-    for actor, group in groups:
+    for actor, heading, group in groups:
         anchor = f"actor-{slug(actor)}"
         while anchor in seen:
             anchor += "-2"
         seen.add(anchor)
-        lines += [f"### {md_escape(actor)} ({len(group)}) {{#{anchor}}}", ""]
-        lines += [
-            _table(
-                group, src, label("tracker/caption_actor", actor=actor), resolver.directory_urls
-            ),
-            "",
-        ]
+        lines += [f"### {heading} ({len(group)}) {{#{anchor}}}", ""]
+        caption = labels("tracker/caption_actor", html.escape, actor=html.escape(actor))
+        lines += [_table(group, src, caption, formats, urls), ""]
     return "\n".join(lines)
 
 
 # The optional filter: a file of the site (a Content-Security-Policy allowing only the site's
 # own scripts lets it run), loaded by the tracker page alone. Without it the page is whole.
-_SCRIPT = """// Made by hooks/briefing/render/tracker.py: the tracker's optional filter by status.
+# Its words are the page's: the data attributes of its own script tag (`script_tag`).
+SCRIPT_TEXT = """// Made by hooks/briefing/render/tracker.py: the tracker's optional filter.
+// Its words come from the page: the data attributes of the tag that loads this file.
 (function () {
   "use strict";
-  var words = WORDS;
+  var tag = document.currentScript;
+  if (!tag) { return; }
+  var words = {
+    label: tag.dataset.filterLabel || "",
+    all: tag.dataset.filterAll || "",
+    result: tag.dataset.filterResult || "",
+    statuses: JSON.parse(tag.dataset.filterStatuses || "[]")
+  };
   function groups() {
     return Array.prototype.filter.call(
       document.querySelectorAll(".md-content h3[id^='status-'], .md-content h3[id^='actor-']"),
@@ -189,30 +208,32 @@ _SCRIPT = """// Made by hooks/briefing/render/tracker.py: the tracker's optional
 """
 
 
-def script() -> str:
-    """The filter's JavaScript, its words from the labels."""
-    words = {
-        "label": label("tracker/filter"),
-        "all": label("tracker/filter_all"),
-        "result": label("tracker/filter_result"),
-        "statuses": [[s, status_word(s)] for s in STATUSES],
-    }
-    return _SCRIPT.replace("WORDS", json.dumps(words, ensure_ascii=False))
-
-
 def write_script(site_dir: Path) -> Path:
-    """Write the filter's script under the built site."""
+    """Write the filter's script under the built site (the same file for every briefing)."""
     path = site_dir / SCRIPT
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(script(), encoding="utf-8")
+    path.write_text(SCRIPT_TEXT, encoding="utf-8")
     return path
 
 
-def script_tag(output: str, src: str, directory_urls: bool = True) -> str:
+def filter_words(labels: Labels) -> dict[str, str]:
+    """The filter's words, as the data attributes of its script tag (escaped by the caller)."""
+    statuses = [[s, status_name(labels, s)] for s in STATUSES]
+    return {
+        "data-filter-label": labels("tracker/filter"),
+        "data-filter-all": labels("tracker/filter_all"),
+        "data-filter-result": labels("tracker/filter_result"),
+        "data-filter-statuses": json.dumps(statuses, ensure_ascii=False),
+    }
+
+
+def script_tag(output: str, src: str, labels: Labels, directory_urls: bool = True) -> str:
     """The tracker page's built HTML with its filter's script in the head (deferred, from a
-    file: no inline script); any other page as it is."""
+    file: no inline script), the filter's words in the tag; any other page as it is."""
     head_end = output.find("</head>")
     if src != TRACKER or head_end < 0:
         return output
-    tag = f'<script src="{html.escape(site_href(src, SCRIPT, directory_urls))}" defer></script>'
+    words = "".join(f' {name}="{attr(value)}"' for name, value in filter_words(labels).items())
+    link = attr(site_href(src, SCRIPT, directory_urls))
+    tag = f'<script src="{link}"{words} defer></script>'
     return output[:head_end] + tag + "\n" + output[head_end:]
