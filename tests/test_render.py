@@ -158,7 +158,7 @@ def test_nav_fills_the_generated_sections_in_order() -> None:
         "index.md",
         {"Themes": ["themes/index.md", *themes]},
         "survey.md",
-        {"Recommendations": ["recommendations/index.md", *recs]},
+        {"Recommendations": ["recommendations/index.md", *recs, {"Tracker": "tracker.md"}]},
         "references.md",
         "glossary.md",
         "changes.md",
@@ -174,6 +174,7 @@ def test_nav_fills_the_generated_sections_in_order() -> None:
         *(p for t in themes for p in t.values()),
         "recommendations/index.md",
         *(p for r in recs for p in r.values()),
+        "tracker.md",
         "references.md",
         "glossary.md",
         "changes.md",
@@ -232,6 +233,7 @@ GENERATED = [
     *(f"themes/{t}.md" for t in ("programme-content", "hsse")),
     "recommendations/index.md",
     *(f"recommendations/{r}.md" for r in ("registration", "curriculum", "hsse", "mri")),
+    "tracker.md",
     "glossary.md",
 ]
 
