@@ -526,7 +526,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     page = project / "docs" / "context.md"
     page.write_text(
         page.read_text("utf-8")
-        + '\n<img alt="pixel" src="/\t/tracker.example/p.png">\n\n'
+        # A tab as an entity: Markdown expands a raw tab to spaces before any browser sees it.
+        + '\n<img alt="pixel" src="/&#9;/tracker.example/p.png">\n\n'
         + '<img alt="pixel two" src="&#92;&#92;tracker.example/q.png">\n',
         "utf-8",
     )
