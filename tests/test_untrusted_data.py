@@ -483,7 +483,7 @@ def test_a_cached_chart_that_fails_the_allow_list_is_drawn_again(
 
 PLANTED_ENTRY = (
     'PLANTED <script>alert("cache")</script><img src="x" onerror="alert(1)">'
-    '<a href="java\tscript:alert(1)">j</a><img src="/\t/tracker.example/p.png">'
+    '<a href="java&#9;script:alert(1)">j</a><img src="/&#9;/tracker.example/p.png">'
 )
 
 

@@ -706,11 +706,13 @@ def csl_locale(language: str | None, style_locale: str | None) -> str | None:
     return str(found) if found else None
 
 
-def _default_locale(style: str, text: bytes | None) -> str | None:
-    """The style's `default-locale` (`en-US`), read without parsing the whole style."""
-    head = (text or Path(_style_path(style)).read_bytes())[:4096].decode("utf-8", "replace")
-    found = re.search(r"default-locale=[\"']([^\"']+)", head)
-    return found.group(1) if found else None
+def _default_locale(style: str, text: bytes | None) -> str:
+    """The style's `default-locale`, read from its root element without parsing the whole
+    style; `en-US` when it names none, as CSL processors take it."""
+    head = (text or Path(_style_path(style)).read_bytes())[:8192].decode("utf-8", "replace")
+    root = re.search(r"<style\b[^>]*>", head)
+    found = re.search(r"default-locale=[\"']([^\"']+)", root.group(0)) if root else None
+    return found.group(1) if found else "en-US"
 
 
 def _load(style: str, text: bytes | None = None, locale: str | None = None) -> Any:
