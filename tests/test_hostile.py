@@ -406,3 +406,22 @@ def test_the_markdown_scanner_takes_linear_time(mini: Path, text: str) -> None:
     result, cost = measured(lambda: validate(mini))
     assert all(LINE.match(str(p)) for p in result.problems)
     assert cost.peak < PEAK_BYTES, f"{cost.peak / MB:.0f} MB"
+
+
+@pytest.mark.parametrize("where", ["docs", "bib"])
+def test_a_nul_character_in_a_page_or_the_bibliography_is_placed(mini: Path, where: str) -> None:
+    """A NUL is never text: reported at its line and column, never accepted silently."""
+    if where == "docs":
+        page = mini / "docs" / "context.md"
+        lines = page.read_text(encoding="utf-8").split("\n")
+        lines[1] = "ab\x00cd" + lines[1]
+        page.write_text("\n".join(lines), encoding="utf-8")
+        shown = "docs/context.md"
+    else:
+        bib = mini / "references.bib"
+        bib.write_text("\x00" + bib.read_text(encoding="utf-8"), encoding="utf-8")
+        shown = "references.bib"
+    found = [p for p in validate(mini).errors if "NUL character" in p.message]
+    assert [(p.path, p.line, p.column) for p in found] == [
+        (shown, 2, 3) if where == "docs" else (shown, 1, 1)
+    ]

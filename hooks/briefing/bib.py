@@ -20,7 +20,7 @@ from bibtexparser.library import Library
 from .markup import KEY_PATTERN
 from .model import KINDS, Reference, Span
 from .problems import Problem, non_ascii
-from .yamlfile import MAX_BYTES, check_characters, decode, read_bytes
+from .yamlfile import MAX_BYTES, check_characters, decode, nul_characters, read_bytes
 
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
 ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s*,")
@@ -397,7 +397,7 @@ def parse(
     text, problems = decode(path, data)
     if text is None:
         return {}, problems
-    problems += check_characters(path, text)
+    problems += check_characters(path, text) + nul_characters(path, text)
     library, failed = _library(path, text if keys is None else only(text, keys))
     if library is None:
         return {}, problems + failed

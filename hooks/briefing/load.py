@@ -106,6 +106,7 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
                     pages[relative] = Markdown(text, Span(shown, 1, 1), text)
                     # Text-reordering and invisible characters (Trojan Source).
                     found += yamlfile.check_characters(shown, text)
+                    found += yamlfile.nul_characters(shown, text)
                     found += frontmatter.check(shown, text)
             problems += found
         problems += yamlfile.foreign_files(root, docs)

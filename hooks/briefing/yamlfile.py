@@ -278,6 +278,30 @@ def check_characters(path: str, text: str) -> list[Problem]:
     return problems
 
 
+def nul_characters(path: str, text: str) -> list[Problem]:
+    """NUL characters in a text file (a page, references.bib), each placed (at most 20).
+
+    YAML refuses them itself; elsewhere a NUL is never text: the file is damaged, or is a
+    binary file saved under a text name.
+    """
+    problems: list[Problem] = []
+    where = _Lines(text)
+    index = text.find("\x00")
+    while index >= 0 and len(problems) < 20:
+        line, column = where.position(index)
+        problems.append(
+            Problem(
+                path,
+                line,
+                column,
+                "a NUL character (U+0000) is not text: the file is damaged or is not a text "
+                "file; delete the character, or save the file again as UTF-8 text",
+            )
+        )
+        index = text.find("\x00", index + 1)
+    return problems
+
+
 class _Lines:
     """Line and column of offsets met in increasing order, in time linear in the text."""
 
