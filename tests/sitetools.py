@@ -102,3 +102,18 @@ def stop(process: subprocess.Popen[str]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> None:
+    """Run git in `repo` as a test editor (no user settings), at `date` when given."""
+    env = dict(os.environ)
+    env.update(
+        GIT_AUTHOR_NAME="Editor",
+        GIT_AUTHOR_EMAIL="editor@example.org",
+        GIT_COMMITTER_NAME="Editor",
+        GIT_COMMITTER_EMAIL="editor@example.org",
+        GIT_CONFIG_GLOBAL="/dev/null",
+    )
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -11,35 +10,22 @@ from briefing import history
 from briefing.render.pages import Pages
 from briefing.render.text import long_date
 from briefing.validate import validate
-from sitetools import ROOT, Site
-
-
-def _git(repo: Path, *args: str, date: str | None = None) -> None:
-    env = dict(os.environ)
-    env.update(
-        GIT_AUTHOR_NAME="Editor",
-        GIT_AUTHOR_EMAIL="editor@example.org",
-        GIT_COMMITTER_NAME="Editor",
-        GIT_COMMITTER_EMAIL="editor@example.org",
-    )
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+from sitetools import ROOT, Site, git
 
 
 def _repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     (repo / "data").mkdir(parents=True)
     (repo / "docs").mkdir()
-    _git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     (repo / "data" / "quotes.yml").write_text("[]\n")
     (repo / "docs" / "a.md").write_text("# A\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "First edition", date="2024-05-01T10:00:00+00:00")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "First edition", date="2024-05-01T10:00:00+00:00")
     (repo / "data" / "quotes.yml").write_text("- id: quote-x\n")
     (repo / "README.md").write_text("not content\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "Add a *quote*", date="2024-06-02T10:00:00+00:00")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Add a *quote*", date="2024-06-02T10:00:00+00:00")
     return repo
 
 

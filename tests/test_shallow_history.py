@@ -4,7 +4,6 @@ to it. Real shallow clones (`git clone --depth N file://…`), not a mocked git.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,35 +14,21 @@ from briefing import history
 from briefing.render.pages import Pages
 from briefing.validate import validate
 from bs4 import BeautifulSoup
-from sitetools import ROOT, build_env
-
-
-def _git(repo: Path, *args: str, date: str | None = None) -> None:
-    env = dict(os.environ)
-    env.update(
-        GIT_AUTHOR_NAME="Editor",
-        GIT_AUTHOR_EMAIL="editor@example.org",
-        GIT_COMMITTER_NAME="Editor",
-        GIT_COMMITTER_EMAIL="editor@example.org",
-        GIT_CONFIG_GLOBAL="/dev/null",
-    )
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+from sitetools import ROOT, build_env, git
 
 
 def _commit(repo: Path, files: dict[str, str], subject: str, date: str) -> None:
     for name, text in files.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text(text, encoding="utf-8")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", subject, date=f"{date}T10:00:00+00:00")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", subject, date=f"{date}T10:00:00+00:00")
 
 
 def _history(tmp_path: Path) -> Path:
     repo = tmp_path / "origin"
     repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     _commit(repo, {"data/quotes.yml": "[]\n", "docs/a.md": "# A\n"}, "First", "2024-05-01")
     _commit(repo, {"data/quotes.yml": "- id: quote-x\n"}, "Add a quote", "2024-06-02")
     _commit(repo, {"docs/b.md": "# B\n"}, "Add page B", "2024-07-03")
@@ -118,7 +103,7 @@ def test_a_build_from_a_shallow_clone_warns_and_dates_no_page_wrongly(tmp_path: 
             )
         else:
             shutil.copy2(ROOT / name, origin / name)
-    _git(origin, "init", "-q", "-b", "main")
+    git(origin, "init", "-q", "-b", "main")
     _commit(origin, {}, "The briefing", "2024-05-01")
     _commit(
         origin,
