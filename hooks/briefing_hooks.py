@@ -7,10 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing import anchors, cache, citefiles, downloads, feed, pdf, sanitize
-from briefing.paper import style
+from briefing import cache
+from briefing.checks import anchors
 from briefing.problems import Problem, format_problems
-from briefing.render import charts, csp, head, tracker
+from briefing.publish import citefiles, csp, downloads, feed, head, pdf, sanitize
+from briefing.publish.paper import style
+from briefing.render import charts, tracker
 from briefing.render import nav as navigation
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare_configured

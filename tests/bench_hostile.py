@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from briefing.validate import validate
+from briefing.checks.validate import validate
 from conftest import make_project
 from test_hostile import HOSTILE, MB, PATHOLOGICAL, alias_bomb, glossary_of, measured
 

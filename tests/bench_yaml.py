@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "hooks"), str(ROOT / "tests")]
 
 import yaml  # noqa: E402
-from briefing import yamlfile  # noqa: E402
-from briefing.validate import validate  # noqa: E402
+from briefing.checks.validate import validate  # noqa: E402
+from briefing.sources import yamlfile  # noqa: E402
 from factory import make_briefing  # noqa: E402
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from briefing import markup
+from briefing.sources import markup
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOK = ROOT / "hooks" / "briefing_hooks.py"

@@ -58,7 +58,7 @@ STAGES = {
     for stage in (
         Stage(
             "checks",
-            ("briefing/check.py", "briefing/schema.py", "briefing/validate.py"),
+            ("briefing/checks/*.py", "briefing/sources/schema.py"),
             # test_schema_fast's properties and the fuzzer take a minute a mutant: left out
             ("test_validation.py",),
         ),
@@ -67,7 +67,11 @@ STAGES = {
             ("briefing/render/*.py",),
             ("test_render.py", "test_head.py", "test_charts.py", "test_outputs.py"),
         ),
-        Stage("downloads", ("briefing/downloads.py",), ("test_downloads.py", "test_outputs.py")),
+        Stage(
+            "downloads",
+            ("briefing/publish/downloads.py",),
+            ("test_downloads.py", "test_outputs.py"),
+        ),
     )
 }
 # Fixtures that build a site in a subprocess (by their names in the test files), and calls

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 from briefing import labels
+from briefing.checks.validate import validate
 from briefing.model import Markdown, Span, Statistic
 from briefing.render import charts
 from briefing.render.formats import Formats, column_unit
 from briefing.render.site import prepare_configured
 from briefing.render.text import lead
-from briefing.validate import validate
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, HOOK, make_project
 from sitetools import ROOT, Site, mkdocs_build

@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
-from briefing import bib, csl
-from briefing.validate import validate
+from briefing.checks.validate import validate
+from briefing.citations import csl
+from briefing.sources import bib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

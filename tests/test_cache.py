@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing import cache, csl, pdf
+from briefing import cache
 from briefing.__main__ import main
 from briefing.cache import Cache
+from briefing.checks.validate import validate
+from briefing.citations import csl
 from briefing.model import Briefing, Reference, Span
+from briefing.publish import pdf
 from briefing.render import charts
-from briefing.validate import validate
 from conftest import make_project
 from sitetools import ROOT
 from test_charts import SPECIALISMS

@@ -6,9 +6,9 @@ import re
 from dataclasses import replace
 
 import pytest
+from briefing.checks.validate import validate
 from briefing.model import Span, Statistic
 from briefing.render import charts
-from briefing.validate import validate
 from sitetools import ROOT, Site
 
 

@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
-from briefing import csl
-from briefing.csl import Grouping, citation_group
-from briefing.markup import Cite
+from briefing.citations import csl
+from briefing.citations.csl import Grouping, citation_group
 from briefing.render.resolve import Backlink, Resolver, cited_in
+from briefing.sources.markup import Cite
 from bs4 import BeautifulSoup
 from conftest import make_project
 from sitetools import Site, mkdocs_build

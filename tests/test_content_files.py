@@ -1,4 +1,4 @@
-"""Files under docs/ are an allow-list (hooks/briefing/content.py, SECURITY.md): only pages and the
+"""Files under docs/ are an allow-list (hooks/briefing/sources/content.py, SECURITY.md): only pages and the
 kinds a briefing needs are published; a file in the theme's or the build's place is refused;
 stylesheets fetch nothing from another host. `make validate` and the strict build both fail."""
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from briefing import content
+from briefing.sources import content
 from sitetools import ROOT, build_env, mkdocs_build
 
 THEME = content.theme_dirs("material")

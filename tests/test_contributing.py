@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 import yaml
-from briefing import bib, schema, yamlfile
+from briefing.checks.validate import validate
 from briefing.problems import Problem
-from briefing.validate import validate
+from briefing.sources import bib, schema, yamlfile
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "CONTRIBUTING.md"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from bibtexparser.entrypoint import parse_string
-from briefing import csl
-from briefing.csl import Bibliography, plain, to_csl_json
+from briefing.citations import csl
+from briefing.citations.csl import Bibliography, plain, to_csl_json
 from briefing.model import Reference, Span
 from citeproc import CitationStylesStyle
 

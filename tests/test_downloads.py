@@ -16,9 +16,10 @@ from typing import Any
 import pypdf
 import pytest
 from bibtexparser.entrypoint import parse_string
-from briefing import cache, downloads, pdf
+from briefing import cache
+from briefing.checks.validate import validate
 from briefing.model import Briefing
-from briefing.validate import validate
+from briefing.publish import downloads, pdf
 from bs4 import BeautifulSoup
 from conftest import make_project
 from jsonschema import Draft202012Validator

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from briefing import bib, downloads
 from briefing.__main__ import main
-from briefing.export import Tagged, dump_config, export, read_config, split_front_matter
+from briefing.checks.validate import bibliography_is_shared, validate
 from briefing.problems import BriefingError
+from briefing.publish import downloads
+from briefing.publish.export import Tagged, dump_config, export, read_config, split_front_matter
 from briefing.render.site import prepare
-from briefing.validate import bibliography_is_shared, validate
+from briefing.sources import bib
 from bs4 import Tag
 from factory import make_briefing
 from sitetools import ROOT, Site, build_env

@@ -10,8 +10,8 @@ import feedparser  # type: ignore[import-untyped]  # no stubs
 import lxml.etree as etree
 import pytest
 import rnc2rng  # type: ignore[import-untyped]  # no stubs
-from briefing import feed
 from briefing.labels import Labels
+from briefing.publish import feed
 from briefing.render.site import Site, prepare
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tracked"

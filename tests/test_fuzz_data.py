@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from briefing.checks.validate import validate
 from briefing.problems import Problem
-from briefing.validate import validate
-from briefing.yamlfile import DECIMAL_FLOAT, DECIMAL_INT
+from briefing.sources.yamlfile import DECIMAL_FLOAT, DECIMAL_INT
 from factory import write_config
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource

@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from briefing import yamlfile
 from briefing.__main__ import main
+from briefing.sources import yamlfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

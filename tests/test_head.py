@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 from bibtexparser.entrypoint import parse_string
-from briefing import cite, csl
-from briefing.render import head
-from briefing.validate import validate
+from briefing.checks.validate import validate
+from briefing.citations import cite, csl
+from briefing.publish import head
 from bs4 import BeautifulSoup
 from conftest import make_project
 from jsonschema import Draft7Validator
@@ -142,7 +142,7 @@ def test_briefing_citation_is_one_record() -> None:
     report = validate(ROOT).checked().report
     citation = cite.citation(report, csl.Bibliography("apa"), "https://example.org/hsst/")
     assert citation.reference.type == "techreport"
-    assert cite.csl_item(citation)["type"] == "report"
+    assert csl.to_csl_json(citation.reference)["type"] == "report"
     assert "2024" in citation.text and "https://example.org/hsst/" in citation.text
     fields = parse_string(citation.bibtex).entries[0].fields_dict
     assert fields["url"].value == "https://example.org/hsst/"
@@ -164,7 +164,7 @@ def test_citation_cff_is_valid_and_matches_the_data() -> None:
     assert errors == []
     report = validate(ROOT).checked().report
     assert text == cite.cff(report), (
-        "CITATION.cff is out of date: PYTHONPATH=hooks python -m briefing.cite > CITATION.cff"
+        "CITATION.cff is out of date: PYTHONPATH=hooks python -m briefing cite > CITATION.cff"
     )
     assert data["preferred-citation"]["type"] == "report"
     assert data["title"] == report.title

@@ -6,10 +6,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from briefing import history
+from briefing.checks.validate import validate
 from briefing.render.pages import Pages
 from briefing.render.text import long_date
-from briefing.validate import validate
+from briefing.sources import history
 from sitetools import ROOT, Site, git
 
 

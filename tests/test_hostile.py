@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from briefing import bib, csl, yamlfile
+from briefing.checks.validate import Result, validate
+from briefing.citations import csl
 from briefing.problems import Problem
-from briefing.validate import Result, validate
+from briefing.sources import bib, yamlfile
 
 LINE = re.compile(r"^[^:]+:\d+:\d+: ")
 WATCHDOG = 300  # seconds: a validation still running then hangs (a sane one takes under one)

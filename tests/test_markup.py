@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from briefing import markup
+from briefing.sources import markup
 
 
 def describe(token: markup.Token) -> str:

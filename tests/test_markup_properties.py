@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from briefing import markup
 from briefing.render.resolve import Resolver, Target
+from briefing.sources import markup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

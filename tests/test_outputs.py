@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from briefing import downloads, pdf
+from briefing.publish import downloads, pdf
 from briefing.render.site import Site, prepare
 from conftest import make_project
 from sitetools import ROOT

@@ -1,4 +1,4 @@
-"""Every page's Content-Security-Policy (hooks/briefing/render/csp.py): what it allows, what it
+"""Every page's Content-Security-Policy (hooks/briefing/publish/csp.py): what it allows, what it
 hashes, where it stands. tests/browser/test_csp.py proves the theme works under it."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from briefing.render import csp
+from briefing.publish import csp
 from bs4 import BeautifulSoup
 from sitetools import Site, build_env
 

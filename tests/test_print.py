@@ -17,11 +17,12 @@ from typing import Any
 
 import pypdf
 import pytest
-from briefing import cache, pdf
+from briefing import cache
+from briefing.checks.validate import validate
 from briefing.model import Briefing
-from briefing.paper import style
-from briefing.paper.document import finding_numbers
-from briefing.validate import validate
+from briefing.publish import pdf
+from briefing.publish.paper import style
+from briefing.publish.paper.document import finding_numbers
 from conftest import make_project
 from PIL import Image
 from sitetools import ROOT, Site, mkdocs_build

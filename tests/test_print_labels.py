@@ -17,12 +17,12 @@ import pypdf
 import pytest
 import tinycss2
 from briefing import labels
+from briefing.checks.validate import validate
 from briefing.labels import Labels
 from briefing.model import Briefing
-from briefing.paper import style
-from briefing.paper.document import document
+from briefing.publish.paper import style
+from briefing.publish.paper.document import document
 from briefing.render.formats import Formats
-from briefing.validate import validate
 from conftest import FIXTURES, HOOK
 from sitetools import ROOT, mkdocs_build
 

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from briefing import cache, pdf
+from briefing import cache
+from briefing.checks.validate import validate
 from briefing.model import Briefing
-from briefing.paper import files, run
-from briefing.paper.document import PrintPage
-from briefing.validate import validate
+from briefing.publish import pdf
+from briefing.publish.paper import files, run
+from briefing.publish.paper.document import PrintPage
 from conftest import make_project
 from sitetools import ROOT, mkdocs_build
 

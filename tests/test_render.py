@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-from briefing import csl
+from briefing.checks.validate import validate
+from briefing.citations import csl
 from briefing.render import nav
 from briefing.render.resolve import Resolver, Target
 from briefing.render.site import Site, page_title, prepare_configured
 from briefing.render.text import figure, long_date, md_escape, number
 from briefing.render.urls import href, page_url
-from briefing.validate import validate
 from sitetools import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"

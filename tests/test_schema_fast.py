@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from briefing import schema, yamlfile
+from briefing.sources import schema, yamlfile
 from sitetools import ROOT
 
 ODD: list[Any] = [

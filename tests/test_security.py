@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from briefing import sanitize
+from briefing.publish import sanitize
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 from factory import make_briefing

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from briefing import cache, pdf
-from briefing.paper.document import Document
-from briefing.validate import validate
+from briefing import cache
+from briefing.checks.validate import validate
+from briefing.publish import pdf
+from briefing.publish.paper.document import Document
 from conftest import make_project
 from sitetools import ROOT, build_env, free_port, stop
 

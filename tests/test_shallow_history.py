@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from briefing import history
+from briefing.checks.validate import validate
 from briefing.render.pages import Pages
-from briefing.validate import validate
+from briefing.sources import history
 from bs4 import BeautifulSoup
 from sitetools import ROOT, build_env, git
 

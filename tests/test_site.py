@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from briefing.validate import validate
+from briefing.checks.validate import validate
 from bs4 import BeautifulSoup
 from factory import make_briefing
 from sitetools import ROOT, Site, mkdocs_build

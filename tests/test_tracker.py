@@ -13,13 +13,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from briefing import bib, check_progress, citefiles, downloads, load
-from briefing.check import check
+from briefing.checks import check_progress
+from briefing.checks.check import check
+from briefing.checks.validate import validate
+from briefing.publish import citefiles, downloads
 from briefing.render import citing
 from briefing.render.site import Site, prepare
 from briefing.render.timeline import counts, events
 from briefing.render.tracker import TRACKER
-from briefing.validate import validate
+from briefing.sources import bib, load
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tracked"
 RECS = "data/recommendations.yml"

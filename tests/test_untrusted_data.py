@@ -28,10 +28,14 @@ from pathlib import Path
 
 import pytest
 from ada_url import URL
-from briefing import anchors, cache, csl, downloads, frontmatter, sanitize, weblinks
+from briefing import cache, weblinks
+from briefing.checks import anchors
+from briefing.checks.validate import validate
+from briefing.citations import csl
 from briefing.model import Markdown, Reference, Span, Statistic
-from briefing.render import charts, head, svgcheck
-from briefing.validate import validate
+from briefing.publish import downloads, head, sanitize
+from briefing.render import charts, svgcheck
+from briefing.sources import frontmatter
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 from conftest import make_project

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from briefing import bib, yamlfile
-from briefing.validate import validate
+from briefing.checks.validate import validate
+from briefing.sources import bib, yamlfile
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"

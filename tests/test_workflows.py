@@ -193,7 +193,7 @@ def test_publish_runs_only_from_main_whatever_starts_it() -> None:
 
 
 CODE_SAMPLES = (
-    "hooks/briefing/content.py",
+    "hooks/briefing/sources/content.py",
     "hooks/briefing_hooks.py",
     "tests/test_security.py",
     "tests/vnu/package.json",

@@ -6,8 +6,8 @@ import math
 from typing import Any
 
 import pytest
-from briefing import yamlfile
 from briefing.model import Span
+from briefing.sources import yamlfile
 
 ANCHORS = "anchors and aliases are not allowed in briefing data; write the value out in full"
 TAB = "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"

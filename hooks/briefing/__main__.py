@@ -4,6 +4,8 @@
 
 `python -m briefing protect SITE`: give every page of a site built without the hooks its
 Content-Security-Policy.
+
+`python -m briefing cite > CITATION.cff`: write how to cite the briefing, from data/report.yml.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from . import cache, content
-from .export import briefing_settings, export, read_config
+from . import cache
+from .checks.validate import bibliography_is_shared, validate
+from .citations import cite
 from .problems import BriefingError, format_problems
-from .render import csp
-from .validate import bibliography_is_shared, validate
+from .publish import csp
+from .publish.export import briefing_settings, export, read_config
+from .sources import content
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     out.add_argument("--strict", action="store_true", help="fail on warnings too")
     protect = commands.add_parser("protect", help="add the Content-Security-Policy to a built site")
     protect.add_argument("site", type=Path, help="the built site's folder")
+    cite_it = commands.add_parser("cite", help="write CITATION.cff (from data/report.yml)")
+    cite_it.add_argument("root", nargs="?", default=".", type=Path, help="the briefing's folder")
     args = parser.parse_args(argv)
+    if args.command == "cite":
+        return _cite(args.root)
     if args.command == "export":
         return _export(args.config_file, args.out, args.strict)
     if args.command == "protect":
@@ -69,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     return 1 if failed else 0
+
+
+def _cite(root: Path) -> int:
+    result = validate(root)
+    if result.errors:
+        print(format_problems(result.problems), file=sys.stderr)
+        print(f"{len(result.errors)} error(s): no CITATION.cff written.", file=sys.stderr)
+        return 1
+    sys.stdout.write(cite.cff(result.checked().report))
+    return 0
 
 
 def _export(config: Path, out: Path, strict: bool) -> int:

@@ -1,4 +1,4 @@
-"""The theme keeps working under the pages' Content-Security-Policy (hooks/briefing/render/csp.py):
+"""The theme keeps working under the pages' Content-Security-Policy (hooks/briefing/publish/csp.py):
 no page reports a violation, search opens and finds a word, the palette toggles, tooltips show;
 and the policy is not a formality: a script the theme did not write is refused."""
 

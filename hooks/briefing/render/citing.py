@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 import json
 
-from ..cite import Citation
-from ..csl import to_csl_json
+from ..citations.cite import Citation
+from ..citations.csl import to_csl_json
 from ..labels import Labels
 from ..model import Recommendation
 from .text import attr, md_words

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from ..cite import Citation
-from ..downloads import FOLDER, Download
-from ..history import Change, History
+from ..citations.cite import Citation
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
+from ..publish.downloads import FOLDER, Download
+from ..sources.history import Change, History
 from . import charts, citing, timeline
 from .formats import Formats
 from .resolve import Resolver, Target, cited_in

@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import markup
-from ..csl import Grouping, citation_group
+from ..citations.csl import Grouping, citation_group
 from ..model import Markdown
+from ..sources import markup
 from .urls import href
 
 

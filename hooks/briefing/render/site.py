@@ -9,12 +9,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .. import cite, csl, history
-from ..cite import Citation
-from ..downloads import FILES, Download
-from ..history import History
+from ..checks.validate import Result, bibliography_is_shared, validate
+from ..citations import cite, csl
+from ..citations.cite import Citation
 from ..model import Briefing, Markdown
-from ..validate import Result, bibliography_is_shared, validate
+from ..publish.downloads import FILES, Download
+from ..sources import history
+from ..sources.history import History
 from . import nav as navigation
 from . import tracker
 from .formats import Formats, locale_of

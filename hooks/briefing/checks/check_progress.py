@@ -15,10 +15,10 @@ from datetime import UTC, date, datetime
 from itertools import pairwise
 from typing import Any
 
-from .load import Sources
-from .model import Briefing
-from .problems import Problem, suggestion
-from .yamlfile import Document
+from ..model import Briefing
+from ..problems import Problem, suggestion
+from ..sources.load import Sources
+from ..sources.yamlfile import Document
 
 _DATE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])(?:-([0-3][0-9]))?$")
 Day = tuple[int, ...]  # (year, month) or (year, month, day)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
-from .model import Span
-from .problems import Problem, nearest, non_ascii
+from ..model import Span
+from ..problems import Problem, nearest, non_ascii
 from .yamlfile import Document
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parent.parent / "schemas"
 LIMIT = 10**15  # the largest figure, either side of 0 (statistics.schema.json, CONTRIBUTING)
 DATA_FILES = (
     "report",

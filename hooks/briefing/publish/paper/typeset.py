@@ -1,4 +1,5 @@
-"""Typeset the print document to PDF with WeasyPrint: `python -m briefing.paper.typeset JOB`.
+"""Typeset the print document to PDF with WeasyPrint (`python -m briefing.publish.paper.typeset
+JOB`).
 
 Run as a child process by `run.bounded` (so a hang or a runaway allocation is bounded and
 killed), never inside the build. JOB is a JSON file: {"html", "out", "site", "variant",

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bib, check, content, load
-from .model import Briefing
-from .problems import BriefingError, Problem
+from ..model import Briefing
+from ..problems import BriefingError, Problem
+from ..sources import bib, content, load
+from . import check
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 import nh3
 
-from . import weblinks
+from .. import weblinks
 
 # Elements a briefing page may contain: Markdown's output, the tables, abbr, admonition,
 # attr_list, md_in_html, toc and superfences extensions, and the renderer's own figures,

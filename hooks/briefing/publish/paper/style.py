@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ..labels import Labels
+from ...labels import Labels
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 DEFAULT_PAPER = "a4"

@@ -18,11 +18,12 @@ from typing import Any
 
 import yaml
 
-from . import content, sanitize
-from .problems import BriefingError, Problem
-from .render import charts
-from .render.pages import SURVEY
-from .render.site import Prepared, Site, prepare_configured
+from ..problems import BriefingError, Problem
+from ..render import charts
+from ..render.pages import SURVEY
+from ..render.site import Prepared, Site, prepare_configured
+from ..sources import content
+from . import sanitize
 
 HEADER = "# Exported by `python -m briefing export`: generated, do not edit; edit the briefing.\n"
 DOCS = "docs"

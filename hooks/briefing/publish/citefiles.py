@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .render import citing
+from ..render import citing
 
 if TYPE_CHECKING:
-    from .render.site import Site
+    from ..render.site import Site
 
 
 def write(site: Site, site_dir: Path) -> list[Path]:

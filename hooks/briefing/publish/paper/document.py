@@ -30,9 +30,9 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from lxml import etree
 
-from ..labels import Labels
-from ..model import Briefing, Report
-from ..render.formats import Formats
+from ...labels import Labels
+from ...model import Briefing, Report
+from ...render.formats import Formats
 from . import files
 
 _WORD = re.compile(r"[^\W_]+")
@@ -288,7 +288,7 @@ class _Builder:
 def _generated() -> ModuleType:
     """The generated pages' module. Imported when a document is made, not with this module:
     it imports the downloads, which import the PDF step (a cycle at import time only)."""
-    from ..render import pages
+    from ...render import pages
 
     return pages
 

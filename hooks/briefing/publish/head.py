@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from .. import weblinks
-from ..downloads import csl_item, plain_text
 from ..model import Report
+from .downloads import csl_item, plain_text
 
 if TYPE_CHECKING:
-    from .site import Site
+    from ..render.site import Site
 
 PDF = "downloads/briefing.pdf"  # relative to the home page
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .. import cache
+from ... import cache
 
 TIMEOUT = 600  # seconds `wait` waits by default (tests)
 J = TypeVar("J")

@@ -21,11 +21,11 @@ from functools import cache as memoize
 from importlib import metadata
 from pathlib import Path
 
-from . import cache
-from .model import Briefing
+from .. import cache
+from ..model import Briefing
+from ..render.formats import Formats
 from .paper import background, files, run, style, verify
 from .paper.document import Document, PrintPage, document
-from .render.formats import Formats
 
 __all__ = ["Background", "Document", "Job", "PdfError", "PrintPage", "Printed", "print_pdf"]
 
@@ -41,7 +41,7 @@ def bound(made: Document) -> float:
 
 
 VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (PDF/UA-1)
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding `briefing`
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding `briefing`
 
 
 class PdfError(Exception):
@@ -114,7 +114,7 @@ def typesetter() -> str:
 
 
 def _command(job_file: Path) -> list[str]:
-    return [sys.executable, "-m", "briefing.paper.typeset", str(job_file)]
+    return [sys.executable, "-m", "briefing.publish.paper.typeset", str(job_file)]
 
 
 def _print(

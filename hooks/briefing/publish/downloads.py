@@ -21,19 +21,22 @@ from urllib.parse import urljoin
 
 import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one call
 
-from . import bib, csl, markup, pdf, weblinks
-from .cite import Citation
-from .model import Markdown, Recommendation
-from .render import timeline
-from .render.formats import column_unit
-from .render.resolve import cited_in
-from .render.urls import page_url
+from .. import weblinks
+from ..citations import csl
+from ..citations.cite import Citation
+from ..model import Markdown, Recommendation
+from ..render import timeline
+from ..render.formats import column_unit
+from ..render.resolve import cited_in
+from ..render.urls import page_url
+from ..sources import bib, markup
+from . import pdf
 
 if TYPE_CHECKING:
-    from .render.site import Site
+    from ..render.site import Site
 
 FOLDER = "downloads"
-SCHEMA = Path(__file__).parent / "schemas" / "briefing-download.schema.json"
+SCHEMA = Path(__file__).parent.parent / "schemas" / "briefing-download.schema.json"
 CSV_COLUMNS: tuple[str, ...] = (
     "number",
     "id",

@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import markup
-from .model import KINDS, Markdown, Span
-from .problems import Problem
+from ..model import KINDS, Markdown, Span
+from ..problems import Problem
+from ..sources import markup
 
 ENGINE = ("ref", "cite", "term")
 PREFIXES = tuple(f"{kind}-" for kind in (*KINDS, *ENGINE))

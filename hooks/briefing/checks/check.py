@@ -10,11 +10,13 @@ from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
-from . import anchors, check_progress, labels, markup, weblinks
-from .load import Sources
-from .model import KINDS, Briefing, Markdown, Reference, Span
-from .problems import Problem, ascii_spelling, non_ascii, suggestion
-from .yamlfile import Document, JSONPath
+from .. import labels, weblinks
+from ..model import KINDS, Briefing, Markdown, Reference, Span
+from ..problems import Problem, ascii_spelling, non_ascii, suggestion
+from ..sources import markup
+from ..sources.load import Sources
+from ..sources.yamlfile import Document, JSONPath
+from . import anchors, check_progress
 
 NAMES = {
     "theme": "theme",

@@ -8,8 +8,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import frontmatter, labels, schema, yamlfile
-from .model import (
+from .. import labels
+from ..model import (
     Briefing,
     Finding,
     Markdown,
@@ -23,7 +23,8 @@ from .model import (
     StatusChange,
     Theme,
 )
-from .problems import Problem
+from ..problems import Problem
+from . import frontmatter, schema, yamlfile
 from .yamlfile import Document, JSONPath
 
 LISTS = ("themes", "findings", "quotes", "statistics", "recommendations")

@@ -23,17 +23,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from ..labels import Labels
+from ..model import Recommendation
+from ..render.formats import locale_of
+from ..render.pages import rec_page
+from ..render.timeline import Event, events, rec_feed, status_name
+from ..render.tracker import FEED, TRACKER
+from ..render.urls import page_url, site_href
 from .downloads import plain_text
-from .labels import Labels
-from .model import Recommendation
-from .render.formats import locale_of
-from .render.pages import rec_page
-from .render.timeline import Event, events, rec_feed, status_name
-from .render.tracker import FEED, TRACKER
-from .render.urls import page_url, site_href
 
 if TYPE_CHECKING:
-    from .render.site import Site
+    from ..render.site import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from .model import Span
-from .problems import Problem
+from ..model import Span
+from ..problems import Problem
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32

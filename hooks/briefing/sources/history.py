@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem
+from ..problems import Problem
 
 CONTENT = ("data", "docs", "references.bib")
 _SEPARATOR = "\x1e"

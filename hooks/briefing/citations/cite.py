@@ -9,13 +9,12 @@ managers.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
 
+from ..model import Recommendation, Reference, Report, Span
 from . import csl
-from .model import Recommendation, Reference, Report, Span
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -188,21 +187,6 @@ def cff(report: Report, site_url: str | None = None) -> str:
     data["preferred-citation"] = preferred
     header = (
         "# How to cite this briefing (https://citation-file-format.github.io/).\n"
-        "# Made from data/report.yml: regenerate with `python -m briefing.cite > CITATION.cff`.\n"
+        "# Made from data/report.yml: regenerate with `python -m briefing cite > CITATION.cff`.\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def csl_item(citation: Citation) -> Mapping[str, object]:
-    """The briefing as a CSL-JSON item (type report)."""
-    return csl.to_csl_json(citation.reference)
-
-
-if __name__ == "__main__":  # python -m briefing.cite > CITATION.cff
-    import sys
-    from pathlib import Path
-
-    from .validate import validate
-
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()
-    sys.stdout.write(cff(validate(root).checked().report))

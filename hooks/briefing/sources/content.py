@@ -23,8 +23,8 @@ import tinycss2
 import tinycss2.ast
 import yaml
 
+from ..problems import Problem
 from . import yamlfile
-from .problems import Problem
 
 PAGE = ".md"
 # Every kind of file a briefing publishes from docs/ besides its pages, and what it is.

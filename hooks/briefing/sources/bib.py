@@ -17,9 +17,9 @@ import bibtexparser
 from bibtexparser import model as bibmodel
 from bibtexparser.library import Library
 
+from ..model import KINDS, Reference, Span
+from ..problems import Problem, non_ascii
 from .markup import KEY_PATTERN
-from .model import KINDS, Reference, Span
-from .problems import Problem, non_ascii
 from .yamlfile import MAX_BYTES, check_characters, decode, nul_characters, read_bytes
 
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..problems import Problem, nearest
 from . import yamlfile
-from .problems import Problem, nearest
 
 HIDE = ("navigation", "toc", "footer", "path", "tags", "feedback")
 # The key, what it holds, for the catalogue in CONTRIBUTING.

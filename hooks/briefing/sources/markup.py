@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import KINDS
+from ..model import KINDS
 
 _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 KEY_PATTERN = _KEY  # a citation key as written after @ (bib.py finds keys with it)

@@ -32,9 +32,9 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 from pylatexenc.latexwalker import LatexGroupNode, LatexWalker, get_default_latex_context_db
 from pylatexenc.macrospec import MacroSpec
 
-from . import cache
-from .markup import Cite
-from .model import Reference
+from .. import cache
+from ..model import Reference
+from ..sources.markup import Cite
 
 # BibTeX's and biblatex's entry types (with those of biblatex-apa, -juridica and Zotero's
 # Better BibTeX, which reference managers write) to CSL 1.0.2 types.

@@ -1,0 +1,1 @@
+"""Stage 2, checks: what the records must satisfy before anything is rendered."""

@@ -1,0 +1,1 @@
+"""Stage 3, citations: BibTeX to CSL-JSON, and formatting references."""

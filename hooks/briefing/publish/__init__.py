@@ -1,0 +1,1 @@
+"""Stage 5, publishing: downloads, head tags, the feed, the PDF, sanitising and the export."""
