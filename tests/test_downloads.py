@@ -187,7 +187,7 @@ def test_a_build_whose_pdf_cannot_be_made_fails_and_says_why(tmp_path: Path) -> 
         [
             sys.executable,
             "-c",
-            "import sys, runpy; import briefing.pdf as p; "
+            "import sys, runpy; import briefing.publish.pdf as p; "
             "p._command = lambda job: [sys.executable, '-c', 'import sys; sys.exit(3)']; "
             "sys.argv = ['mkdocs', 'build', '--strict', '-f', sys.argv[1]]; "
             "runpy.run_module('mkdocs', run_name='__main__')",
