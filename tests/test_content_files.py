@@ -1,6 +1,7 @@
-"""Files under docs/ are an allow-list (hooks/briefing/sources/content.py, SECURITY.md): only pages and the
-kinds a briefing needs are published; a file in the theme's or the build's place is refused;
-stylesheets fetch nothing from another host. `make validate` and the strict build both fail."""
+"""Files under docs/ are an allow-list (hooks/briefing/sources/content.py, SECURITY.md): only
+pages and the kinds a briefing needs are published; a file in the theme's or the build's place is
+refused; stylesheets fetch nothing from another host. `make validate` and the strict build both
+fail."""
 
 from __future__ import annotations
 
