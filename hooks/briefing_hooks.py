@@ -9,7 +9,7 @@ from typing import Any
 
 from briefing import cache
 from briefing.checks import anchors
-from briefing.problems import Problem, format_problems
+from briefing.problems import BriefingError, Problem, format_problems
 from briefing.publish import citefiles, csp, downloads, feed, head, pdf, sanitize
 from briefing.publish.paper import style
 from briefing.render import charts, tracker
@@ -95,11 +95,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     briefing = result.briefing
     _build.site = prepared.site
     config.nav = prepared.nav
-    # One title: report.yml's. The theme writes site_name unescaped; it comes from data.
-    config.site_name = sanitize.plain(briefing.report.title)
-    if not config.site_description:
-        # The theme writes it into an attribute unescaped; it comes from data, so escape it.
-        config.site_description = sanitize.plain(briefing.report.subtitle or briefing.report.title)
+    config.site_name, description = head.site_names(briefing.report)
+    config.site_description = config.site_description or description
     if not config.repo_url and os.environ.get("GITHUB_REPOSITORY"):
         config.repo_url = f"https://github.com/{os.environ['GITHUB_REPOSITORY']}"
         config.repo_name = os.environ["GITHUB_REPOSITORY"]
@@ -111,19 +108,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _build.site
     assert site is not None
-    generated = site.by_src()
-    clashes = [f.src_uri for f in files.documentation_pages() if f.src_uri in generated]
-    if clashes:
-        raise PluginError(
-            "\n".join(
-                f"docs/{src}:1:1: this page is generated from {generated[src].edit}; "
-                "rename or delete the hand-written file"
-                for src in clashes
-            )
-        )
-    docs = Path(config.docs_dir).resolve().relative_to(_build.root.resolve()).as_posix()
+    if clashes := site.clashes():
+        raise PluginError(format_problems(clashes))
     for file in files.documentation_pages():
-        file.edit_uri = f"{docs}/{file.src_uri}"
+        file.edit_uri = f"{site.docs}/{file.src_uri}"
     for page in site.generated:
         file = File.generated(config, page.src, content=site.pages[page.src])
         file.edit_uri = page.edit or None
@@ -132,13 +120,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The engine's final text of the page (read and numbered with the others in on_config)."""
     site = _build.site
     assert site is not None
-    src = page.file.src_uri
-    if src not in site.pages:
-        markdown = site.resolve(src, markdown)
-    source = page.file.edit_uri or ""
-    return markdown + site.last_updated(src, (source,)) + site.abbreviations()
+    try:
+        return site.markdown(page.file.src_uri)
+    except BriefingError as err:
+        raise PluginError(str(err)) from None
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

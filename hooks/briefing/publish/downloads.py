@@ -27,7 +27,6 @@ from ..citations.cite import Citation
 from ..model import Markdown, Recommendation
 from ..render import timeline
 from ..render.formats import column_unit
-from ..render.resolve import cited_in
 from ..render.urls import page_url
 from ..sources import bib, markup
 from . import pdf
@@ -108,14 +107,14 @@ FILES = (
 
 def _url(site: Site, src: str, anchor: str = "", site_url: str | None = None) -> str:
     """An item's address: site-relative, or absolute when the site's address is known."""
-    path = page_url(src, site.resolver.directory_urls) + (f"#{anchor}" if anchor else "")
+    path = page_url(src, site.directory_urls) + (f"#{anchor}" if anchor else "")
     return (
         urljoin(site_url if site_url.endswith("/") else site_url + "/", path) if site_url else path
     )
 
 
 def item_url(site: Site, item_id: str, site_url: str | None = None) -> str:
-    target = site.resolver.targets[item_id]
+    target = site.targets[item_id]
     return _url(site, target.page, target.anchor, site_url)
 
 
@@ -126,11 +125,11 @@ def _source(text: Markdown | None) -> str | None:
 def plain_text(site: Site, text: Markdown | str) -> str:
     """A Markdown field as plain text: citations as their numbers ([3], [3, p. 4]), cross-
     references as their labels, paragraphs apart by a blank line."""
-    numbers, targets = site.resolver.numbers, site.resolver.targets
+    numbers, targets = site.numbering.numbers, site.targets
 
     def render(token: markup.Token) -> str:
         if token.is_citation:  # as the pages show it (csl.citation_group)
-            return csl.citation_group(token.cites, numbers, site.resolver.grouping)
+            return csl.citation_group(token.cites, numbers, site.grouping)
         assert token.target is not None
         return token.label if token.label is not None else targets[token.target].label
 
@@ -150,18 +149,12 @@ def briefing(
     """Every item with its fields as written (Markdown fields as Markdown), its address, and its
     relations resolved both ways; references with their numbers. Keys in a fixed order."""
     b = site.briefing
-    numbers = site.resolver.numbers
+    numbers = site.numbering.numbers
     shown = site.formats  # display fields in the briefing's language; the data stay numbers
-    themes = {t.id: t for t in b.themes}
-    findings = {f.id: f for f in b.findings}
-    addressed_by: dict[str, list[Recommendation]] = {f.id: [] for f in b.findings}
-    for rec in b.recommendations:
-        for finding_id in rec.addresses:
-            addressed_by.setdefault(finding_id, []).append(rec)
-    evidence_for: dict[str, list[str]] = {}
-    for finding in b.findings:
-        for evidence in finding.evidence:
-            evidence_for.setdefault(evidence, []).append(finding.id)
+    related = site.relations
+    themes, findings = related.themes, related.findings
+    addressed_by = related.addressed_by
+    evidence_for = {k: [f.id for f in found] for k, found in related.evidence_for.items()}
 
     def url(item_id: str) -> str:
         return item_url(site, item_id, site_url)
@@ -228,7 +221,7 @@ def briefing(
                     {
                         "id": e,
                         "kind": "quote" if e.startswith("quote-") else "stat",
-                        "label": site.resolver.targets[e].label,
+                        "label": site.targets[e].label,
                     }
                     for e in f.evidence
                 ],
@@ -310,11 +303,11 @@ def briefing(
                         "url": _url(site, page.link.page, page.link.anchor, site_url),
                         "count": page.count,
                     }
-                    for page in cited_in(site.resolver.backlinks.get(key, []))
+                    for page in site.numbering.cited_in(key)
                 ],
                 "csl": csl_item(site, key),
             }
-            for key in reference_order(site)
+            for key in site.numbering.order
         ],
     }
     return data
@@ -345,13 +338,8 @@ def url_of_rec(site: Site, rec: Recommendation, site_url: str | None = None) -> 
 
 
 def reference_order(site: Site) -> list[str]:
-    """Reference keys by number, then the uncited ones in file order (a shared bibliography's
-    uncited works are left out, as on the site)."""
-    numbers = site.resolver.numbers
-    cited = sorted(numbers, key=numbers.__getitem__)
-    if site.shared_bibliography:
-        return cited
-    return cited + [k for k in site.briefing.references if k not in numbers]
+    """Reference keys by number, then the uncited ones in file order (the numbering's)."""
+    return list(site.numbering.order)
 
 
 def dump_json(data: object) -> str:
@@ -398,7 +386,7 @@ def recommendations_csv(site: Site, site_url: str | None = None) -> str:
 
 def references_csl(site: Site) -> list[Mapping[str, object]]:
     """Every reference as CSL-JSON, by reference number, then the uncited ones."""
-    return [csl_item(site, k) for k in reference_order(site)]
+    return [csl_item(site, k) for k in site.numbering.order]
 
 
 def csl_item(site: Site, key: str) -> dict[str, object]:
@@ -431,7 +419,7 @@ def write(
     shutil.copyfile(SCHEMA, folder / "briefing.schema.json")
     written.append(folder / "briefing.schema.json")
     if site.shared_bibliography:  # only the works the briefing cites, not the publisher's all
-        kept = bib.only(bib_file.read_text(encoding="utf-8"), set(reference_order(site)))
+        kept = bib.only(bib_file.read_text(encoding="utf-8"), set(site.numbering.order))
         text = re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", kept).strip() + "\n"
         (folder / "references.bib").write_text(text, encoding="utf-8")
     else:  # the briefing's own file, as its editors wrote it

@@ -56,7 +56,7 @@ class _Place:
         )
 
     def page(self, src: str, anchor: str = "") -> str:
-        path = page_url(src, self.site.resolver.directory_urls)
+        path = page_url(src, self.site.directory_urls)
         return self.url(path) + (f"#{anchor}" if anchor else "")
 
 

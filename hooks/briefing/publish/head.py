@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 
 from .. import weblinks
 from ..model import Report
+from . import sanitize
 from .downloads import csl_item, plain_text
 
 if TYPE_CHECKING:
@@ -265,6 +266,13 @@ def inject(output: str, description: str, head: str) -> str:
     return before + addition + "\n" + output[cut:]
 
 
+def site_names(report: Report) -> tuple[str, str]:
+    """The site's name and its description when mkdocs.yml gives none, for every builder:
+    report.yml's title (one title) and subtitle, as plain text (themes write both unescaped,
+    the description into an attribute)."""
+    return sanitize.plain(report.title), sanitize.plain(report.subtitle or report.title)
+
+
 def for_page(
     output: str,
     site: Site,
@@ -291,14 +299,12 @@ def for_page(
     scholarly = None
     if home:
         base = (site_url.rstrip("/") + "/") if site_url else None
-        numbers = site.resolver.numbers
-        cited = sorted(numbers, key=numbers.__getitem__)
         scholarly = Scholarly(
             report,
             abstract=description,
             url=base,
             pdf_url=urljoin(base, PDF) if base else PDF,
-            references=[csl_item(site, k) for k in cited],
+            references=[csl_item(site, k) for k in site.numbering.cited],
             language=language,
         )
     return inject(output, description, tags(meta, site_name, scholarly))

@@ -18,7 +18,9 @@ from ..publish.downloads import FOLDER, Download
 from ..sources.history import Change, History
 from . import charts, citing, timeline
 from .formats import Formats
-from .resolve import Resolver, Target, cited_in
+from .relations import Relations
+from .relations import relations as relations_of
+from .resolve import PageLinks, Target
 from .text import attr, excerpt, indent, lead, md_escape, md_link, md_words
 from .urls import href, site_href
 
@@ -57,12 +59,19 @@ class Page:
     src: str
     title: str
     edit: str  # the file an editor changes for this page ('' when there is none)
-    render: Callable[[Resolver], str]
+    render: Callable[[PageLinks], str]
     sources: tuple[str, ...] = ()  # every file the page draws on, for its "last updated" date
+    # The Markdown the page shows, in the order it shows it: what the numbering reads.
+    texts: tuple[Markdown | str, ...] = ()
+    cites_as: str = ""  # the page's name in backlinks to it, when not its title
 
     @property
     def files(self) -> tuple[str, ...]:
         return tuple(f for f in (self.edit, *self.sources) if f)
+
+
+def _present(*texts: Markdown | str | None) -> tuple[Markdown | str, ...]:
+    return tuple(t for t in texts if t is not None)
 
 
 def theme_page(theme_id: str) -> str:
@@ -81,12 +90,12 @@ class Pages:
         briefing: Briefing,
         references: Callable[[], Mapping[str, str]],
         history: History | None = None,
-        further_reading: bool = True,
         citation: Citation | None = None,
         downloads: Sequence[Download] = (),
         formats: Formats | None = None,
         titles: Mapping[str, str] | None = None,
         rec_citations: Mapping[str, Citation] | None = None,
+        relations: Relations | None = None,
     ) -> None:
         self.b = briefing
         self.labels = briefing.labels
@@ -97,27 +106,14 @@ class Pages:
         self.downloads = downloads  # and links the files the build writes under downloads/
         self.references = references
         self.history = history or History()
-        self.further_reading = further_reading  # list works never cited (not for shared .bib)
-        self.themes = {t.id: t for t in briefing.themes}
-        self.findings = {f.id: f for f in briefing.findings}
-        self.quotes = {q.id: q for q in briefing.quotes}
-        self.stats = {s.id: s for s in briefing.statistics}
-        self.findings_by_theme: dict[str, list[Finding]] = defaultdict(list)
-        for finding in briefing.findings:
-            self.findings_by_theme[finding.theme].append(finding)
-        self.addressed_by: dict[str, list[Recommendation]] = defaultdict(list)
-        for rec in briefing.recommendations:
-            for finding_id in rec.addresses:
-                self.addressed_by[finding_id].append(rec)
-        self.evidence_for: dict[str, list[Finding]] = defaultdict(list)  # stat or quote id
-        for finding in briefing.findings:
-            for evidence in dict.fromkeys(finding.evidence):
-                self.evidence_for[evidence].append(finding)
+        self.relations = related = relations or relations_of(briefing)
+        self.themes, self.findings = related.themes, related.findings
+        self.quotes, self.stats = related.quotes, related.stats
         self.rec_index = {rec.id: i for i, rec in enumerate(briefing.recommendations)}
         self.quote_home: dict[str, str] = {}
         self.quote_finding: dict[str, str] = {}  # the finding whose evidence carries its id
         for theme in briefing.themes:
-            for finding in self.findings_by_theme[theme.id]:
+            for finding in self.relations.findings_by_theme.get(theme.id, ()):
                 for evidence in finding.evidence:
                     if evidence in self.quotes:
                         self.quote_home.setdefault(evidence, theme_page(theme.id))
@@ -199,8 +195,17 @@ class Pages:
                 "data/report.yml",
                 self.home,
                 ("data/recommendations.yml", "data/statistics.yml"),
+                self.home_texts(),
+                self.home_title,
             ),
-            Page(SURVEY, self.title(SURVEY), "data/statistics.yml", self.survey, EVIDENCE),
+            Page(
+                SURVEY,
+                self.title(SURVEY),
+                "data/statistics.yml",
+                self.survey,
+                EVIDENCE,
+                self.survey_texts(),
+            ),
             Page(THEMES, self.title(THEMES), "data/themes.yml", self.themes_index, EVIDENCE[:1]),
         ]
         for theme in b.themes:
@@ -211,6 +216,7 @@ class Pages:
                     "data/themes.yml",
                     partial(self.theme, theme_id=theme.id),
                     (*EVIDENCE, "data/recommendations.yml"),
+                    self.theme_texts(theme.id),
                 )
             )
         pages.append(
@@ -219,6 +225,7 @@ class Pages:
                 self.title(RECOMMENDATIONS),
                 "data/recommendations.yml",
                 self.recs_index,
+                texts=tuple(rec.text for rec in b.recommendations),
             )
         )
         for rec in b.recommendations:
@@ -229,6 +236,7 @@ class Pages:
                     "data/recommendations.yml",
                     partial(self.recommendation, rec_id=rec.id),
                     (*EVIDENCE, "data/themes.yml", "references.bib"),
+                    self.recommendation_texts(rec),
                 )
             )
         pages.append(
@@ -238,16 +246,47 @@ class Pages:
         pages.append(Page(CHANGES, self.title(CHANGES), "", self.changes, CONTENT_FILES))
         return pages
 
+    # -- what each page cites: its Markdown fields, in the order its renderer shows them ---
+
+    def _quote_texts(self, quotes: list[Quote], src: str, finding: str | None) -> list[Markdown]:
+        return [q.note for q in quotes if q.note and self._canonical(q, src, finding)]
+
+    def _finding_texts(self, finding: Finding, src: str) -> list[Markdown | None]:
+        quotes = [self.quotes[e] for e in finding.evidence if e in self.quotes]
+        return [finding.statement, *self._quote_texts(quotes, src, finding.id), finding.note]
+
+    def home_texts(self) -> tuple[Markdown | str, ...]:
+        report = self.b.report
+        cards = [lead(rec.text.text)[0] for rec in self.b.recommendations]
+        return _present(*cards, report.summary, report.note)
+
+    def survey_texts(self) -> tuple[Markdown | str, ...]:
+        texts = [t for s in self.b.statistics for t in (s.source, s.note)]
+        stray = [q for q in self.b.quotes if q.id not in self.quote_home]
+        return _present(*texts, *self._quote_texts(stray, SURVEY, None))
+
+    def theme_texts(self, theme_id: str) -> tuple[Markdown | str, ...]:
+        theme, src = self.themes[theme_id], theme_page(theme_id)
+        findings = self.relations.findings_by_theme.get(theme_id, ())
+        texts = [t for f in findings for t in self._finding_texts(f, src)]
+        return _present(theme.summary, theme.note, *texts)
+
+    def recommendation_texts(self, rec: Recommendation) -> tuple[Markdown | str, ...]:
+        src = rec_page(rec)
+        findings = [self.findings[f] for f in rec.addresses if f in self.findings]
+        texts = [t for f in findings for t in self._finding_texts(f, src)]
+        return _present(rec.text, rec.rationale, rec.note, *timeline.texts(rec), *texts)
+
     # -- shared pieces ---------------------------------------------------------------------
 
     @staticmethod
-    def _md(resolver: Resolver, text: Markdown | None, src: str, title: str) -> str:
-        return resolver.resolve(text, src, title).strip() if text else ""
+    def _md(linker: PageLinks, text: Markdown | str | None) -> str:
+        return linker.resolve(text).strip() if text else ""
 
-    def _note(self, resolver: Resolver, note: Markdown | None, src: str, title: str) -> str:
+    def _note(self, linker: PageLinks, note: Markdown | None) -> str:
         if note is None:
             return ""
-        body = indent(self._md(resolver, note, src, title))
+        body = indent(self._md(linker, note))
         return f'!!! note "{self._admonition_title("editors_note")}"\n\n{body}\n'
 
     def _admonition_title(self, name: str) -> str:
@@ -277,15 +316,13 @@ class Pages:
             f"<figcaption>— {html.escape(quote.attribution)}</figcaption></figure>\n"
         )
 
-    def _quotes(
-        self, resolver: Resolver, quotes: list[Quote], src: str, title: str, finding: str | None
-    ) -> str:
+    def _quotes(self, linker: PageLinks, quotes: list[Quote], src: str, finding: str | None) -> str:
         """Quotes, each where it lives followed by its editor's note (as its context is)."""
         shown = []
         for quote in quotes:
             shown.append(self._quote(quote, src, finding))
             if quote.note and self._canonical(quote, src, finding):
-                shown.append("\n" + self._note(resolver, quote.note, src, title) + "\n")
+                shown.append("\n" + self._note(linker, quote.note) + "\n")
         return "".join(shown)
 
     def _stat_line(self, stat: Statistic, src: str) -> str:
@@ -295,28 +332,28 @@ class Pages:
         shown = self.formats.figure(stat.value, stat.unit, stat.qualifier)
         return f"- **{md_escape(shown)}**: [{md_escape(stat.title)}]({link})"
 
-    def _evidence(self, resolver: Resolver, finding: Finding, src: str, title: str) -> str:
+    def _evidence(self, linker: PageLinks, finding: Finding, src: str) -> str:
         quotes = [self.quotes[e] for e in finding.evidence if e in self.quotes]
         stats = [self.stats[e] for e in finding.evidence if e in self.stats]
         out: list[str] = []
         if quotes:
-            out.append(self._quotes(resolver, quotes, src, title, finding.id))
+            out.append(self._quotes(linker, quotes, src, finding.id))
         if stats:
             out.append("\n".join(self._stat_line(s, src) for s in stats) + "\n")
         return "\n".join(out)
 
-    def _finding_body(self, resolver: Resolver, finding: Finding, src: str, title: str) -> str:
-        parts = [self._md(resolver, finding.statement, src, title)]
-        evidence = self._evidence(resolver, finding, src, title)
+    def _finding_body(self, linker: PageLinks, finding: Finding, src: str) -> str:
+        parts = [self._md(linker, finding.statement)]
+        evidence = self._evidence(linker, finding, src)
         if evidence:
             label = self.html("evidence")
             parts.append(f'<p class="evidence-label">{label}</p>\n\n' + evidence)
-        parts.append(self._note(resolver, finding.note, src, title))
+        parts.append(self._note(linker, finding.note))
         return "\n\n".join(p for p in parts if p)
 
     # -- the pages -------------------------------------------------------------------------
 
-    def home(self, resolver: Resolver) -> str:
+    def home(self, linker: PageLinks) -> str:
         b, report, src = self.b, self.b.report, HOME
         lines = [f"# {md_escape(report.title)}", ""]
         if report.subtitle:
@@ -337,7 +374,7 @@ class Pages:
             lines += [f"## {self.md('recommendations_at_a_glance')}", ""]
             lines += ['<div class="grid cards" markdown>', ""]
             for rec in b.recommendations:
-                lines += self._card(resolver, rec, src)
+                lines += self._card(linker, rec, src)
             lines += ["</div>", ""]
             tracker = md_link(src, "tracker.md")
             lines += timeline.counts_section(b.recommendations, tracker, self.labels, self.formats)
@@ -356,9 +393,9 @@ class Pages:
                 ]
             lines += ["</div>", ""]
         if report.summary:  # a report without an executive summary has no such heading
-            summary = self._md(resolver, report.summary, src, self.home_title)
+            summary = self._md(linker, report.summary)
             lines += [f"## {self.md('executive_summary')}", "", summary, ""]
-        lines += [self._note(resolver, report.note, src, self.home_title)]
+        lines += [self._note(linker, report.note)]
         further = [
             (THEMES, "read_further_themes"),
             (SURVEY, "read_further_figures"),
@@ -373,12 +410,12 @@ class Pages:
         lines += self._downloads() + self._cite()
         return "\n".join(lines)
 
-    def _card(self, resolver: Resolver, rec: Recommendation, src: str) -> list[str]:
+    def _card(self, linker: PageLinks, rec: Recommendation, src: str) -> list[str]:
         """A recommendation's card: its first sentence, marked as an excerpt and linked to
         the whole when the recommendation says more."""
         link = md_link(src, rec_page(rec))
         shown, cut = lead(rec.text.text)
-        body = resolver.resolve(shown, src, self.home_title)
+        body = linker.resolve(shown)
         if cut:
             body += (
                 f' <span class="excerpt-mark">({self.md("excerpt")})</span>'
@@ -427,7 +464,7 @@ class Pages:
             "",
         ]
 
-    def survey(self, resolver: Resolver) -> str:
+    def survey(self, linker: PageLinks) -> str:
         src, title = SURVEY, self.title(SURVEY)
         lines = [f"# {md_escape(title)}", ""]
         lines += [self.md("figures_intro"), ""]
@@ -440,10 +477,10 @@ class Pages:
             else:
                 shown = self.formats.figure(stat.value, stat.unit, stat.qualifier)
                 lines += [f'<p class="figure-value">{html.escape(shown)}</p>', ""]
-            source = self._md(resolver, stat.source, src, title)
+            source = self._md(linker, stat.source)
             lines += [self.md("source", source=source), ""]
-            lines += [self._note(resolver, stat.note, src, title)]
-            used_by = self.evidence_for.get(stat.id, [])
+            lines += [self._note(linker, stat.note)]
+            used_by = self.relations.evidence_for.get(stat.id, ())
             if used_by:
                 links = ", ".join(
                     f"[{md_escape(f.title)}]({md_link(src, theme_page(f.theme), f.id)})"
@@ -453,7 +490,7 @@ class Pages:
         stray = [q for q in self.b.quotes if q.id not in self.quote_home]
         if stray:
             lines += [f"## {self.md('other_quotes')}", ""]
-            lines += [self._quotes(resolver, stray, src, title, None)]
+            lines += [self._quotes(linker, stray, src, None)]
         return "\n".join(lines)
 
     def _table(self, stat: Statistic) -> str:
@@ -476,11 +513,11 @@ class Pages:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
 
-    def themes_index(self, resolver: Resolver) -> str:
+    def themes_index(self, linker: PageLinks) -> str:
         src = THEMES
         lines = [f"# {md_escape(self.title(THEMES))}", "", self.md("themes_intro"), ""]
         for theme in self.b.themes:
-            findings = self.findings_by_theme[theme.id]
+            findings = self.relations.findings_by_theme.get(theme.id, ())
             link = md_link(src, theme_page(theme.id))
             lines += [f"## {theme.number}. [{md_escape(theme.title)}]({link})", ""]
             if findings:
@@ -493,18 +530,18 @@ class Pages:
                 ]
         return "\n".join(lines)
 
-    def theme(self, resolver: Resolver, theme_id: str) -> str:
+    def theme(self, linker: PageLinks, theme_id: str) -> str:
         theme = self.themes[theme_id]
-        src, title = theme_page(theme_id), theme.title
+        src = theme_page(theme_id)
         lines = [f"# {md_escape(theme.title)} {{#{theme.id}}}", ""]
         kicker = self.html("theme_of", number=theme.number, total=len(self.b.themes))
         lines += [f'<p class="kicker">{kicker}</p>', ""]
-        lines += [self._md(resolver, theme.summary, src, title), ""]
-        lines += [self._note(resolver, theme.note, src, title)]
-        for finding in self.findings_by_theme[theme_id]:
+        lines += [self._md(linker, theme.summary), ""]
+        lines += [self._note(linker, theme.note)]
+        for finding in self.relations.findings_by_theme.get(theme_id, ()):
             lines += [f"## {md_escape(finding.title)} {{#{finding.id}}}", ""]
-            lines += [self._finding_body(resolver, finding, src, title), ""]
-            recs = self.addressed_by.get(finding.id, [])
+            lines += [self._finding_body(linker, finding, src), ""]
+            recs = self.relations.addressed_by.get(finding.id, ())
             if recs:
                 links = ", ".join(
                     f"[{md_escape(self.rec_title(r))}]({md_link(src, rec_page(r))})" for r in recs
@@ -513,7 +550,7 @@ class Pages:
                 lines += [f'<p class="addressed-by" markdown>{addressed}</p>', ""]
         return "\n".join(lines)
 
-    def recs_index(self, resolver: Resolver) -> str:
+    def recs_index(self, linker: PageLinks) -> str:
         src = RECOMMENDATIONS
         title = self.title(RECOMMENDATIONS)
         lines = [f"# {md_escape(title)}", "", self.md("recommendations_intro"), ""]
@@ -522,14 +559,14 @@ class Pages:
             lines += [
                 f"## {rec.number}. [{md_escape(rec.title)}]({md_link(src, rec_page(rec))})",
                 "",
-                self._md(resolver, rec.text, src, title),
+                self._md(linker, rec.text),
                 "",
                 self.md("status", status=status),
                 "",
             ]
         return "\n".join(lines)
 
-    def recommendation(self, resolver: Resolver, rec_id: str) -> str:
+    def recommendation(self, linker: PageLinks, rec_id: str) -> str:
         recs = self.b.recommendations
         index = self.rec_index[rec_id]
         rec = recs[index]
@@ -543,19 +580,19 @@ class Pages:
         of = self.html("recommendation_of", number=rec.number, total=len(recs))
         lines += [f'<p class="kicker">{of} · {self.html("status", status=status)}</p>', ""]
         lines += [f'!!! abstract "{self._admonition_title("as_published")}"', ""]
-        lines += [indent(self._md(resolver, rec.text, src, title)), ""]
+        lines += [indent(self._md(linker, rec.text)), ""]
         if rec.rationale:
-            lines += [f"## {self.md('why')}", "", self._md(resolver, rec.rationale, src, title), ""]
+            lines += [f"## {self.md('why')}", "", self._md(linker, rec.rationale), ""]
         if rec.actors:
             lines += [f"## {self.md('who_should_act')}", ""]
             lines += [f"- {md_escape(a)}" for a in rec.actors] + [""]
-        lines += [self._note(resolver, rec.note, src, title)]
-        feed = site_href(src, timeline.rec_feed(rec), resolver.directory_urls)
-        render = partial(self._md, resolver, src=src, title=title)
+        lines += [self._note(linker, rec.note)]
+        feed = site_href(src, timeline.rec_feed(rec), linker.directory_urls)
+        render = partial(self._md, linker)
         feed_link = feed if self.downloads else None
         lines += timeline.timeline(rec, render, self.labels, self.formats, feed_link)
         citation = self.rec_citations.get(rec.id)
-        lines += citing.section(rec, citation, src, self.labels, resolver.directory_urls)
+        lines += citing.section(rec, citation, src, self.labels, linker.directory_urls)
         findings = [self.findings[f] for f in rec.addresses if f in self.findings]
         if findings:
             lines += [f"## {self.md('findings_addressed')}", ""]
@@ -568,15 +605,16 @@ class Pages:
                         "theme_kicker", number=theme.number, title=html.escape(theme.title)
                     )
                     lines += [f'<p class="kicker">{kicker}</p>', ""]
-                lines += [self._finding_body(resolver, finding, src, title), ""]
-        cited = self._cited_on(resolver, src)
+                lines += [self._finding_body(linker, finding, src), ""]
+        numbering = linker.resolver.numbering
+        cited = numbering.cited_on.get(src, ())
         if cited:
             entries = self.references()
             lines += [f"## {self.md('works_cited')}", "", '<ol class="works-cited">']
             for key in cited:
-                link = html.escape(href(src, REFERENCES, f"ref-{key}", resolver.directory_urls))
+                link = html.escape(href(src, REFERENCES, f"ref-{key}", linker.directory_urls))
                 lines.append(
-                    f'<li value="{resolver.numbers[key]}">{entries.get(key, html.escape(key))} '
+                    f'<li value="{numbering.numbers[key]}">{entries.get(key, html.escape(key))} '
                     f'<a href="{link}" class="ref-link">{self.html("in_references")}</a></li>'
                 )
             lines += ["</ol>", ""]
@@ -592,28 +630,20 @@ class Pages:
             lines += [pager, "", " · ".join(nav), "", "</nav>", ""]
         return "\n".join(lines)
 
-    @staticmethod
-    def _cited_on(resolver: Resolver, src: str) -> list[str]:
-        return sorted(resolver.cited_on.get(src, ()), key=lambda k: resolver.numbers.get(k, 0))
-
-    def references_page(self, resolver: Resolver) -> str:
+    def references_page(self, linker: PageLinks) -> str:
         src = REFERENCES
         entries = self.references()
         lines = [f"# {md_escape(self.title(REFERENCES))}", "", self.md("references_intro"), ""]
-        cited = sorted(resolver.numbers, key=resolver.numbers.__getitem__)
+        numbering = linker.resolver.numbering
         lines.append('<ol class="references">')
-        for key in cited:
+        for key in numbering.cited:
             lines.append(
-                f'<li id="ref-{attr(key)}" value="{resolver.numbers[key]}">'
+                f'<li id="ref-{attr(key)}" value="{numbering.numbers[key]}">'
                 f'<span class="reference">{entries.get(key, html.escape(key))}</span>'
-                f"{self._backlinks(resolver, key, src)}</li>"
+                f"{self._backlinks(linker, key, src)}</li>"
             )
         lines += ["</ol>", ""]
-        uncited = (
-            [k for k in self.b.references if k not in resolver.numbers]
-            if self.further_reading
-            else []
-        )
+        uncited = numbering.uncited
         if uncited:
             lines += [f"## {self.md('further_reading')}", "", '<ul class="references">']
             lines += [
@@ -625,20 +655,20 @@ class Pages:
         return "\n".join(lines)
 
     @staticmethod
-    def _backlinks(resolver: Resolver, key: str, src: str) -> str:
+    def _backlinks(linker: PageLinks, key: str, src: str) -> str:
         """ "Cited in": each citing page once, linked to its first citation of the work there,
         with the number of citations when there are several ("Introduction (3)")."""
         links = []
-        for page in cited_in(resolver.backlinks.get(key, [])):
+        for page in linker.resolver.numbering.cited_in(key):
             link = page.link
-            target = html.escape(href(src, link.page, link.anchor, resolver.directory_urls))
+            target = html.escape(href(src, link.page, link.anchor, linker.directory_urls))
             count = f" ({page.count})" if page.count > 1 else ""
             links.append(f'<a href="{target}">{html.escape(link.title)}</a>{count}')
         if not links:
             return ""
         return f' <span class="cited-in">Cited in: {", ".join(links)}</span>'
 
-    def changes(self, resolver: Resolver) -> str:
+    def changes(self, linker: PageLinks) -> str:
         """Content changes by date, newest first, from the repository's history."""
         lines = [f"# {md_escape(self.title(CHANGES))}", ""]
         if not self.history.complete:
@@ -663,7 +693,7 @@ class Pages:
             lines.append("")
         return "\n".join(lines)
 
-    def glossary(self, resolver: Resolver) -> str:
+    def glossary(self, linker: PageLinks) -> str:
         lines = [
             f"# {md_escape(self.title(GLOSSARY))}",
             "",
