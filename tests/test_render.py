@@ -149,11 +149,11 @@ def test_nav_fills_the_generated_sections_in_order() -> None:
     expanded = nav.expand(briefing, ["index.md", "themes/index.md"], ["index.md", "a.md"])
     # Numbered by position in the data files, whatever number the engine gives.
     themes = [
-        {f"{n}. {t.title}": f"themes/{t.id.removeprefix('theme-')}.md"}
+        {f"Theme {n}: {t.title}": f"themes/{t.id.removeprefix('theme-')}.md"}
         for n, t in enumerate(briefing.themes, 1)
     ]
     recs = [
-        {f"{n}. {r.title}": f"recommendations/{r.slug}.md"}
+        {f"Recommendation {n}: {r.title}": f"recommendations/{r.slug}.md"}
         for n, r in enumerate(briefing.recommendations, 1)
     ]
     assert expanded == [
@@ -165,7 +165,7 @@ def test_nav_fills_the_generated_sections_in_order() -> None:
         "glossary.md",
         "changes.md",
     ]
-    assert next(iter(themes[0])) == "1. HSST and the Needs of the Future Workforce"
+    assert next(iter(themes[0])) == "Theme 1: HSST and the Needs of the Future Workforce"
     default = nav.expand(briefing, None, ["index.md", "b.md", "a.md"])
     assert nav.flatten(default) == [
         "index.md",

@@ -16,7 +16,7 @@ from ..citations.cite import Citation
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
 from ..publish.downloads import FOLDER, Download
 from ..sources.history import Change, History
-from . import charts, citing, timeline
+from . import charts, citing, timeline, titles
 from .formats import Formats
 from .relations import Relations
 from .relations import relations as relations_of
@@ -142,7 +142,7 @@ class Pages:
         return timeline.status_name(self.labels, status)
 
     def rec_title(self, rec: Recommendation) -> str:
-        return self.labels("recommendation_title", number=rec.number, title=rec.title)
+        return titles.recommendation(self.labels, rec)
 
     # -- where each item lives -------------------------------------------------------------
 
@@ -212,7 +212,7 @@ class Pages:
             pages.append(
                 Page(
                     theme_page(theme.id),
-                    theme.title,
+                    titles.theme(self.labels, theme),
                     "data/themes.yml",
                     partial(self.theme, theme_id=theme.id),
                     (*EVIDENCE, "data/recommendations.yml"),
@@ -533,7 +533,7 @@ class Pages:
     def theme(self, linker: PageLinks, theme_id: str) -> str:
         theme = self.themes[theme_id]
         src = theme_page(theme_id)
-        lines = [f"# {md_escape(theme.title)} {{#{theme.id}}}", ""]
+        lines = [f"# {md_escape(titles.theme(self.labels, theme))} {{#{theme.id}}}", ""]
         kicker = self.html("theme_of", number=theme.number, total=len(self.b.themes))
         lines += [f'<p class="kicker">{kicker}</p>', ""]
         lines += [self._md(linker, theme.summary), ""]

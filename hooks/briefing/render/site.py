@@ -25,6 +25,7 @@ from .numbering import Cited, Numbering, number
 from .pages import SURVEY, Page, Pages, rec_page
 from .relations import relations
 from .resolve import Resolver
+from .titles import recommendation as rec_title
 from .urls import page_url
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
@@ -312,7 +313,7 @@ def _rec_citations(
             briefing.report,
             rec,
             bibliography,
-            briefing.labels("recommendation_title", number=rec.number, title=rec.title),
+            rec_title(briefing.labels, rec),
             urljoin(base, page_url(rec_page(rec), directory_urls)) if base else None,
         )
         for rec in briefing.recommendations

@@ -585,8 +585,7 @@ def document(
         items = []
         for theme, src in shown_themes:
             page = by_src[src]
-            title = labels("theme_kicker", number=theme.number, title=builder.heading(page))
-            entries.append(Entry(theme.id, title, 2))
+            entries.append(Entry(theme.id, builder.heading(page), 2))
             items.append(
                 f'<section class="item" id="{html.escape(theme.id)}-section">'
                 f"{_theme(builder, page, theme.id)}</section>"
