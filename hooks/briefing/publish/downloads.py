@@ -25,7 +25,7 @@ from .. import weblinks
 from ..citations import csl
 from ..citations.cite import Citation
 from ..model import Markdown, Recommendation
-from ..render import timeline
+from ..render import download_list, timeline
 from ..render.formats import column_unit
 from ..render.urls import page_url
 from ..sources import bib, markup
@@ -34,7 +34,8 @@ from . import pdf
 if TYPE_CHECKING:
     from ..render.site import Site
 
-FOLDER = "downloads"
+FOLDER = download_list.FOLDER
+FILES = download_list.FILES  # every file written here and by the PDF step
 SCHEMA = Path(__file__).parent.parent / "schemas" / "briefing-download.schema.json"
 CSV_COLUMNS: tuple[str, ...] = (
     "number",
@@ -49,57 +50,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "history",
 )
 FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Download:
-    """One file under downloads/: its name, what a reader is told about it, its media type."""
-
-    name: str
-    label: str
-    about: str
-    media_type: str
-
-
-FILES = (
-    Download(
-        "briefing.pdf",
-        "The whole briefing (PDF)",
-        "the briefing as a printed report: contents with page numbers, every item once",
-        "application/pdf",
-    ),
-    Download(
-        "briefing.json",
-        "Every item as data (JSON)",
-        "themes, findings, quotes, figures, recommendations and references, with their "
-        "relations resolved",
-        "application/json",
-    ),
-    Download(
-        "briefing.schema.json",
-        "The JSON's schema (JSON Schema)",
-        "what each field of briefing.json holds",
-        "application/schema+json",
-    ),
-    Download(
-        "recommendations.csv",
-        "The recommendations (CSV)",
-        "one row each, for spreadsheets and trackers",
-        "text/csv",
-    ),
-    Download(
-        "references.bib",
-        "The references (BibTeX)",
-        "every work cited, as the briefing's own file",
-        "application/x-bibtex",
-    ),
-    Download(
-        "references.json",
-        "The references (CSL-JSON)",
-        "for Zotero and other reference managers, in reference-number order",
-        "application/vnd.citationstyles.csl+json",
-    ),
-)
 
 
 # --- addresses and text ----------------------------------------------------------------------

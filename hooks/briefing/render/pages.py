@@ -14,9 +14,9 @@ from functools import partial
 
 from ..citations.cite import Citation
 from ..model import Briefing, Finding, Markdown, Quote, Recommendation, Statistic
-from ..publish.downloads import FOLDER, Download
 from ..sources.history import Change, History
 from . import charts, citing, timeline, titles
+from .download_list import FOLDER, Download
 from .formats import Formats
 from .relations import Relations
 from .relations import relations as relations_of

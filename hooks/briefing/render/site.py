@@ -14,12 +14,12 @@ from ..citations import cite, csl
 from ..citations.cite import Citation
 from ..model import Briefing, Markdown
 from ..problems import BriefingError, Problem
-from ..publish.downloads import FILES, Download
 from ..sources import frontmatter, history
 from ..sources.history import History
 from . import nav as navigation
 from . import tracker
 from .charts import embed as embed_charts
+from .download_list import FILES, Download
 from .formats import Formats, locale_of
 from .numbering import Cited, Numbering, number
 from .pages import SURVEY, Page, Pages, rec_page

@@ -24,7 +24,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
@@ -32,6 +31,7 @@ from lxml import etree
 
 from ...labels import Labels
 from ...model import Briefing, Report
+from ...render import pages as generated
 from ...render.formats import Formats
 from . import files
 
@@ -285,14 +285,6 @@ class _Builder:
         return _text(first) if first is not None else html.unescape(page.title)
 
 
-def _generated() -> ModuleType:
-    """The generated pages' module. Imported when a document is made, not with this module:
-    it imports the downloads, which import the PDF step (a cycle at import time only)."""
-    from ...render import pages
-
-    return pages
-
-
 def _number_references(root: etree._Element) -> None:
     """Reference numbers as text, not list markers: they are copied and searched with the
     entry, and read out by assistive technology as the citations' numbers."""
@@ -308,7 +300,6 @@ def _number_references(root: etree._Element) -> None:
 
 
 def generated_sources(briefing: Briefing) -> set[str]:
-    generated = _generated()
     fixed = {
         generated.HOME,
         generated.SURVEY,
@@ -493,7 +484,6 @@ def document(
     PDF's date. Every word the document adds is one of the briefing's labels; its dates are
     written by `formats` (the site's: its locale and labels).
     """
-    generated = _generated()
     report = briefing.report
     labels = briefing.labels
     formats = formats or Formats(labels=labels)
