@@ -10,7 +10,7 @@ from typing import Any
 from briefing import cache
 from briefing.checks import anchors
 from briefing.problems import BriefingError, Problem, format_problems
-from briefing.publish import citefiles, csp, downloads, feed, head, pdf, sanitize
+from briefing.publish import citefiles, csp, downloads, feed, head, material, pdf, sanitize
 from briefing.publish.paper import style
 from briefing.render import charts, tracker
 from briefing.render import nav as navigation
@@ -149,14 +149,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         raise PluginError(f"data/statistics.yml: {err}") from None
 
 
-# Material's search overlay is a dialog with no accessible name (axe: aria-dialog-name).
-_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-
-
-def _name_search_dialog(page: str) -> str:
-    return page.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
-
-
 def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
     """The theme writes `page.meta.title` into `<title>` as it is (`page.title` it unescapes):
     give it the escaped title while this page renders. Only while: a page with metadata makes
@@ -177,7 +169,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assert site is not None
     content = page.content or ""
     _build.printed.append(pdf.PrintPage(page.file.src_uri, page.url, page.title or "", content))
-    output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
+    output = material.page(output)
     source = page.file.edit_uri or f"docs/{page.file.src_uri}"
     _build.duplicates += anchors.in_page(output, _build.root, source, page.url)
     labels = site.briefing.labels
@@ -245,7 +237,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     """The same for the theme's own pages (404.html)."""
     if not template_name.endswith(".html"):
         return output_content
-    output = head.offline(_name_search_dialog(sanitize.fix_theme(output_content)))
+    output = material.page(output_content)
     return csp.protect(output, live_reload=_serving)
 
 

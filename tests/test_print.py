@@ -161,7 +161,7 @@ def test_every_item_is_printed_once(reader: pypdf.PdfReader, briefing: Briefing)
     for stat in briefing.statistics:
         assert outline.count(_normal(stat.title)) == 1, stat.id
     for theme in briefing.themes:
-        assert outline.count(_normal(theme.title)) == 1, theme.id
+        assert outline.count(f"Theme {theme.number}: {_normal(theme.title)}") == 1, theme.id
 
 
 def _flatten(outline: Sequence[object]) -> Iterator[dict[str, object]]:

@@ -308,17 +308,3 @@ def for_page(
             language=language,
         )
     return inject(output, description, tags(meta, site_name, scholarly))
-
-
-# The theme's repository link (in its header, and atop the navigation on small screens).
-_REMOTE_FACTS = 'class="md-source" data-md-component="source"'
-_LINK_ONLY = 'class="md-source"'
-
-
-def offline(output: str) -> str:
-    """A page that asks no other site for anything while it is read.
-
-    With a GitHub `repo_url`, the theme's script fetches the repository's stars and forks from
-    api.github.com on every visit; without its component marker the link stays a plain link.
-    """
-    return output.replace(_REMOTE_FACTS, _LINK_ONLY)  # a plain search: pages are large
