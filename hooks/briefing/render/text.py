@@ -78,7 +78,3 @@ def lead(markdown: str) -> tuple[str, bool]:
             return before, True
     return paragraph, " ".join(text.split()) != paragraph
 
-
-def first_sentence(markdown: str) -> str:
-    """The first sentence of a Markdown paragraph."""
-    return lead(markdown)[0]
