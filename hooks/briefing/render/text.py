@@ -77,4 +77,3 @@ def lead(markdown: str) -> tuple[str, bool]:
         if paragraph[match.end() : match.end() + 1].isupper():  # a new sentence starts here
             return before, True
     return paragraph, " ".join(text.split()) != paragraph
-
