@@ -30,7 +30,7 @@ from ..render.pages import rec_page
 from ..render.timeline import Event, events, rec_feed, status_name
 from ..render.tracker import FEED, TRACKER
 from ..render.urls import page_url, site_href
-from .downloads import plain_text
+from .items import plain_text
 
 if TYPE_CHECKING:
     from ..render.site import Site

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from .. import weblinks
 from ..model import Report
 from . import sanitize
-from .downloads import csl_item, plain_text
+from .items import csl_item, plain_text
 
 if TYPE_CHECKING:
     from ..render.site import Site
