@@ -1,4 +1,5 @@
-"""`python -m briefing validate`: check a briefing without building it.
+"""`python -m briefing validate`: check a briefing without building it (`--json`: the problems
+as a JSON list on standard output, each with its path, line, column, severity, code and message).
 
 `python -m briefing export OUT`: write it out as a plain MkDocs project that needs no hooks.
 
@@ -11,6 +12,7 @@ Content-Security-Policy.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -32,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="check data/, references.bib and docs/")
     check.add_argument("root", nargs="?", default=".", type=Path, help="the briefing's folder")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--json", action="store_true", help="print the problems as JSON, with their codes"
+    )
     out = commands.add_parser("export", help="write the rendered pages as a plain MkDocs project")
     out.add_argument("out", type=Path, help="the folder to write (new, or an earlier export)")
     out.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
@@ -68,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{config}: theme: {err}", file=sys.stderr)
         return 1
     result = validate(args.root, docs, shared_bibliography=shared, theme=theme)
-    if result.problems:
+    if args.json:
+        records = [problem.record() for problem in result.problems]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    elif result.problems:
         print(format_problems(result.problems), file=sys.stderr)
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
     elapsed = time.perf_counter() - started

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import labels, weblinks
 from ..model import KINDS, Briefing, Markdown, Reference, Span
-from ..problems import Problem, ascii_spelling, non_ascii, suggestion
+from ..problems import Code, Problem, ascii_spelling, non_ascii, suggestion
 from ..sources import markup
 from ..sources.load import Sources
 from ..sources.yamlfile import Document, JSONPath
@@ -122,6 +122,8 @@ def _ids(sources: Sources) -> list[Problem]:
                         span,
                         f"duplicate id '{identifier}' (first at {first}); ids are unique "
                         "across the whole briefing: rename one",
+                        code=Code.DATA_DUPLICATE_ID,
+                        subject=identifier,
                     )
                 )
             else:
@@ -133,11 +135,9 @@ def _known(briefing: Briefing, kind: str) -> list[str]:
     return [i for i in briefing.items if i.startswith(kind + "-")]
 
 
-def _unknown(briefing: Briefing, identifier: str, kinds: tuple[str, ...]) -> str:
+def _unknown(briefing: Briefing, identifier: str) -> str:
+    """An unknown id of a known kind (a wrong kind is the schema's to report)."""
     kind = identifier.split("-", 1)[0]
-    if kind not in kinds:
-        wanted = " or ".join(NAMES[k] for k in kinds)
-        return f"'{identifier}' is not a {wanted} id"
     known = _known(briefing, kind)
     return f"unknown {NAMES[kind]} '{identifier}'; {suggestion(identifier, known, NAMES[kind])}"
 
@@ -172,7 +172,12 @@ def _relations(sources: Sources, briefing: Briefing, unreadable: set[str]) -> li
                     continue  # the schema reports a wrong kind; a broken file is reported
                 if target not in briefing.items:
                     problems.append(
-                        Problem.at(document.span(path), _unknown(briefing, target, kinds))
+                        Problem.at(
+                            document.span(path),
+                            _unknown(briefing, target),
+                            code=Code.REF_UNKNOWN_ID,
+                            subject=target,
+                        )
                     )
     return problems
 
@@ -199,6 +204,7 @@ def _tables(sources: Sources) -> list[Problem]:
                         f"this row has {len(row)} value(s) but the table has "
                         f"{len(columns)} column(s) ({', '.join(map(str, columns))}); "
                         "give one value per column" + hint,
+                        code=Code.DATA_ROW_LENGTH,
                     )
                 )
         units = item.get("units")
@@ -210,6 +216,7 @@ def _tables(sources: Sources) -> list[Problem]:
                             document.key_span((i, "units", name)),
                             f"'units' names '{name}', which is not a column of this table; "
                             f"{suggestion(str(name), [str(c) for c in columns], 'column')}",
+                            code=Code.DATA_UNIT_COLUMN,
                         )
                     )
     return problems
@@ -264,6 +271,7 @@ def _no_recommendations(sources: Sources) -> list[Problem]:
                 1,
                 "missing: every briefing needs data/recommendations.yml, a list of its "
                 "recommendations (`- id: rec-...`, with title, text and addresses)",
+                code=Code.FILE_MISSING,
             )
         ]
     if document is not None and document.value in (None, []):
@@ -272,6 +280,7 @@ def _no_recommendations(sources: Sources) -> list[Problem]:
                 document.span(()),
                 "the briefing has no recommendations: list them here "
                 "(`- id: rec-...`, with title, text and addresses)",
+                code=Code.DATA_NO_RECOMMENDATIONS,
             )
         ]
     return []
@@ -298,6 +307,7 @@ def _labels(sources: Sources) -> list[Problem]:
                     document.span(path),
                     f"label '{name}' uses {', '.join(f'{{{p}}}' for p in unknown)}, which it "
                     f"cannot fill; the values this label has: {known}",
+                    code=Code.DATA_LABEL_PLACEHOLDER,
                 )
             )
         if missing:
@@ -306,6 +316,7 @@ def _labels(sources: Sources) -> list[Problem]:
                     document.span(path),
                     f"label '{name}' must hold {{value}}, where the number goes: "
                     f"e.g. '{defaults[name]}'",
+                    code=Code.DATA_LABEL_VALUE,
                 )
             )
     return problems
@@ -340,7 +351,11 @@ def _dates(sources: Sources) -> list[Problem]:
                 days = calendar.monthrange(year, month)[1]
                 why = f"{calendar.month_name[month]} {year} has {days} days"
             problems.append(
-                Problem.at(document.span(path), f"'date': '{value}' is not a date: {why}")
+                Problem.at(
+                    document.span(path),
+                    f"'date': '{value}' is not a date: {why}",
+                    code=Code.DATA_NO_SUCH_DAY,
+                )
             )
     return problems
 
@@ -373,24 +388,25 @@ def _numbers(sources: Sources) -> list[Problem]:
             if node is None:
                 continue
             written = document.text[node.start : node.end].strip()
-            why = _figure(value, written, node.style)
-            if why:
-                problems.append(Problem.at(node.span, f"'{written}' {why}"))
+            flaw = _figure(value, written, node.style)
+            if flaw:
+                code, why = flaw
+                problems.append(Problem.at(node.span, f"'{written}' {why}", code=code))
     return problems
 
 
-def _figure(value: object, written: str, style: str | None) -> str | None:
+def _figure(value: object, written: str, style: str | None) -> tuple[Code, str] | None:
     """Why a figure as written cannot be shown as the editor meant it, or None."""
     if isinstance(value, str):
         if style not in (None, ""):  # quoted or a block: text, as the editor meant
             return None
         if _SPECIAL_FLOAT.match(value):
-            return (
+            return Code.DATA_FIGURE_SPECIAL, (
                 "is not a figure a briefing can show: leave the cell empty (null), or quote "
                 "it if it is meant as text"
             )
         if _EXPONENT.fullmatch(value):
-            return (
+            return Code.DATA_FIGURE_EXPONENT, (
                 "is read as text, not as a number (YAML wants a decimal point before an "
                 "exponent): write the number in full, or quote it if it is meant as text"
             )
@@ -400,12 +416,12 @@ def _figure(value: object, written: str, style: str | None) -> str | None:
     mantissa = _MANTISSA.match(written.replace("_", ""))
     digits = (mantissa.group(1) if mantissa else "").replace(".", "").strip("0")
     if len(digits) > DIGITS:
-        return (
+        return Code.DATA_FIGURE_DIGITS, (
             f"has {len(digits)} significant digits, more than the {DIGITS} a figure keeps "
             "exactly; round it"
         )
     if value != 0 and abs(value) < SMALLEST:
-        return (
+        return Code.DATA_FIGURE_SMALL, (
             f"is smaller than a briefing's figures can be (0, or at least {SMALLEST} in size); "
             "give it in a smaller unit (per thousand, per million)"
         )
@@ -421,7 +437,7 @@ def _urls(sources: Sources, briefing: Briefing) -> list[Problem]:
         url = report.value.get("url")
         # One the schema's pattern refuses is reported once, by the schema.
         if isinstance(url, str) and _SCHEMA_URL.match(url) and (why := weblinks.problem(url)):
-            problems.append(Problem.at(report.span(("url",)), f"'url': {why}"))
+            problems.append(Problem.at(report.span(("url",)), f"'url': {why}", code=Code.DATA_URL))
     for reference in briefing.references.values():
         problems += reference_urls(sources.root, reference)
     return problems
@@ -449,6 +465,8 @@ def reference_urls(root: Path, reference: Reference) -> list[Problem]:
                     span,
                     f"entry '{reference.key}', field '{field}': the URL '{value.strip()}' is "
                     f"refused: {why}",
+                    code=Code.BIB_URL,
+                    subject=reference.key,
                 )
             )
     return problems
@@ -487,12 +505,20 @@ def _markdown(
             for cite in token.cites:
                 cited.add(cite.key)
                 if cite.key not in references:
-                    problems.append(Problem.at(where, _unknown_key(cite.key, references)))
+                    code, message = _unknown_key(cite.key, references)
+                    problems.append(Problem.at(where, message, code=code, subject=cite.key))
             if token.target is not None:
                 used.add(token.target)
                 kind = token.target.split("-", 1)[0]
                 if token.target not in briefing.items and kind not in unreadable:
-                    problems.append(Problem.at(where, _unknown(briefing, token.target, (kind,))))
+                    problems.append(
+                        Problem.at(
+                            where,
+                            _unknown(briefing, token.target),
+                            code=Code.REF_UNKNOWN_ID,
+                            subject=token.target,
+                        )
+                    )
         problems += anchors.forged(text)
         for offset, written in markup.near_misses(text.text):
             if not written.isascii():  # a look-alike letter: it reads as an id and links nowhere
@@ -501,6 +527,7 @@ def _markdown(
                         text.locate(written, offset),
                         f"'{written}' looks like a cross-reference but {non_ascii(written)}; "
                         f"ids are ASCII: write '{ascii_spelling(written)}'",
+                        code=Code.REF_LOOKALIKE,
                     )
                 )
                 continue
@@ -511,19 +538,21 @@ def _markdown(
                     f"hyphens, e.g. '@{written[1:].lower().replace('_', '-')}'; "
                     "write it that way, or put it in `code` if it is meant literally",
                     "warning",
+                    code=Code.REF_NEAR_MISS,
                 )
             )
     return used, cited, problems
 
 
-def _unknown_key(key: str, references: Mapping[str, object]) -> str:
+def _unknown_key(key: str, references: Mapping[str, object]) -> tuple[Code, str]:
     kind = key.split("-", 1)[0]
     if kind in KINDS and key.startswith(kind + "-"):
-        return (
+        return Code.REF_CITES_ITEM, (
             f"'[@{key}]' cites '{key}', which is an item id, not a reference: "
             f"write @{key} without brackets to cross-reference it"
         )
-    return f"unknown citation key '{key}'; {suggestion(key, references, 'reference')} " + (
+    return Code.BIB_UNKNOWN_KEY, (
+        f"unknown citation key '{key}'; {suggestion(key, references, 'reference')} "
         "(add the work to references.bib or fix the key)"
     )
 
@@ -544,6 +573,8 @@ def _unused(
                     f"quote '{quote.id}' is not used: list it in a finding's evidence or "
                     "cross-reference it, or delete it",
                     "warning",
+                    code=Code.UNUSED_QUOTE,
+                    subject=quote.id,
                 )
             )
     for stat in briefing.statistics:
@@ -554,6 +585,8 @@ def _unused(
                     f"statistic '{stat.id}' is not used: list it in a finding's evidence, "
                     "cross-reference it or mark it `key: true`, or delete it",
                     "warning",
+                    code=Code.UNUSED_STATISTIC,
+                    subject=stat.id,
                 )
             )
     # A crossref parent (a proceedings, say) is cited through the entries that inherit from it.
@@ -569,6 +602,8 @@ def _unused(
                     reference.span,
                     f"reference '{key}' is never cited: cite it with [@{key}] or delete it",
                     "warning",
+                    code=Code.UNUSED_REFERENCE,
+                    subject=key,
                 )
             )
     return problems

@@ -18,7 +18,7 @@ from bibtexparser import model as bibmodel
 from bibtexparser.library import Library
 
 from ..model import KINDS, Reference, Span
-from ..problems import Problem, non_ascii
+from ..problems import Code, Problem, non_ascii
 from .markup import KEY_PATTERN
 from .yamlfile import MAX_BYTES, check_characters, decode, nul_characters, read_bytes
 
@@ -117,7 +117,7 @@ class Flaw:
     """What is wrong with a value as written, and where (characters into the raw value)."""
 
     offset: int
-    kind: str  # "run-on", "trailing", "undefined", "unclosed", "dangling"
+    kind: str  # "run-on", "trailing", "undefined", "unclosed", "dangling" (FLAW_CODES)
     text: str  # the run-on text, the trailing text or the macro's name
 
 
@@ -196,6 +196,15 @@ def _shown(text: str) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
+FLAW_CODES = {
+    "run-on": Code.BIB_MISSING_COMMA,
+    "trailing": Code.BIB_TRAILING_TEXT,
+    "undefined": Code.BIB_UNDEFINED_STRING,
+    "unclosed": Code.BIB_UNCLOSED,
+    "dangling": Code.BIB_DANGLING_JOIN,
+}
+
+
 def _flaw_problem(path: str, line: int, where: str, raw: str, flaw: Flaw) -> Problem:
     """The problem for a flaw in the value of `where` ("entry 'k': the value of 'title'"),
     whose raw value starts on `line`: placed at the end of the value before the flaw."""
@@ -212,7 +221,7 @@ def _flaw_problem(path: str, line: int, where: str, raw: str, flaw: Flaw) -> Pro
         "dangling": f"{where} ends with #, which joins nothing; delete it or add the text it "
         "should join",
     }[flaw.kind]
-    return Problem(path, at, 1, message)
+    return Problem(path, at, 1, message, code=FLAW_CODES[flaw.kind])
 
 
 # --- crossref and xdata, as biblatex defines them ------------------------------------------
@@ -308,16 +317,19 @@ def _parents(entry: _Entry, name: str) -> list[str]:
 
 def _parent_problem(
     entry: _Entry, field: str, key: str, parent: _Entry | None, chain: tuple[str, ...]
-) -> str | None:
+) -> tuple[Code, str] | None:
     """Why `entry` cannot inherit from the entry its `field` names as `key`, if it cannot."""
     if parent is None:
-        return (
+        return Code.BIB_UNKNOWN_PARENT, (
             f"entry '{entry.key}': {field} '{key}' names no entry in this file, so the fields "
             f"it should give are missing; add an entry '{key}' or delete the {field} field"
         )
     if parent.key in chain or parent.key == entry.key:
         loop = " -> ".join([*chain, entry.key, parent.key])
-        return f"entry '{entry.key}': {field} '{key}' makes a loop ({loop}); delete one link"
+        return (
+            Code.BIB_PARENT_LOOP,
+            f"entry '{entry.key}': {field} '{key}' makes a loop ({loop}); delete one link",
+        )
     return None
 
 
@@ -345,7 +357,7 @@ def _inherit(
                 line = entry.field_lines.get(field, entry.line)
                 problem = _parent_problem(entry, field, parent_key, parent, chain)
                 if problem:
-                    problems.append(Problem(path, line, 1, problem))
+                    problems.append(Problem(path, line, 1, problem[1], code=problem[0]))
                 if problem or parent is None:
                     continue
                 given = resolve(parent, (*chain, entry.key))
@@ -381,6 +393,7 @@ def _library(path: str, text: str) -> tuple[Library | None, list[Problem]]:
                 1,
                 f"the BibTeX reader could not read this file ({reason}); check its braces, "
                 "quotes and @ signs, or split the file to find the entry at fault",
+                code=Code.BIB_READER,
             )
         ]
 
@@ -393,7 +406,15 @@ def parse(
     With `keys`, only the entries under those keys are read (see `only`).
     """
     if len(data) > MAX_BYTES:
-        return {}, [Problem(path, 1, 1, f"the file is larger than {MAX_BYTES:,} bytes; split it")]
+        return {}, [
+            Problem(
+                path,
+                1,
+                1,
+                f"the file is larger than {MAX_BYTES:,} bytes; split it",
+                code=Code.FILE_TOO_LARGE,
+            )
+        ]
     text, problems = decode(path, data)
     if text is None:
         return {}, problems
@@ -424,6 +445,8 @@ def parse(
                     f"duplicate BibTeX key '{block.key}' (first at line "
                     f"{first or _first_line(block.previous_block)}); "
                     "give each work its own key or delete the copy",
+                    code=Code.BIB_DUPLICATE_KEY,
+                    subject=block.key,
                 )
             )
         elif isinstance(block, bibmodel.DuplicateFieldKeyBlock) and isinstance(
@@ -433,7 +456,14 @@ def parse(
             entry = block.ignore_error_block
             repeated = " and ".join(f"'{k}'" for k in sorted(block.duplicate_keys))
             problems.append(
-                Problem(path, line, 1, f"entry '{entry.key}' repeats {repeated}; keep one of each")
+                Problem(
+                    path,
+                    line,
+                    1,
+                    f"entry '{entry.key}' repeats {repeated}; keep one of each",
+                    code=Code.BIB_DUPLICATE_FIELD,
+                    subject=entry.key,
+                )
             )
             _add(path, entry, line, strings, entries, problems)
         elif isinstance(block, bibmodel.ParsingFailedBlock):
@@ -448,6 +478,8 @@ def parse(
                         1,
                         f"entry '{comma['key']}': a comma is missing after its key; write "
                         f"`@{comma['type']}{{{comma['key']},`",
+                        code=Code.BIB_KEY_COMMA,
+                        subject=comma["key"],
                     )
                 )
                 continue
@@ -462,6 +494,8 @@ def parse(
                     1,
                     f"this {entry_name} cannot be read: {reason}; check its braces, "
                     "quotes and the commas between fields",
+                    code=Code.BIB_UNREADABLE_ENTRY,
+                    subject=head["key"] if head else "",
                 )
             )
         elif isinstance(block, bibmodel.Entry):
@@ -485,6 +519,8 @@ def parse(
                         record.line,
                         1,
                         f"entry '{key}' has no {required}; add `{required} = {{...}}`",
+                        code=Code.BIB_MISSING_FIELD,
+                        subject=key,
                     )
                 )
         references[key] = Reference(key, record.type, fields, Span(path, record.line, 1))
@@ -500,6 +536,7 @@ def _keyless(path: str, line: int, raw: str | None) -> Problem:
         1,
         f"this BibTeX entry has no key: write one after `@{kind}{{`, e.g. "
         f"`@{kind}{{smith2020,`, and cite it by that key",
+        code=Code.BIB_NO_KEY,
     )
 
 
@@ -537,6 +574,8 @@ def _check_key(path: str, key: str, line: int) -> list[Problem]:
                 1,
                 f"BibTeX key '{key}' starts with '{key.split('-')[0]}-', which is kept for "
                 "briefing ids; rename the key (e.g. without the prefix)",
+                code=Code.BIB_RESERVED_KEY,
+                subject=key,
             )
         ]
     if not KEY.match(key):
@@ -548,6 +587,8 @@ def _check_key(path: str, key: str, line: int) -> list[Problem]:
                 f"BibTeX key '{key}' may use only ASCII letters, digits and _ : . + / -"
                 + (f" ({non_ascii(key)})" if non_ascii(key) else "")
                 + "; rename it",
+                code=Code.BIB_KEY_CHARACTERS,
+                subject=key,
             )
         ]
     return []

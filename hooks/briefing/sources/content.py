@@ -23,7 +23,7 @@ import tinycss2
 import tinycss2.ast
 import yaml
 
-from ..problems import Problem
+from ..problems import Code, Problem
 from . import yamlfile
 
 PAGE = ".md"
@@ -163,9 +163,9 @@ def check(root: Path, docs: Path, theme: Iterable[Path] = ()) -> list[Problem]:
             continue
         relative = file.relative_to(docs).as_posix()
         shown = Path(os.path.relpath(file, root)).as_posix()
-        reason = _refused(relative, theme)
-        if reason:
-            problems.append(Problem(shown, 1, 1, reason))
+        refused = _refused(relative, theme)
+        if refused:
+            problems.append(Problem(shown, 1, 1, refused[1], code=refused[0]))
         elif file.suffix.lower() == ".css":
             problems += _stylesheet(root, file, shown, relative)
     return problems
@@ -181,7 +181,7 @@ def _files(docs: Path) -> Iterator[Path]:
                 yield Path(directory, name)
 
 
-def _refused(relative: str, theme: Sequence[Path]) -> str | None:
+def _refused(relative: str, theme: Sequence[Path]) -> tuple[Code, str] | None:
     """Why the file at docs-relative `relative` may not be published, or None."""
     name = posixpath.basename(relative)
     suffix = posixpath.splitext(name)[1].lower()
@@ -190,12 +190,12 @@ def _refused(relative: str, theme: Sequence[Path]) -> str | None:
         return None
     replaced = theme_file(theme, relative)
     if replaced:
-        return (
+        return Code.CONTENT_THEME_FILE, (
             f"{name} would replace the theme's own file {replaced} on every page; "
             "rename it or move it to another folder"
         )
     if folded in BUILD_FILES or folded.startswith(BUILD_FOLDERS):
-        return (
+        return Code.CONTENT_BUILD_FILE, (
             f"{name} is at {relative}, which the build writes itself; "
             "rename it or move it to another folder"
         )
@@ -205,7 +205,10 @@ def _refused(relative: str, theme: Sequence[Path]) -> str | None:
     why = ADVICE.get(suffix) or (
         f"files of kind {suffix} are not published" if suffix else "a file with no extension"
     )
-    return f"{name} is not published from docs/: {why} (published kinds: .md, {known})"
+    return (
+        Code.CONTENT_REFUSED_KIND,
+        f"{name} is not published from docs/: {why} (published kinds: .md, {known})",
+    )
 
 
 def _stylesheet(root: Path, file: Path, shown: str, relative: str) -> list[Problem]:
@@ -213,7 +216,15 @@ def _stylesheet(root: Path, file: Path, shown: str, relative: str) -> list[Probl
     if data is None:
         return problems
     if len(data) > yamlfile.MAX_BYTES:
-        return [Problem(shown, 1, 1, f"the stylesheet is larger than {yamlfile.MAX_BYTES:,} bytes")]
+        return [
+            Problem(
+                shown,
+                1,
+                1,
+                f"the stylesheet is larger than {yamlfile.MAX_BYTES:,} bytes",
+                code=Code.FILE_TOO_LARGE,
+            )
+        ]
     text, problems = yamlfile.decode(shown, data)
     if text is None:
         return problems
@@ -228,7 +239,13 @@ def check_css(shown: str, text: str, relative: str = "") -> list[Problem]:
     for node in _walk(rules):
         place = (shown, node.source_line, node.source_column)
         if isinstance(node, tinycss2.ast.ParseError):
-            problems.append(Problem(*place, f"the stylesheet cannot be read here: {node.message}"))
+            problems.append(
+                Problem(
+                    *place,
+                    f"the stylesheet cannot be read here: {node.message}",
+                    code=Code.CONTENT_CSS_SYNTAX,
+                )
+            )
         elif (
             isinstance(node, tinycss2.ast.AtRule | tinycss2.ast.AtKeywordToken)
             and (
@@ -241,13 +258,16 @@ def check_css(shown: str, text: str, relative: str = "") -> list[Problem]:
                     *place,
                     "@import makes readers' browsers load another stylesheet; "
                     "copy the rules you need into this one",
+                    code=Code.CONTENT_CSS_IMPORT,
                 )
             )
         else:
             for url in _urls(node):
                 reason = leaves_site(url, relative)
                 if reason:
-                    problems.append(Problem(*place, f"url({url!r}) {reason}"))
+                    problems.append(
+                        Problem(*place, f"url({url!r}) {reason}", code=Code.CONTENT_CSS_URL)
+                    )
     return problems
 
 

@@ -23,7 +23,7 @@ from ..model import (
     StatusChange,
     Theme,
 )
-from ..problems import Problem
+from ..problems import Code, Problem
 from . import frontmatter, schema, yamlfile
 from .yamlfile import Document, JSONPath
 
@@ -76,7 +76,13 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
         if not (root / relative).is_file():
             if name == "report":
                 problems.append(
-                    Problem(relative, 1, 1, "missing: every briefing needs data/report.yml")
+                    Problem(
+                        relative,
+                        1,
+                        1,
+                        "missing: every briefing needs data/report.yml",
+                        code=Code.FILE_MISSING,
+                    )
                 )
             continue
         document, found = yamlfile.load(root, relative)
@@ -99,6 +105,7 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
                         1,
                         f"the page is larger than {yamlfile.MAX_BYTES:,} "
                         "bytes; split it into several pages",
+                        code=Code.FILE_TOO_LARGE,
                     )
                 ]
             elif data is not None:

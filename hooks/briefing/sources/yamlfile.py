@@ -17,12 +17,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from ..model import Span
-from ..problems import Problem
+from ..problems import Code, Problem
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32
@@ -180,6 +180,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                     1,
                     f"the file starts with a {encoding} byte-order mark; "
                     "save it as UTF-8 without a byte-order mark",
+                    code=Code.FILE_BYTE_ORDER_MARK,
                 )
             )
             if encoding != "UTF-8":
@@ -196,6 +197,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                 f"the file is {wide[0]} text (every other byte, or three in four, is zero), "
                 "which is not read; save it as UTF-8 (in VS Code: click the encoding in the "
                 "bottom bar, Save with Encoding > UTF-8)",
+                code=Code.FILE_WIDE_ENCODING,
             )
         ]
     invalid: list[Problem] = []
@@ -215,7 +217,13 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                 else "; save the file as UTF-8"
             )
             invalid.append(
-                Problem(path, line, column, f"invalid UTF-8 (byte {bad.hex(' ')}){hint}")
+                Problem(
+                    path,
+                    line,
+                    column,
+                    f"invalid UTF-8 (byte {bad.hex(' ')}){hint}",
+                    code=Code.FILE_INVALID_UTF8,
+                )
             )
             offset += err.end
     if invalid:
@@ -273,6 +281,7 @@ def check_characters(path: str, text: str) -> list[Problem]:
                 line,
                 column,
                 f"invisible or text-reordering character U+{ord(char):04X} ({name}); delete it",
+                code=Code.FILE_INVISIBLE,
             )
         )
     return problems
@@ -296,6 +305,7 @@ def nul_characters(path: str, text: str) -> list[Problem]:
                 column,
                 "a NUL character (U+0000) is not text: the file is damaged or is not a text "
                 "file; delete the character, or save the file again as UTF-8 text",
+                code=Code.FILE_NUL,
             )
         )
         index = text.find("\x00", index + 1)
@@ -329,6 +339,7 @@ def _yaml_characters(path: str, text: str) -> list[Problem]:
                 line,
                 column,
                 f"control character U+{ord(char):04X} ({name}) is not allowed in YAML; delete it",
+                code=Code.YAML_CONTROL,
             )
         )
         if len(problems) >= 20:
@@ -363,24 +374,32 @@ def _mark_span(where: _Locator, mark: Any) -> Span:
     return where.span(mark)
 
 
-# Syntax errors in editors' words: (words of libyaml or of PyYAML, what to say, a hint).
+# Syntax errors in editors' words: (words of libyaml or of PyYAML, what to say, a hint, the
+# code). The parser's words are its only account of what failed; ours get a code.
 _SYNTAX = (
     ("mapping values are not allowed", "mapping values are not allowed here",
-     "a value containing ': ' must be quoted"),
-    ("did not find expected ',' or ']'", "expected ',' or ']', but got {found}", ""),
-    ("did not find expected ',' or '}'", "expected ',' or '}', but got {found}", ""),
+     "a value containing ': ' must be quoted", Code.YAML_COLON_IN_VALUE),
+    ("did not find expected ',' or ']'", "expected ',' or ']', but got {found}", "",
+     Code.YAML_UNCLOSED_BRACKET),
+    ("did not find expected ',' or '}'", "expected ',' or '}', but got {found}", "",
+     Code.YAML_UNCLOSED_BRACKET),
     ("found character that cannot start any token",
-     "found character {found} that cannot start any token", ""),
-    ("could not find expected ':'", "", "each line of a mapping needs 'key: value'"),
-    ("expected <block end>, but found", "", "check the indentation of this line"),
+     "found character {found} that cannot start any token", "", Code.YAML_BAD_START),
+    ("could not find expected ':'", "", "each line of a mapping needs 'key: value'",
+     Code.YAML_NOT_KEY_VALUE),
+    ("expected <block end>, but found", "", "check the indentation of this line",
+     Code.YAML_INDENTATION),
     ("did not find expected key", "",
-     "check the indentation of this line, or quote the whole value"),
-    ("did not find expected '-' indicator", "", "check the indentation of this line"),
+     "check the indentation of this line, or quote the whole value", Code.YAML_INDENTATION),
+    ("did not find expected '-' indicator", "", "check the indentation of this line",
+     Code.YAML_INDENTATION),
     ("found unexpected ':'", "",
-     "inside [ ] or { }, a value containing ':' must be quoted, e.g. 'energy:'"),
+     "inside [ ] or { }, a value containing ':' must be quoted, e.g. 'energy:'",
+     Code.YAML_COLON_IN_BRACKETS),
     ("found unknown directive name", "",
-     "a line starting with '%' is a YAML directive: quote a value that starts with '%'"),
-    ("found undefined alias", "", "anchors and aliases are not allowed"),
+     "a line starting with '%' is a YAML directive: quote a value that starts with '%'",
+     Code.YAML_DIRECTIVE),
+    ("found undefined alias", "", "anchors and aliases are not allowed", Code.YAML_ALIAS),
 )  # fmt: skip
 
 
@@ -388,31 +407,31 @@ def _found(text: str, index: int) -> str:
     return repr(text[index]) if index < len(text) else "the end of the file"
 
 
-def _tab_message(text: str, index: int) -> str:
+def _tab_message(text: str, index: int) -> tuple[Code, str]:
     line_start = text.rfind("\n", 0, index) + 1
     if not text[line_start:index].strip(" \t"):
-        return (
+        return Code.YAML_TAB_INDENT, (
             "a tab is used for indentation; YAML indents with spaces only: "
             "replace the tab with spaces"
         )
-    return (
+    return Code.YAML_TAB_SEPARATOR, (
         "a tab is used where YAML needs a space (after '-', '?' or ':', or before a value); "
         "replace the tab with a space"
     )
 
 
-def _syntax_message(err: yaml.MarkedYAMLError, text: str) -> str:
+def _syntax_message(err: yaml.MarkedYAMLError, text: str) -> tuple[Code, str]:
     mark = err.problem_mark
     index = mark.index if mark is not None else len(text)
     problem = (err.problem or "").strip()
     context = (err.context or "").strip()
-    for needle, words, hint in _SYNTAX:
+    for needle, words, hint, code in _SYNTAX:
         if needle in problem:
             problem = words.replace("{found}", _found(text, index)) if words else problem
             message = f"{context}: {problem}" if context else problem
-            return f"not valid YAML: {message}" + (f" ({hint})" if hint else "")
+            return code, f"not valid YAML: {message}" + (f" ({hint})" if hint else "")
     message = f"{context}: {problem}" if context else problem
-    return f"not valid YAML: {message or 'the file cannot be read'}"
+    return Code.YAML_SYNTAX, f"not valid YAML: {message or 'the file cannot be read'}"
 
 
 def _is_tab_error(err: yaml.MarkedYAMLError, text: str) -> bool:
@@ -465,8 +484,8 @@ def _stream(path: str, text: str) -> _Stream:
     stack: list[_Raw] = []
     depth = documents = 0
 
-    def refuse(event: Any, message: str) -> None:
-        problems.append(Problem.at(_mark_span(where, event.start_mark), message))
+    def refuse(event: Any, message: str, code: Code) -> None:
+        problems.append(Problem.at(_mark_span(where, event.start_mark), message, code=code))
 
     def add(node: _Raw) -> None:
         if stack:
@@ -481,13 +500,14 @@ def _stream(path: str, text: str) -> _Stream:
                 break
             kind = type(event)
             if count > 2 * MAX_NODES:  # a value is one event, a list or a mapping two
-                refuse(event, TOO_MANY)
+                refuse(event, TOO_MANY, Code.YAML_TOO_MANY)
                 break
             if kind is yaml.AliasEvent:
                 refuse(
                     event,
                     f"alias '*{event.anchor}': anchors and aliases are not allowed in "
                     "briefing data; write the value out in full",
+                    Code.YAML_ALIAS,
                 )
                 add(_Raw("alias", event.start_mark, event.end_mark, ""))
                 continue
@@ -501,6 +521,7 @@ def _stream(path: str, text: str) -> _Stream:
                         event,
                         f"anchor '&{event.anchor}': anchors and aliases are not allowed in "
                         "briefing data; write the value out in full",
+                        Code.YAML_ANCHOR,
                     )
                 tag = event.tag
                 plain = kind is yaml.ScalarEvent and event.implicit[0]
@@ -509,6 +530,7 @@ def _stream(path: str, text: str) -> _Stream:
                         event,
                         f"YAML tag '{tag}' is not allowed; write a plain value "
                         "(quote it if it must stay text)",
+                        Code.YAML_TAG,
                     )
             if kind is yaml.ScalarEvent:
                 style = event.style or None
@@ -520,6 +542,7 @@ def _stream(path: str, text: str) -> _Stream:
                             f"'?{event.value}': YAML readers disagree on a '?' directly "
                             "before text (a key, or part of the text); quote the text, or put "
                             "a space after '?' if it starts a key",
+                            code=Code.YAML_QUESTION_MARK,
                         )
                     )
                 scalars.append((at, end))
@@ -532,6 +555,7 @@ def _stream(path: str, text: str) -> _Stream:
                         event,
                         f"nested more than {MAX_DEPTH} levels deep; briefing data is never "
                         "this deep",
+                        Code.YAML_TOO_DEEP,
                     )
                     return found
                 shape = "mapping" if kind is yaml.MappingStartEvent else "sequence"
@@ -544,12 +568,20 @@ def _stream(path: str, text: str) -> _Stream:
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    refuse(event, "a second YAML document ('---'); a data file holds one")
+                    refuse(
+                        event,
+                        "a second YAML document ('---'); a data file holds one",
+                        Code.YAML_SECOND_DOCUMENT,
+                    )
     except yaml.MarkedYAMLError as err:
         problems.append(_syntax_problem(where, text, err))
         return found
     except yaml.YAMLError as err:  # a ReaderError: control characters are refused before
-        problems.append(Problem(path, 1, 1, f"not valid YAML: {getattr(err, 'reason', err)}"))
+        problems.append(
+            Problem(
+                path, 1, 1, f"not valid YAML: {getattr(err, 'reason', err)}", code=Code.YAML_SYNTAX
+            )
+        )
         return found
     problems += _glued_comments(path, text, found.scalars)
     del problems[MAX_PROBLEMS:]
@@ -564,7 +596,8 @@ def _too_many(path: str, text: str) -> Problem | None:
     try:
         for count, event in enumerate(events):
             if count > 2 * MAX_NODES:
-                return Problem.at(_Locator(path, text).span(event.start_mark), TOO_MANY)
+                span = _Locator(path, text).span(event.start_mark)
+                return Problem.at(span, TOO_MANY, code=Code.YAML_TOO_MANY)
     except yaml.YAMLError:
         return None
     return None
@@ -595,6 +628,7 @@ def _glued_comments(path: str, text: str, scalars: list[tuple[int, int]]) -> lis
                     column,
                     "not valid YAML: a comment must follow a space; put a space before '#' "
                     "(or quote the value, if '#' is part of it)",
+                    code=Code.YAML_GLUED_COMMENT,
                 )
             )
     return problems
@@ -604,8 +638,10 @@ def _syntax_problem(where: _Locator, text: str, err: yaml.MarkedYAMLError) -> Pr
     span = _mark_span(where, err.problem_mark)
     index = err.problem_mark.index if err.problem_mark else len(text)
     if "tab character" in (err.problem or "") or _is_tab_error(err, text):
-        return Problem.at(span, _tab_message(text, index))
-    return Problem.at(span, _syntax_message(err, text))
+        code, message = _tab_message(text, index)
+    else:
+        code, message = _syntax_message(err, text)
+    return Problem.at(span, message, code=code)
 
 
 def _more_tabs(path: str, text: str, first: Problem) -> list[Problem]:
@@ -678,13 +714,19 @@ class _Builder:
             name = key_node.value
             if key_node.kind != "scalar" or (name == "<<" and not key_node.text):
                 self.problems.append(
-                    Problem.at(key_span, "a key must be a plain word such as 'title'")
+                    Problem.at(
+                        key_span,
+                        "a key must be a plain word such as 'title'",
+                        code=Code.YAML_COMPLEX_KEY,
+                    )
                 )
                 continue
             if not name.strip():
                 self.problems.append(
                     Problem.at(
-                        key_span, "an empty key; write a name such as 'title' before the ':'"
+                        key_span,
+                        "an empty key; write a name such as 'title' before the ':'",
+                        code=Code.YAML_EMPTY_KEY,
                     )
                 )
                 continue
@@ -695,6 +737,7 @@ class _Builder:
                         key_span,
                         f"invisible character U+{ord(joiner):04X} ({unicodedata.name(joiner)}) "
                         "in a key; a key is a plain word: delete it",
+                        code=Code.YAML_INVISIBLE_KEY,
                     )
                 )
             if name in first:
@@ -704,6 +747,7 @@ class _Builder:
                         key_span,
                         f"duplicate key '{name}' (first at line {earlier.line}); "
                         "a key may appear once in a mapping: keep one and delete the other",
+                        code=Code.YAML_DUPLICATE_KEY,
                     )
                 )
                 continue
@@ -745,6 +789,7 @@ def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
                 1,
                 f"the file is {len(data):,} bytes, more than the {MAX_BYTES:,} a data file may "
                 "hold; this is not briefing data: split it or remove what does not belong",
+                code=Code.FILE_TOO_LARGE,
             )
         ]
     text, problems = decode(path, data)
@@ -763,7 +808,7 @@ def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
     found = _stream(path, text)
     if found.problems:
         last = found.problems[-1]
-        if last.message.startswith("a tab is used"):
+        if last.code in (Code.YAML_TAB_INDENT, Code.YAML_TAB_SEPARATOR):
             found.problems += _more_tabs(path, text, last)
         return None, problems + found.problems
     builder = _Builder(path, text)
@@ -772,7 +817,14 @@ def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
     return Document(path, text, value, builder.nodes), problems
 
 
-def foreign(root: Path, file: Path) -> str | None:
+class Refusal(NamedTuple):
+    """Why a file is not read: its code, and the words that follow the file's name."""
+
+    code: Code
+    reason: str
+
+
+def foreign(root: Path, file: Path) -> Refusal | None:
     """Why `file` must not be read or published, or None for an ordinary file in the project.
 
     Data never names a path, but a pull request can add a symbolic link (to /etc/passwd, to
@@ -782,22 +834,32 @@ def foreign(root: Path, file: Path) -> str | None:
         target = file.resolve(strict=True)
         mode = target.stat().st_mode
     except (OSError, RuntimeError) as err:  # a broken or looping link
-        return f"cannot be read ({getattr(err, 'strerror', None) or err}); replace it with a file"
+        return Refusal(
+            Code.FILE_UNREADABLE,
+            f"cannot be read ({getattr(err, 'strerror', None) or err}); replace it with a file",
+        )
     if not target.is_relative_to(root.resolve()):
-        return (
+        return Refusal(
+            Code.FILE_LINK_OUTSIDE,
             "is a symbolic link to a place outside the project; briefing files are read only "
-            "from inside it: replace the link with the file itself"
+            "from inside it: replace the link with the file itself",
         )
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return "is not an ordinary file (a device, pipe or socket); replace it with a text file"
+        return Refusal(
+            Code.FILE_SPECIAL,
+            "is not an ordinary file (a device, pipe or socket); replace it with a text file",
+        )
     return None
 
 
 def read_bytes(root: Path, file: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
     """At most MAX_BYTES + 1 bytes of `file`, or why it is refused (see `foreign`)."""
-    reason = foreign(root, file) or (None if file.is_file() else "is a folder, not a file")
-    if reason:
-        return None, [Problem(shown, 1, 1, f"{Path(shown).name} {reason}")]
+    refused = foreign(root, file) or (
+        None if file.is_file() else Refusal(Code.FILE_FOLDER, "is a folder, not a file")
+    )
+    if refused:
+        name = Path(shown).name
+        return None, [Problem(shown, 1, 1, f"{name} {refused.reason}", code=refused.code)]
     with file.open("rb") as handle:
         return handle.read(MAX_BYTES + 1), []
 
@@ -807,18 +869,18 @@ def foreign_files(root: Path, folder: Path, skip: str = ".md") -> list[Problem]:
     files ending in `skip` are left to whoever reads them."""
     problems: list[Problem] = []
     top = Path(os.path.relpath(folder, root)).as_posix() if folder.is_absolute() else str(folder)
-    reason = foreign(root, folder)
-    if reason:
-        return [Problem(top, 1, 1, f"the folder {reason}")]
+    refused = foreign(root, folder)
+    if refused:
+        return [Problem(top, 1, 1, f"the folder {refused.reason}", code=refused.code)]
     for directory, folders, files in os.walk(folder):  # links to folders are not followed
         for name in sorted(folders + files):
             path = Path(directory, name)
             if name.endswith(skip) and name in files:
                 continue
-            reason = foreign(root, path)
-            if reason:
+            refused = foreign(root, path)
+            if refused:
                 shown = Path(os.path.relpath(path, root)).as_posix()
-                problems.append(Problem(shown, 1, 1, f"{name} {reason}"))
+                problems.append(Problem(shown, 1, 1, f"{name} {refused.reason}", code=refused.code))
     return problems
 
 
@@ -837,6 +899,7 @@ def load(root: Path, relative: str) -> tuple[Document | None, list[Problem]]:
                 1,
                 f"the file is {size:,} bytes, more than the {MAX_BYTES:,} a data file may "
                 "hold; this is not briefing data: split it or remove what does not belong",
+                code=Code.FILE_TOO_LARGE,
             )
         ]
     return parse(relative, data)
