@@ -7,8 +7,10 @@ the engine does depends on codes, never on the words of a message.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +122,37 @@ def test_validate_json_gives_each_problem_its_code(mini: Path) -> None:
     assert set(records[0]) == {"path", "line", "column", "severity", "code", "message"}
     assert records[0]["message"].startswith("duplicate key 'title'")
     assert done.stderr.splitlines()[-1].startswith("1 error(s), 1 warning(s) in ")
+
+
+def _strings(file: Path) -> list[tuple[int, str]]:
+    """The string constants of a module that are not docstrings, with their lines."""
+    tree = ast.parse(file.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_message_of_the_sources_or_checks_names_the_builders_settings() -> None:
+    """Editors fix data, references.bib and pages: the reading and checking stages never send
+    them to mkdocs.yml's settings or the hooks (a problem in mkdocs.yml is reported by the
+    stages that read it)."""
+    named = [
+        f"{file.relative_to(ROOT)}:{line}: {text!r}"
+        for stage in ("sources", "checks")
+        for file in sorted((ROOT / "hooks" / "briefing" / stage).glob("*.py"))
+        for line, text in _strings(file)
+        if re.search(r"mkdocs\.yml|extra\.briefing|hooks/|\bMkDocs\b", text)
+    ]
+    assert named == []

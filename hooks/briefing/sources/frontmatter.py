@@ -47,7 +47,7 @@ def _unknown(key: str) -> str:
     close = nearest(key, KEYS)
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
     why = (
-        "; `template` would replace the page's template: layouts are code, set in mkdocs.yml"
+        "; `template` would replace the page's layout, which is the site's to set, not a page's"
         if key == "template"
         else ""
     )
@@ -125,8 +125,8 @@ def _multimarkdown(path: str, text: str) -> list[Problem]:
                         path,
                         number,
                         column,
-                        _unknown(key) + " (MkDocs reads a `key: value` first line as "
-                        "metadata: start the page with its heading or a blank line)",
+                        _unknown(key) + " (a `key: value` first line is read as metadata, "
+                        "not as text: start the page with its heading or a blank line)",
                         code=Code.FRONTMATTER_UNKNOWN_KEY,
                     )
                 )
