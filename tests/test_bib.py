@@ -304,7 +304,7 @@ def corpus() -> list[Path]:
 
 
 def _readable(data: bytes) -> bool:
-    """UTF-8 without a byte-order mark: other encodings are yamlfile.decode's to detect."""
+    """UTF-8 without a byte-order mark: other encodings are safefile.decode's to detect."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

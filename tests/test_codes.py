@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from briefing.checks.validate import validate
 from briefing.problems import Code, Problem
-from briefing.sources import yamlfile
+from briefing.sources import yamlfile, yamlsyntax
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +93,7 @@ def test_every_tab_is_found_whatever_the_words(monkeypatch: pytest.MonkeyPatch) 
     words = [str(p) for p in yamlfile.parse("x.yml", text)[1]]
     assert len(words) == 2
     monkeypatch.setattr(
-        yamlfile, "_tab_message", lambda text, index: (Code.YAML_TAB_INDENT, "reworded")
+        yamlsyntax, "_tab_message", lambda text, index: (Code.YAML_TAB_INDENT, "reworded")
     )
     reworded = yamlfile.parse("x.yml", text)[1]
     assert [p.message for p in reworded] == ["reworded", "reworded"]

@@ -20,7 +20,7 @@ from bibtexparser.library import Library
 from ..model import KINDS, Reference, Span
 from ..problems import Code, Problem, non_ascii
 from .markup import KEY_PATTERN
-from .yamlfile import MAX_BYTES, check_characters, decode, nul_characters, read_bytes
+from .safefile import MAX_BYTES, check_characters, decode, nul_characters, read_bytes
 
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
 ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s*,")

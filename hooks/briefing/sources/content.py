@@ -24,7 +24,7 @@ import tinycss2.ast
 import yaml
 
 from ..problems import Code, Problem
-from . import yamlfile
+from . import safefile
 
 PAGE = ".md"
 # Every kind of file a briefing publishes from docs/ besides its pages, and what it is.
@@ -152,14 +152,14 @@ def check(root: Path, docs: Path, theme: Iterable[Path] = ()) -> list[Problem]:
 
     `theme`: the theme's folders (`theme_dirs`, or MkDocs' `config.theme.dirs`). Pages
     (`.md`) are read and checked by `load`; links, devices and pipes are refused by
-    `yamlfile.foreign_files`, so they are skipped here.
+    `safefile.foreign_files`, so they are skipped here.
     """
-    if not docs.is_dir() or yamlfile.foreign(root, docs):
+    if not docs.is_dir() or safefile.foreign(root, docs):
         return []
     theme = tuple(theme)
     problems: list[Problem] = []
     for file in _files(docs):
-        if yamlfile.foreign(root, file):
+        if safefile.foreign(root, file):
             continue
         relative = file.relative_to(docs).as_posix()
         shown = Path(os.path.relpath(file, root)).as_posix()
@@ -212,20 +212,20 @@ def _refused(relative: str, theme: Sequence[Path]) -> tuple[Code, str] | None:
 
 
 def _stylesheet(root: Path, file: Path, shown: str, relative: str) -> list[Problem]:
-    data, problems = yamlfile.read_bytes(root, file, shown)
+    data, problems = safefile.read_bytes(root, file, shown)
     if data is None:
         return problems
-    if len(data) > yamlfile.MAX_BYTES:
+    if len(data) > safefile.MAX_BYTES:
         return [
             Problem(
                 shown,
                 1,
                 1,
-                f"the stylesheet is larger than {yamlfile.MAX_BYTES:,} bytes",
+                f"the stylesheet is larger than {safefile.MAX_BYTES:,} bytes",
                 code=Code.FILE_TOO_LARGE,
             )
         ]
-    text, problems = yamlfile.decode(shown, data)
+    text, problems = safefile.decode(shown, data)
     if text is None:
         return problems
     return problems + check_css(shown, text, relative)

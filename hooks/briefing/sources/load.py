@@ -24,7 +24,7 @@ from ..model import (
     Theme,
 )
 from ..problems import Code, Problem
-from . import frontmatter, schema, yamlfile
+from . import frontmatter, safefile, schema, yamlfile
 from .yamlfile import Document, JSONPath
 
 LISTS = ("themes", "findings", "quotes", "statistics", "recommendations")
@@ -96,28 +96,28 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
         for file in sorted(docs.rglob("*.md")):
             relative = file.relative_to(docs).as_posix()
             shown = _shown(root, file)
-            data, found = yamlfile.read_bytes(root, file, shown)
-            if data is not None and len(data) > yamlfile.MAX_BYTES:
+            data, found = safefile.read_bytes(root, file, shown)
+            if data is not None and len(data) > safefile.MAX_BYTES:
                 found = [
                     Problem(
                         shown,
                         1,
                         1,
-                        f"the page is larger than {yamlfile.MAX_BYTES:,} "
+                        f"the page is larger than {safefile.MAX_BYTES:,} "
                         "bytes; split it into several pages",
                         code=Code.FILE_TOO_LARGE,
                     )
                 ]
             elif data is not None:
-                text, found = yamlfile.decode(shown, data)
+                text, found = safefile.decode(shown, data)
                 if text is not None:
                     pages[relative] = Markdown(text, Span(shown, 1, 1), text)
                     # Text-reordering and invisible characters (Trojan Source).
-                    found += yamlfile.check_characters(shown, text)
-                    found += yamlfile.nul_characters(shown, text)
+                    found += safefile.check_characters(shown, text)
+                    found += safefile.nul_characters(shown, text)
                     found += frontmatter.check(shown, text)
             problems += found
-        problems += yamlfile.foreign_files(root, docs)
+        problems += safefile.foreign_files(root, docs)
     return Sources(root, documents, pages), problems
 
 
