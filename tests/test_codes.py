@@ -156,3 +156,29 @@ def test_no_message_of_the_sources_or_checks_names_the_builders_settings() -> No
         if re.search(r"mkdocs\.yml|extra\.briefing|hooks/|\bMkDocs\b", text)
     ]
     assert named == []
+
+
+@pytest.mark.parametrize(
+    ("relative", "kind"),
+    [
+        ("data/glossary.yml", "a data file"),
+        ("docs/method.md", "a page"),
+        ("references.bib", "a bibliography"),
+        ("docs/assets/extra.css", "a stylesheet"),
+    ],
+)
+def test_every_file_too_large_is_told_by_one_message(mini: Path, relative: str, kind: str) -> None:
+    """One size cap (safefile.MAX_BYTES) and one message, whichever file is too large; the file
+    is refused by its size without being read."""
+    file = mini / relative
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with file.open("wb") as handle:
+        handle.truncate(9 * 1024 * 1024)  # sparse: nothing on disk
+    found = [p for p in validate(mini).problems if p.path == relative]
+    assert [(p.code, str(p)) for p in found] == [
+        (
+            Code.FILE_TOO_LARGE,
+            f"{relative}:1:1: the file is 9,437,184 bytes, more than the 8,388,608 {kind} may "
+            "hold; this is not briefing data: split it or remove what does not belong",
+        )
+    ]

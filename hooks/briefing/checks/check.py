@@ -12,6 +12,7 @@ from datetime import date
 from .. import labels
 from ..model import Briefing
 from ..problems import Code, Problem
+from ..sources.bibvalue import MONTH_NAMES
 from ..sources.load import Sources
 from ..sources.yamlfile import Document, JSONPath
 from . import check_progress, crossrefs, figures, ids, unused, urls
@@ -139,7 +140,7 @@ def _dates(sources: Sources) -> list[Problem]:
             why = "no such day"
             if year >= 1 and 1 <= month <= 12:
                 days = calendar.monthrange(year, month)[1]
-                why = f"{calendar.month_name[month]} {year} has {days} days"
+                why = f"{MONTH_NAMES[month - 1]} {year} has {days} days"
             problems.append(
                 Problem.at(
                     document.span(path),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import KINDS, Briefing, Span
+from ..model import Briefing, Span
 from ..problems import Code, Problem, suggestion
+from ..sources import markup
 from ..sources.load import Sources
 
 NAMES = {
@@ -26,7 +27,7 @@ FILES = {
     "statistics": "stat",
     "recommendations": "rec",
 }
-ID = re.compile(rf"^(?:{'|'.join(KINDS)})-[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID = re.compile(rf"^{markup.ID_PATTERN}$")
 
 
 def unreadable(sources: Sources) -> set[str]:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import yaml
 
 from ..model import Recommendation, Reference, Report, Span
+from ..sources.bibvalue import MONTH_MACROS
 from . import csl
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MARKUP = re.compile(r"\[([^\]\[]*)\]\[[a-z]+-[a-z0-9-]+\]|\[@[^\]]*\]|[*_`]")
 
 
@@ -67,7 +67,7 @@ def reference(report: Report, site_url: str | None = None) -> Reference:
     }
     month = report.date[5:7]
     if month.isdigit() and 1 <= int(month) <= 12:
-        fields["month"] = _MONTHS[int(month) - 1]
+        fields["month"] = MONTH_MACROS[int(month) - 1]
     if report.doi:
         fields["doi"] = report.doi
     url = url_of(report, site_url)
@@ -81,7 +81,7 @@ def bibtex(ref: Reference) -> str:
     width = max(len(name) for name in ref.fields)
     lines = [f"@{ref.type}{{{ref.key},"]
     for name, value in ref.fields.items():
-        macro = name == "month" and value.lower() in _MONTHS  # `month = may`, unbraced
+        macro = name == "month" and value.lower() in MONTH_MACROS  # `month = may`, unbraced
         shown = value if macro else f"{{{value}}}"
         lines.append(f"  {name.ljust(width)} = {shown},")
     return "\n".join(lines) + "\n}\n"

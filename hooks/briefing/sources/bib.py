@@ -21,7 +21,14 @@ from ..problems import Code, Problem, non_ascii
 from .bibinherit import Entry, inherit
 from .bibvalue import flaw_problem, read_value
 from .markup import KEY_PATTERN
-from .safefile import MAX_BYTES, check_characters, decode, nul_characters, read_bytes
+from .safefile import (
+    MAX_BYTES,
+    check_characters,
+    decode,
+    nul_characters,
+    read_bytes,
+    too_large,
+)
 
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
 ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s*,")
@@ -31,6 +38,7 @@ _COMMALESS_HEAD = re.compile(
 )
 RESERVED = re.compile(rf"^({'|'.join(KINDS)})-")
 REQUIRED = ("title",)
+KIND = "a bibliography"  # what the file is, in the message of one too large
 # Entry types that are never works themselves: biblatex's @xdata holds fields for other
 # entries, and a @set names entries cited together (each member is cited by its own key).
 DATA_ONLY = frozenset({"xdata", "set"})
@@ -127,15 +135,7 @@ def parse(
     With `keys`, only the entries under those keys are read (see `only`).
     """
     if len(data) > MAX_BYTES:
-        return {}, [
-            Problem(
-                path,
-                1,
-                1,
-                f"the file is larger than {MAX_BYTES:,} bytes; split it",
-                code=Code.FILE_TOO_LARGE,
-            )
-        ]
+        return {}, [too_large(path, len(data), KIND)]
     text, problems = decode(path, data)
     if text is None:
         return {}, problems
@@ -321,5 +321,5 @@ def load(
     file = root / relative
     if not file.exists() and not file.is_symlink():
         return {}, []
-    data, refused = read_bytes(root, file, relative)
+    data, refused = read_bytes(root, file, relative, KIND)
     return parse(relative, data, keys) if data is not None else ({}, refused)

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from ..problems import Code, Problem
 
-# BibTeX's standard styles define these macros; biblatex too.
-MONTHS = {
-    name[:3].lower(): name
-    for name in (
-        "January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December",
-    )
-}  # fmt: skip
+# The months in English, once for the engine (the messages' dates, BibTeX's month macros).
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+# BibTeX's standard styles define these macros (jan ... dec); biblatex too.
+MONTH_MACROS = tuple(name[:3].lower() for name in MONTH_NAMES)
+MONTHS = dict(zip(MONTH_MACROS, MONTH_NAMES, strict=True))
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")  # an @string name (BibTeX's identifier)
 _ASSIGNMENT = re.compile(r"[^\s\"#%'(),={}]+\s*=")
 

@@ -212,19 +212,9 @@ def _refused(relative: str, theme: Sequence[Path]) -> tuple[Code, str] | None:
 
 
 def _stylesheet(root: Path, file: Path, shown: str, relative: str) -> list[Problem]:
-    data, problems = safefile.read_bytes(root, file, shown)
+    data, problems = safefile.read_bytes(root, file, shown, "a stylesheet")
     if data is None:
         return problems
-    if len(data) > safefile.MAX_BYTES:
-        return [
-            Problem(
-                shown,
-                1,
-                1,
-                f"the stylesheet is larger than {safefile.MAX_BYTES:,} bytes",
-                code=Code.FILE_TOO_LARGE,
-            )
-        ]
     text, problems = safefile.decode(shown, data)
     if text is None:
         return problems

@@ -27,8 +27,6 @@ from ..problems import Code, Problem
 from . import frontmatter, safefile, schema, yamlfile
 from .yamlfile import Document, JSONPath
 
-LISTS = ("themes", "findings", "quotes", "statistics", "recommendations")
-
 
 @dataclass(frozen=True)
 class Sources:
@@ -96,19 +94,8 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
         for file in sorted(docs.rglob("*.md")):
             relative = file.relative_to(docs).as_posix()
             shown = _shown(root, file)
-            data, found = safefile.read_bytes(root, file, shown)
-            if data is not None and len(data) > safefile.MAX_BYTES:
-                found = [
-                    Problem(
-                        shown,
-                        1,
-                        1,
-                        f"the page is larger than {safefile.MAX_BYTES:,} "
-                        "bytes; split it into several pages",
-                        code=Code.FILE_TOO_LARGE,
-                    )
-                ]
-            elif data is not None:
+            data, found = safefile.read_bytes(root, file, shown, "a page")
+            if data is not None:
                 text, found = safefile.decode(shown, data)
                 if text is not None:
                     pages[relative] = Markdown(text, Span(shown, 1, 1), text)

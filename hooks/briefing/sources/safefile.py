@@ -16,7 +16,10 @@ from typing import NamedTuple
 
 from ..problems import Code, Problem
 
+# The most any file of a briefing may hold (data, a page, references.bib, a stylesheet): the
+# real ones hold a few hundred kilobytes; more is something pasted in by mistake.
 MAX_BYTES = 8 * 1024 * 1024
+MAX_PLACED = 20  # problems of one kind of character in one file: the first ones say what to fix
 BOMS = {  # longest first: a UTF-32 little-endian mark starts like a UTF-16 one
     b"\x00\x00\xfe\xff": "UTF-32",
     b"\xff\xfe\x00\x00": "UTF-32",
@@ -129,7 +132,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         ]
     invalid: list[Problem] = []
     offset = 0
-    while len(invalid) < 20:
+    while len(invalid) < MAX_PLACED:
         try:
             data[offset:].decode("utf-8")
             break
@@ -215,7 +218,7 @@ def check_characters(path: str, text: str) -> list[Problem]:
 
 
 def nul_characters(path: str, text: str) -> list[Problem]:
-    """NUL characters in a text file (a page, references.bib), each placed (at most 20).
+    """NUL characters in a text file (a page, references.bib), each placed (at most MAX_PLACED).
 
     YAML refuses them itself; elsewhere a NUL is never text: the file is damaged, or is a
     binary file saved under a text name.
@@ -223,7 +226,7 @@ def nul_characters(path: str, text: str) -> list[Problem]:
     problems: list[Problem] = []
     where = Lines(text)
     index = text.find("\x00")
-    while index >= 0 and len(problems) < 20:
+    while index >= 0 and len(problems) < MAX_PLACED:
         line, column = where.position(index)
         problems.append(
             Problem(
@@ -288,8 +291,23 @@ def foreign(root: Path, file: Path) -> Refusal | None:
     return None
 
 
-def read_bytes(root: Path, file: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
-    """At most MAX_BYTES + 1 bytes of `file`, or why it is refused (see `foreign`)."""
+def too_large(path: str, size: int, kind: str = "a data file") -> Problem:
+    """The problem of a file of `size` bytes, over MAX_BYTES; `kind`: what the file is."""
+    return Problem(
+        path,
+        1,
+        1,
+        f"the file is {size:,} bytes, more than the {MAX_BYTES:,} {kind} may hold; this is "
+        "not briefing data: split it or remove what does not belong",
+        code=Code.FILE_TOO_LARGE,
+    )
+
+
+def read_bytes(
+    root: Path, file: Path, shown: str, kind: str = "a data file"
+) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of `file`, or why it is refused (see `foreign`, `too_large`): a file too large
+    is refused by its size, without reading more of it than MAX_BYTES + 1 bytes."""
     refused = foreign(root, file) or (
         None if file.is_file() else Refusal(Code.FILE_FOLDER, "is a folder, not a file")
     )
@@ -297,7 +315,10 @@ def read_bytes(root: Path, file: Path, shown: str) -> tuple[bytes | None, list[P
         name = Path(shown).name
         return None, [Problem(shown, 1, 1, f"{name} {refused.reason}", code=refused.code)]
     with file.open("rb") as handle:
-        return handle.read(MAX_BYTES + 1), []
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return None, [too_large(shown, file.stat().st_size, kind)]
+    return data, []
 
 
 def foreign_files(root: Path, folder: Path, skip: str = ".md") -> list[Problem]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..model import Span
 from ..problems import Code, Problem
-from .safefile import MAX_BYTES, ZWJ, ZWNJ, check_characters, decode, read_bytes
+from .safefile import MAX_BYTES, ZWJ, ZWNJ, check_characters, decode, read_bytes, too_large
 from .yamlstream import Raw, control_characters, more_tabs, stream, too_many
 from .yamlsyntax import Locator
 
@@ -165,16 +165,7 @@ def scalar_value(text: str, plain: bool) -> Any:
 def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
     """Parse the bytes of a data file; `path` is how problems name it (relative to the project)."""
     if len(data) > MAX_BYTES:
-        return None, [
-            Problem(
-                path,
-                1,
-                1,
-                f"the file is {len(data):,} bytes, more than the {MAX_BYTES:,} a data file may "
-                "hold; this is not briefing data: split it or remove what does not belong",
-                code=Code.FILE_TOO_LARGE,
-            )
-        ]
+        return None, [too_large(path, len(data))]
     text, problems = decode(path, data)
     if text is None:
         return None, problems
@@ -202,20 +193,7 @@ def parse(path: str, data: bytes) -> tuple[Document | None, list[Problem]]:
 
 def load(root: Path, relative: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse `root/relative`, refusing files too large to be data without reading them."""
-    file = root / relative
-    data, refused = read_bytes(root, file, relative)
+    data, refused = read_bytes(root, root / relative, relative)
     if data is None:
         return None, refused
-    if len(data) > MAX_BYTES:
-        size = file.stat().st_size
-        return None, [
-            Problem(
-                relative,
-                1,
-                1,
-                f"the file is {size:,} bytes, more than the {MAX_BYTES:,} a data file may "
-                "hold; this is not briefing data: split it or remove what does not belong",
-                code=Code.FILE_TOO_LARGE,
-            )
-        ]
     return parse(relative, data)

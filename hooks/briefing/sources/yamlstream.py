@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..problems import Code, Problem
-from .safefile import Lines
+from .safefile import MAX_PLACED, Lines
 from .yamlsyntax import Locator, syntax_problem
 
 MAX_DEPTH = 32
@@ -40,17 +40,13 @@ MAX_PROBLEMS = 50  # of the stream's problems in one file: the first ones say wh
 MAX_TABS, TAB_REREAD_LIMIT = 20, 1024 * 1024
 
 
-def _text_position(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def control_characters(path: str, text: str) -> list[Problem]:
-    """Control characters YAML does not allow in a file, each placed (at most 20)."""
+    """Control characters YAML does not allow in a file, each placed (at most MAX_PLACED)."""
     problems: list[Problem] = []
+    where = Lines(text)
     for match in NOT_YAML.finditer(text):
         char = match.group()
-        line, column = _text_position(text, match.start())
+        line, column = where.position(match.start())
         name = unicodedata.name(char, "a control character")
         problems.append(
             Problem(
@@ -61,7 +57,7 @@ def control_characters(path: str, text: str) -> list[Problem]:
                 code=Code.YAML_CONTROL,
             )
         )
-        if len(problems) >= 20:
+        if len(problems) >= MAX_PLACED:
             break
     return problems
 
