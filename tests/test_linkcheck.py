@@ -3,11 +3,15 @@ finds what breaks there and nothing that does not."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from briefing.__main__ import main
 from briefing.publish.linkcheck import check_folder, served_at
+from conftest import HOOK, ROOT
+from sitetools import mkdocs_build
 
 
 def _site(tmp_path: Path, pages: dict[str, str]) -> Path:
@@ -74,3 +78,22 @@ def test_the_command_line_fails_on_a_broken_link(
     (site / "nowhere").mkdir()
     (site / "nowhere" / "index.html").write_text("<p>here</p>", encoding="utf-8")
     assert main(["linkcheck", str(site), "--base", "/repo/"]) == 0
+
+
+def test_the_briefing_built_for_a_sub_path_has_no_broken_link_there(tmp_path: Path) -> None:
+    """As `make site SITE_URL=…` builds it for GitHub Pages (a settings file inheriting
+    mkdocs.yml): every internal link of every page, the 404 page's included, stays under /repo/."""
+    project = tmp_path / "briefing"
+    for name in ("docs", "data"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "references.bib", project)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"] = [str(HOOK)]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    inheriting = project / ".site-url.mkdocs.yml"
+    inheriting.write_text('INHERIT: mkdocs.yml\nsite_url: "https://example.org/repo/"\n')
+    result = mkdocs_build(inheriting, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    report = check_folder(tmp_path / "site", "https://example.org/repo/")
+    assert [str(b) for b in report.broken] == []
+    assert report.pages > 20 and report.links > 1000

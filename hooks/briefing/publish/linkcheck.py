@@ -18,7 +18,7 @@ import posixpath
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from ada_url import URL
 
@@ -73,7 +73,10 @@ def served_at(base: str, page: str) -> str:
 
 
 def check_folder(site: Path, base: str = "/repo/") -> Report:
-    """Follow every link of every page of the built site in `site`, served under `base`."""
+    """Follow every link of every page of the built site in `site`, served under `base` (a path
+    such as `/repo/`, or the site's address, `https://user.github.io/repo/`)."""
+    if "://" in base:
+        base = urlsplit(base).path
     base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
     pages: dict[str, _Page] = {}
     for path in sorted(site.rglob("*.html")):
