@@ -54,8 +54,13 @@ $(PDFTOPPM):
 	$(AS_ROOT) apt-get update
 	$(AS_ROOT) apt-get install -y --no-install-recommends poppler-utils
 
+# PORT: where `make serve` listens (8000 unless given). A port another program holds is named
+# before anything is built, instead of MkDocs' traceback after the first build.
+PORT ?= 8000
 serve: $(STAMP) print-deps
-	$(VENV)/bin/mkdocs serve --strict
+	@$(PY) -c 'import socket, sys; socket.create_server(("127.0.0.1", int(sys.argv[1]))).close()' "$(PORT)" 2>/dev/null || \
+	  { echo "make serve: port $(PORT) is in use by another program; try: make serve PORT=$$(( $(PORT) + 1 ))" >&2; exit 1; }
+	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
 
 # Build into a folder of its own and swap it in: a failed build never leaves half a site, and
 # two builds at once never leave none (each builds in its own site.tmp.XXXXXX; the swap holds
