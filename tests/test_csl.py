@@ -353,6 +353,25 @@ def test_only_web_and_mail_urls_become_links(url: str) -> None:
     assert "Available from: " in entry
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1",  # urlsplit raises on it (the build stopped with a traceback)
+        "https://exa mple.org/",  # urlsplit sees https; no browser reads a space in a host
+        "https://",  # no host
+        "https://example.org:99999/",  # no such port
+        "mailto:",  # nobody to write to
+        "java\tscript:alert(1)",  # a browser drops the tab: javascript:
+    ],
+)
+def test_a_url_is_linked_only_as_a_browser_reads_it(url: str) -> None:
+    """The URL check is the WHATWG one every URL leaving the build goes through
+    (`weblinks.web`), not `urllib.parse.urlsplit`, which reads these as links or fails."""
+    entry = Bibliography().format([ref("online", title="T", url=url)])["x"]
+    assert "<a " not in entry
+    assert "Available from: " in entry
+
+
 def test_mailto_becomes_a_link() -> None:
     entry = Bibliography().format([ref("online", title="T", url="mailto:a@example.org")])["x"]
     assert '<a href="mailto:a@example.org">mailto:a@example.org</a>' in entry
