@@ -15,7 +15,9 @@ import yaml
 
 from ..model import Recommendation, Reference, Report, Span
 from ..sources.bibvalue import MONTH_MACROS
-from . import csl
+from .bibliography import Bibliography
+from .formatting import plain
+from .names import is_organisation
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
 _MARKUP = re.compile(r"\[([^\]\[]*)\]\[[a-z]+-[a-z0-9-]+\]|\[@[^\]]*\]|[*_`]")
@@ -29,11 +31,6 @@ class Citation:
     html: str
     text: str
     bibtex: str
-
-
-def is_organisation(name: str) -> bool:
-    """Whether an author is a body rather than a person: a comma, or more than three words."""
-    return "," in name or len(name.split()) > 3
 
 
 def key(report: Report) -> str:
@@ -87,14 +84,9 @@ def bibtex(ref: Reference) -> str:
     return "\n".join(lines) + "\n}\n"
 
 
-def citation(
-    report: Report, bibliography: csl.Bibliography, site_url: str | None = None
-) -> Citation:
+def citation(report: Report, bibliography: Bibliography, site_url: str | None = None) -> Citation:
     """The briefing's citation in the site's citation style, and its BibTeX."""
-    ref = reference(report, site_url)
-    # A title ending in ? or ! takes no extra full stop ("Profession?." in some styles).
-    entry = re.sub(r"([?!])(</[a-z]+>)?\.", r"\1\2", bibliography.format([ref])[ref.key])
-    return Citation(ref, entry, csl.plain(entry), bibtex(ref))
+    return _citation(reference(report, site_url), bibliography)
 
 
 def recommendation_reference(
@@ -123,15 +115,20 @@ def recommendation_reference(
 def recommendation(
     report: Report,
     rec: Recommendation,
-    bibliography: csl.Bibliography,
+    bibliography: Bibliography,
     title: str,
     url: str | None = None,
 ) -> Citation:
     """How to cite one recommendation (`title`: its page's), in the site's citation style,
     and its BibTeX."""
-    ref = recommendation_reference(report, rec, title, url)
+    return _citation(recommendation_reference(report, rec, title, url), bibliography)
+
+
+def _citation(ref: Reference, bibliography: Bibliography) -> Citation:
+    """`ref` formatted in the site's citation style, as HTML and plain text, and as BibTeX."""
+    # A title ending in ? or ! takes no extra full stop ("Profession?." in some styles).
     entry = re.sub(r"([?!])(</[a-z]+>)?\.", r"\1\2", bibliography.format([ref])[ref.key])
-    return Citation(ref, entry, csl.plain(entry), bibtex(ref))
+    return Citation(ref, entry, plain(entry), bibtex(ref))
 
 
 def _plain_markdown(text: str) -> str:
