@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from briefing.checks.validate import validate
-from briefing.citations import csl
+from briefing.citations.bibliography import Bibliography
+from briefing.citations.formatting import plain
 from briefing.problems import BriefingError
 from briefing.render.numbering import Backlink, Cited, number
 from briefing.render.resolve import Resolver, Unnumbered
@@ -66,11 +67,11 @@ def test_a_text_the_numbering_never_read_is_a_placed_problem() -> None:
 
 def _site() -> Site:
     briefing = validate(ROOT).checked()
-    bibliography = csl.Bibliography("vancouver")
+    bibliography = Bibliography("vancouver")
     return Site(
         briefing,
         lambda keys: bibliography.format([briefing.references[k] for k in keys]),
-        csl.plain,
+        plain,
     )
 
 

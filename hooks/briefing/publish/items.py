@@ -12,7 +12,8 @@ from urllib.parse import urljoin
 import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one call
 
 from .. import weblinks
-from ..citations import csl
+from ..citations.csljson import to_csl_json
+from ..citations.groups import citation_group
 from ..model import Markdown, Recommendation
 from ..render.urls import page_url
 from ..sources import markup
@@ -44,8 +45,8 @@ def plain_text(site: Site, text: Markdown | str) -> str:
     numbers, targets = site.numbering.numbers, site.targets
 
     def render(token: markup.Token) -> str:
-        if token.is_citation:  # as the pages show it (csl.citation_group)
-            return csl.citation_group(token.cites, numbers, site.grouping)
+        if token.is_citation:  # as the pages show it (citation_group)
+            return citation_group(token.cites, numbers, site.grouping)
         assert token.target is not None
         return token.label if token.label is not None else targets[token.target].label
 
@@ -64,4 +65,4 @@ def url_of_rec(site: Site, rec: Recommendation, site_url: str | None = None) -> 
 def csl_item(site: Site, key: str) -> dict[str, object]:
     """A reference as CSL-JSON, with only a URL a reader may follow (`weblinks.web`): the
     downloads and the head metadata are read away from the site's sanitiser."""
-    return weblinks.csl_item(csl.to_csl_json(site.briefing.references[key]))
+    return weblinks.csl_item(to_csl_json(site.briefing.references[key]))

@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..citations.csl import Grouping, citation_group
+from ..citations.groups import Grouping, citation_group
 from ..model import Markdown
-from ..problems import BriefingError, Problem
+from ..problems import BriefingError, Code, Problem
 from ..sources import markup
 from .numbering import Backlink, CitedIn, Numbering, cited_in
 from .urls import href
@@ -86,6 +86,7 @@ class PageLinks:
                         1,
                         "the page shows other citations than the numbering read "
                         f"({len(self.anchors)} against {len(expected)}); please report this",
+                        code=Code.BUILD_UNNUMBERED,
                     )
                 ]
             )
@@ -103,6 +104,7 @@ class PageLinks:
                             1,
                             f"the citation of '{cite.key}' was not numbered: the page shows "
                             "other text than the numbering read; please report this",
+                            code=Code.BUILD_UNNUMBERED,
                         )
                     ]
                 )

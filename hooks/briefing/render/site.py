@@ -10,10 +10,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..checks.validate import Result, bibliography_is_shared, validate
-from ..citations import cite, csl
+from ..citations import cite
+from ..citations.bibliography import Bibliography
 from ..citations.cite import Citation
+from ..citations.formatting import plain
+from ..citations.groups import Grouping
 from ..model import Briefing, Markdown
-from ..problems import BriefingError, Problem
+from ..problems import BriefingError, Code, Problem
 from ..sources import frontmatter, history
 from ..sources.history import History
 from . import nav as navigation
@@ -64,7 +67,7 @@ class Site:
         locale: str = "en_GB",
         titles: Mapping[str, str] | None = None,
         rec_citations: Mapping[str, Citation] | None = None,
-        grouping: csl.Grouping | None = None,
+        grouping: Grouping | None = None,
         docs: str = "docs",
     ) -> None:
         self.briefing = briefing
@@ -77,7 +80,7 @@ class Site:
         self.docs = docs  # the docs folder, relative to the project (the pages' edit paths)
         self._format = format_references
         self._plain = plain
-        self.grouping = grouping or csl.Grouping()  # the style's sort and collapse
+        self.grouping = grouping or Grouping()  # the style's sort and collapse
         self.entries: Mapping[str, str] = {}  # each work's formatted entry, by key
         self.relations = relations(briefing)
         self.builder = Pages(
@@ -169,6 +172,7 @@ class Site:
                 1,
                 f"this page is generated from {self._by_src[src].edit}; "
                 "rename or delete the hand-written file",
+                code=Code.BUILD_GENERATED_PAGE,
             )
             for src in self.written
             if src in self._by_src
@@ -198,6 +202,7 @@ class Site:
                         1,
                         1,
                         "this page appeared after the briefing was read; build again",
+                        code=Code.BUILD_UNREAD_PAGE,
                     )
                 ]
             )
@@ -269,12 +274,12 @@ def prepare(
     content_history = history.read(root)
     if (incomplete := content_history.warning()) is not None:
         result = replace(result, problems=(*result.problems, incomplete))
-    bibliography = csl.Bibliography(citation_style, language=chosen)
+    bibliography = Bibliography(citation_style, language=chosen)
     references = briefing.references
     site = Site(
         briefing,
         lambda keys: bibliography.format([references[k] for k in keys]),
-        csl.plain,
+        plain,
         directory_urls=directory_urls,
         history=content_history,
         shared_bibliography=shared_bibliography,
@@ -304,7 +309,7 @@ def _relative(docs_dir: Path, root: Path) -> str:
 
 
 def _rec_citations(
-    briefing: Briefing, bibliography: csl.Bibliography, site_url: str | None, directory_urls: bool
+    briefing: Briefing, bibliography: Bibliography, site_url: str | None, directory_urls: bool
 ) -> dict[str, Citation]:
     """How to cite each recommendation, at its page's address when the site's is known."""
     base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
