@@ -82,7 +82,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             language=config.theme.get("language") or "en",
             theme=[Path(folder) for folder in config.theme.dirs],
         )
-    except ValueError as err:
+    except (ValueError, BriefingError) as err:  # bad settings; a page unlike its numbering
         raise PluginError(str(err)) from None
     result = prepared.result
     for warning in result.warnings:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import briefing_hooks
 import pytest
 from briefing.checks.validate import validate
 from briefing.citations.bibliography import Bibliography
 from briefing.citations.formatting import plain
 from briefing.problems import BriefingError
+from briefing.render import numbering as numbering_module
+from briefing.render import site as site_module
 from briefing.render.numbering import Backlink, Cited, number
 from briefing.render.resolve import Resolver, Unnumbered
 from briefing.render.site import Site
 from briefing.sources.frontmatter import split
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 from sitetools import ROOT
 
@@ -116,3 +121,19 @@ def test_pages_are_split_from_their_metadata_as_mkdocs_splits_them(text: str) ->
     as_read = text.replace("\r\n", "\n")
     assert body == get_data(as_read)[0]
     assert front + body == as_read
+
+
+def test_a_page_unlike_its_numbering_stops_the_mkdocs_build_with_the_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The hooks turn the numbering's placed problem into a PluginError, never a traceback."""
+    real = numbering_module.number
+
+    def forgetful(pages: list[Cited], *args: object, **kwargs: object) -> object:
+        read = [p if p.src != "method.md" else Cited(p.src, p.title) for p in pages]
+        return real(read, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_module, "number", forgetful)
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    with pytest.raises(PluginError, match=r"^docs/method\.md:1:1: "):
+        briefing_hooks.on_config(config)
