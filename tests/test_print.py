@@ -186,6 +186,10 @@ def test_only_what_paper_needs_is_printed(reader: pypdf.PdfReader, site: Site) -
         "(in references)",
         "briefing.json",
         "The findings it addresses",
+        "Cite this recommendation",  # the cite box: download links, BibTeX, CSL-JSON
+        "@incollection{",
+        '"container-title"',
+        "Download the citation",
     ):
         assert screen not in text, f"{screen!r} is for the screen"
 

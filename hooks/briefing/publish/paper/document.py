@@ -53,6 +53,7 @@ _SCREEN = (
     "cite-briefing",
     "timeline-feed",  # a recommendation's feed: for feed readers, not paper
 )
+_SCREEN_SECTION = "cite-recommendation"  # a section holding it is the cite box: left out
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,8 @@ def _summary(builder: _Builder, home: PrintPage) -> tuple[str, str] | None:
 
 def _recommendation(builder: _Builder, page: PrintPage, rec_id: str, section: str) -> str:
     """A recommendation page without the findings it addresses (referred to instead), its
-    works cited (the references are in the document) and its pager."""
+    works cited (the references are in the document), its cite box (download links, BibTeX
+    and CSL-JSON: for the screen) and its pager."""
     briefing = builder.briefing
     rec = next(r for r in briefing.recommendations if r.id == rec_id)
     root = _fragment(page.content)
@@ -362,7 +364,10 @@ def _recommendation(builder: _Builder, page: PrintPage, rec_id: str, section: st
             for a in e.iter("a")
         )
         cited = any("works-cited" in _classes(e) or e.find_class("works-cited") for e in group)
-        if group and group[0].tag == "h2" and (reprints or cited):
+        cite_box = any(
+            _SCREEN_SECTION in _classes(e) or e.find_class(_SCREEN_SECTION) for e in group
+        )
+        if group and group[0].tag == "h2" and (reprints or cited or cite_box):
             continue
         kept += group
     for child in list(root):
