@@ -58,7 +58,7 @@ def _texts(reader: pypdf.PdfReader) -> tuple[str, ...]:
 def _destinations(reader: pypdf.PdfReader) -> dict[str, int]:
     """Each named destination (an element id) and the 1-based page it is on."""
     return {
-        str(name): (reader.get_destination_page_number(dest) or 0) + 1
+        str(name).removeprefix("/"): (reader.get_destination_page_number(dest) or 0) + 1
         for name, dest in reader.named_destinations.items()
     }
 
@@ -66,7 +66,7 @@ def _destinations(reader: pypdf.PdfReader) -> dict[str, int]:
 def _contents_pages(reader: pypdf.PdfReader) -> list[int]:
     """The 0-based pages of the contents: from the one titled Contents to the summary's."""
     texts = [page.extract_text() for page in reader.pages]
-    first = next(i for i, t in enumerate(texts) if t.lstrip().startswith("Contents"))
+    first = next(i for i, t in enumerate(texts) if re.search(r"^Contents$", t, re.M))
     pages = [first]
     while pages[-1] + 1 < len(texts) and re.search(r"\.{5,}\s*\d+\s*$", texts[pages[-1] + 1], re.M):
         pages.append(pages[-1] + 1)
@@ -85,7 +85,7 @@ def _contents(reader: pypdf.PdfReader) -> list[tuple[str, int, str]]:
                 lines.append((_normal(match[1]), int(match[2])))
         for annotation in page.get("/Annots") or []:
             link = annotation.get_object()
-            dest = str(link.get("/Dest", ""))
+            dest = str(link.get("/Dest", "")).removeprefix("/")
             if dest and (not anchors or anchors[-1] != dest):
                 anchors.append(dest)
     assert len(lines) == len(anchors), (lines, anchors)

@@ -56,6 +56,10 @@ _FILL = """((pages, otherwise) => {
 })(%s, %s)"""
 
 
+_HEADINGS = """Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'),
+  (heading) => heading.textContent.split(/\\s+/).filter(Boolean).join(' '))"""
+
+
 def _limit() -> None:
     # Data, not address space: the browser reserves far more address space than it uses.
     for limit, value in ((resource.RLIMIT_DATA, DATA), (resource.RLIMIT_FSIZE, OUTPUT)):
@@ -118,12 +122,55 @@ _NOW = re.compile(rb"/(?:CreationDate|ModDate) ?\(D:[0-9+\-Z':]*\)|/Creator ?\((
 _END = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
 
-def finish(data: bytes, reader: Any, metadata: dict[str, str], epoch: int | None) -> bytes:
-    """The PDF with the document's metadata (title, author, subject, keywords) and the dates
-    of `epoch` (none when it is None): the browser's information dictionary is blanked where
-    it stands (same length: every offset stays right) and a new one is appended as an
-    incremental update (ISO 32000-1, 7.5.6), so nothing differs from one run to the next.
-    Rewriting the whole file with pypdf took seconds; this takes none."""
+def _outline(reader: Any) -> list[tuple[Any, Any]]:
+    """The PDF's bookmarks in document order: (reference, dictionary) of each."""
+    found: list[tuple[Any, Any]] = []
+
+    def walk(reference: Any) -> None:
+        while reference is not None and len(found) < 100_000:
+            node = reference.get_object()
+            found.append((reference, node))
+            walk(node.raw_get("/First") if "/First" in node else None)
+            reference = node.raw_get("/Next") if "/Next" in node else None
+
+    outlines = reader.trailer["/Root"].get("/Outlines")
+    if outlines is not None and "/First" in outlines.get_object():
+        walk(outlines.get_object().raw_get("/First"))
+    return found
+
+
+def _titles(reader: Any, headings: list[str]) -> list[tuple[int, int, bytes]]:
+    """The bookmarks whose title lost the spaces at its heading's line breaks (the browser
+    joins a wrapped heading's lines without one), each with the heading's words: the
+    objects to write again, matched to the document's headings in order."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    squeezed = [("".join(h.split()), h) for h in headings]
+    changed = []
+    at = 0
+    for reference, node in _outline(reader):
+        title = str(node.get("/Title", ""))
+        for index in range(at, len(squeezed)):
+            if squeezed[index][0] == "".join(title.split()):
+                at = index + 1
+                if squeezed[index][1] != title:
+                    node[NameObject("/Title")] = TextStringObject(squeezed[index][1])
+                    out = io.BytesIO()
+                    node.write_to_stream(out)
+                    changed.append((reference.idnum, reference.generation, out.getvalue()))
+                break
+    return changed
+
+
+def finish(
+    data: bytes, reader: Any, metadata: dict[str, str], epoch: int | None, headings: list[str]
+) -> bytes:
+    """The PDF with the document's metadata (title, author, subject, keywords), the dates
+    of `epoch` (none when it is None) and its bookmarks' titles as the headings are worded:
+    the browser's information dictionary is blanked where it stands (same length: every
+    offset stays right), and the new one and the bookmarks are appended as an incremental
+    update (ISO 32000-1, 7.5.6), so nothing differs from one run to the next. (Rewriting the
+    whole file with pypdf took seconds; this takes none.)"""
     trailer = reader.trailer
     info = trailer.raw_get("/Info")
     root = trailer.raw_get("/Root")
@@ -134,20 +181,24 @@ def finish(data: bytes, reader: Any, metadata: dict[str, str], epoch: int | None
     stop = data.index(b"endobj", start)
     blank = _NOW.sub(lambda m: b" " * len(m[0]), data[start:stop])
     fields = {"/Producer": "Skia/PDF (Chromium)", "/Creator": "briefing", **metadata}
-    body = data[:start] + blank + data[stop:]
-    number = int(trailer["/Size"])
-    offset = len(body)
     entries = b"\n".join(key.encode("ascii") + b" " + _text(v) for key, v in fields.items() if v)
     if epoch is not None:  # a date is an ASCII string (7.9.4)
         entries += b"\n/CreationDate (%s)\n/ModDate (%s)" % ((_pdf_date(epoch).encode(),) * 2)
-    update = (
-        b"%d 0 obj\n<<%s>>\nendobj\n" % (number, entries),
-        b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (number, offset),
-        b"trailer\n<</Size %d /Root %d %d R /Info %d 0 R /Prev %s>>\n"
-        % (number + 1, root.idnum, root.generation, number, end[1]),
+    number = int(trailer["/Size"])
+    objects = [*_titles(reader, headings), (number, 0, b"<<%s>>" % entries)]
+    out = io.BytesIO()
+    out.write(data[:start] + blank + data[stop:])
+    xref = [b"xref\n0 1\n0000000000 65535 f \n"]
+    for ident, generation, body in objects:
+        xref.append(b"%d 1\n%010d %05d n \n" % (ident, out.tell(), generation))
+        out.write(b"%d %d obj\n%s\nendobj\n" % (ident, generation, body))
+    table = out.tell()
+    out.write(b"".join(xref))
+    out.write(
+        b"trailer\n<</Size %d /Root %d %d R /Info %d 0 R /Prev %s>>\nstartxref\n%d\n%%%%EOF\n"
+        % (number + 1, root.idnum, root.generation, number, end[1], table)
     )
-    xref = offset + len(update[0])
-    return body + b"".join(update) + b"startxref\n%d\n%%%%EOF\n" % xref
+    return out.getvalue()
 
 
 def _metadata(html: str) -> tuple[dict[str, str], int | None]:
@@ -186,6 +237,7 @@ def typeset(job: dict[str, str], refused: list[tuple[str, str]]) -> tuple[bytes,
                 missing: list[str] = chromium.evaluate(script)
                 return missing
 
+            headings: list[str] = chromium.evaluate(_HEADINGS)
             fill({}, PLACEHOLDER)
             data = chromium.pdf(tagged=False)
             written: dict[str, int] | None = None
@@ -205,7 +257,7 @@ def typeset(job: dict[str, str], refused: list[tuple[str, str]]) -> tuple[bytes,
                     )
         refused.extend((url, "it is not a file of the site") for url in chromium.refused)
     metadata, epoch = _metadata(html)
-    finished = finish(data, reader, metadata, epoch)
+    finished = finish(data, reader, metadata, epoch, headings)
     return finished, sorted(set(missing))
 
 
