@@ -15,6 +15,7 @@ longer than the whole print (README, "The PDF").
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -113,7 +114,7 @@ class Browser:
             self.process = subprocess.Popen(
                 _arguments(chromium, profile),
                 stdin=subprocess.DEVNULL,
-                preexec_fn=descriptors,  # noqa: PLW1509 (the typesetter has one thread)
+                preexec_fn=descriptors,  # the typesetter has one thread: safe here
                 close_fds=False,  # every other descriptor is non-inheritable already
             )
         except OSError as error:
@@ -263,7 +264,5 @@ class Browser:
             self.process.wait()
         finally:
             for handle in (self._in, self._out):
-                try:
+                with contextlib.suppress(OSError):
                     os.close(handle)
-                except OSError:
-                    pass

@@ -230,6 +230,9 @@ def typeset(job: dict[str, str], refused: list[tuple[str, str]]) -> tuple[bytes,
     serve = server(Path(job["site"]), html.encode("utf-8"), refused)
     with tempfile.TemporaryDirectory(prefix="profile-") as profile:
         with browser.Browser(job["chromium"], Path(profile)) as chromium:
+            metadata, epoch = _metadata(html)  # while the browser starts (and pypdf's import)
+            import pypdf  # noqa: F401
+
             chromium.open(DOCUMENT, serve)
 
             def fill(pages: dict[str, int | str], otherwise: str) -> list[str]:
@@ -256,7 +259,6 @@ def typeset(job: dict[str, str], refused: list[tuple[str, str]]) -> tuple[bytes,
                         f"the page numbers still moved after {PASSES + 1} prints"
                     )
         refused.extend((url, "it is not a file of the site") for url in chromium.refused)
-    metadata, epoch = _metadata(html)
     finished = finish(data, reader, metadata, epoch, headings)
     return finished, sorted(set(missing))
 
