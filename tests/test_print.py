@@ -79,10 +79,17 @@ def _contents(reader: pypdf.PdfReader) -> list[tuple[str, int, str]]:
     anchors: list[str] = []
     for index in _contents_pages(reader):
         page = reader.pages[index]
-        for line in page.extract_text().splitlines():
+        text = page.extract_text().splitlines()
+        if re.search(r"^Contents$", "\n".join(text), re.M):
+            text = text[text.index("Contents") + 1 :]  # after the heading
+        pending: list[str] = []  # an entry's first lines, when its title wraps
+        for line in text:
             match = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)\s*$", line)
             if match:
-                lines.append((_normal(match[1]), int(match[2])))
+                lines.append((_normal(" ".join([*pending, match[1]])), int(match[2])))
+                pending = []
+            elif not re.match(r"^Page \d+ of \d+$", line) and "Contents" not in line:
+                pending.append(line)  # not the running header or the footer
         for annotation in page.get("/Annots") or []:
             link = annotation.get_object()
             dest = str(link.get("/Dest", "")).removeprefix("/")
