@@ -39,7 +39,10 @@ from . import browser
 DATA = 6 * 1024**3  # bytes of data per process: far beyond a briefing, short of the machine
 OUTPUT = 512 * 1024**2  # bytes: the largest file the typesetter may write
 PASSES = 4  # prints after the first, at most, for the page numbers to settle
-PLACEHOLDER = "00"  # the first print's page numbers: as wide as most
+# The first print's page numbers are zeros, as many digits as the document's likely page count
+# (about 4 kB of HTML a page): a number as wide as the one that replaces it moves nothing, so
+# the second print is usually the last. A wrong guess costs a print, never a wrong number.
+BYTES_PER_PAGE = 4000
 DOCUMENT = "briefing.html"  # the document's address under the browser's origin
 
 # The links that print the page they lead to (`style`): the contents and cross-references.
@@ -241,7 +244,7 @@ def typeset(job: dict[str, str], refused: list[tuple[str, str]]) -> tuple[bytes,
                 return missing
 
             headings: list[str] = chromium.evaluate(_HEADINGS)
-            fill({}, PLACEHOLDER)
+            fill({}, "0" * len(str(max(1, len(html) // BYTES_PER_PAGE))))
             data = chromium.pdf(tagged=False)
             written: dict[str, int] | None = None
             missing: list[str] = []
