@@ -28,7 +28,6 @@ import mimetypes
 import re
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -231,37 +230,39 @@ def typeset(job: dict[str, str], refused: list[tuple[str, str]]) -> tuple[bytes,
     not in it (each printed with '?')."""
     html = Path(job["html"]).read_text(encoding="utf-8")
     serve = server(Path(job["site"]), html.encode("utf-8"), refused)
-    with tempfile.TemporaryDirectory(prefix="profile-") as profile:
-        with browser.Browser(job["chromium"], Path(profile)) as chromium:
-            metadata, epoch = _metadata(html)  # while the browser starts (and pypdf's import)
-            import pypdf  # noqa: F401
+    # The browser's profile is in the run's folder: the build removes it once every process
+    # of the run is gone (a helper of the browser may still write there as it exits).
+    profile = Path(job["out"]).parent / "profile"
+    with browser.Browser(job["chromium"], profile) as chromium:
+        metadata, epoch = _metadata(html)  # while the browser starts (and pypdf's import)
+        import pypdf  # noqa: F401
 
-            chromium.open(DOCUMENT, serve)
+        chromium.open(DOCUMENT, serve)
 
-            def fill(pages: dict[str, int | str], otherwise: str) -> list[str]:
-                script = _FILL % (json.dumps(_NUMBERED), json.dumps(pages), json.dumps(otherwise))
-                missing: list[str] = chromium.evaluate(script)
-                return missing
+        def fill(pages: dict[str, int | str], otherwise: str) -> list[str]:
+            script = _FILL % (json.dumps(_NUMBERED), json.dumps(pages), json.dumps(otherwise))
+            missing: list[str] = chromium.evaluate(script)
+            return missing
 
-            headings: list[str] = chromium.evaluate(_HEADINGS)
-            fill({}, "0" * len(str(max(1, len(html) // BYTES_PER_PAGE))))
-            data = chromium.pdf(tagged=False)
-            written: dict[str, int] | None = None
-            missing: list[str] = []
-            for _ in range(PASSES):
-                found, reader = destinations(data)
-                if found == written:
-                    break
-                missing = fill(dict(found), "?")
-                data = chromium.pdf(tagged=True)
-                written = found
-            else:
-                found, reader = destinations(data)
-                if found != written:
-                    raise browser.BrowserError(
-                        f"the page numbers still moved after {PASSES + 1} prints"
-                    )
-        refused.extend((url, "it is not a file of the site") for url in chromium.refused)
+        headings: list[str] = chromium.evaluate(_HEADINGS)
+        fill({}, "0" * len(str(max(1, len(html) // BYTES_PER_PAGE))))
+        data = chromium.pdf(tagged=False)
+        written: dict[str, int] | None = None
+        missing: list[str] = []
+        for _ in range(PASSES):
+            found, reader = destinations(data)
+            if found == written:
+                break
+            missing = fill(dict(found), "?")
+            data = chromium.pdf(tagged=True)
+            written = found
+        else:
+            found, reader = destinations(data)
+            if found != written:
+                raise browser.BrowserError(
+                    f"the page numbers still moved after {PASSES + 1} prints"
+                )
+    refused.extend((url, "it is not a file of the site") for url in chromium.refused)
     finished = finish(data, reader, metadata, epoch, headings)
     return finished, sorted(set(missing))
 
