@@ -190,7 +190,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (WeasyPrint)."""
+    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (headless Chromium)."""
     site = _build.site
     assert site is not None
     if _build.duplicates:

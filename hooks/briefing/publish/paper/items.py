@@ -20,6 +20,8 @@ from .fragment import (
 )
 from .records import PrintPage
 
+_SCREEN_SECTION = "cite-recommendation"  # a section holding it is the cite box: left out
+
 
 def finding_numbers(briefing: Briefing) -> dict[str, str]:
     """'3.2' for the second finding of theme 3, in the themes' order."""
@@ -58,7 +60,8 @@ def print_summary(builder: Builder, home: PrintPage) -> tuple[str, str] | None:
 
 def print_recommendation(builder: Builder, page: PrintPage, rec_id: str, section: str) -> str:
     """A recommendation page without the findings it addresses (referred to instead), its
-    works cited (the references are in the document) and its pager."""
+    works cited (the references are in the document), its cite box (download links, BibTeX
+    and CSL-JSON: for the screen) and its pager."""
     briefing = builder.briefing
     rec = next(r for r in briefing.recommendations if r.id == rec_id)
     root = parse_fragment(page.content)
@@ -71,7 +74,10 @@ def print_recommendation(builder: Builder, page: PrintPage, rec_id: str, section
             for a in e.iter("a")
         )
         cited = any("works-cited" in classes_of(e) or e.find_class("works-cited") for e in group)
-        if group and group[0].tag == "h2" and (reprints or cited):
+        cite_box = any(
+            _SCREEN_SECTION in classes_of(e) or e.find_class(_SCREEN_SECTION) for e in group
+        )
+        if group and group[0].tag == "h2" and (reprints or cited or cite_box):
             continue
         kept += group
     for child in list(root):
