@@ -54,6 +54,27 @@ $(PDFTOPPM):
 	$(AS_ROOT) apt-get update
 	$(AS_ROOT) apt-get install -y --no-install-recommends poppler-utils
 
+# The real-.bib corpus of tests/test_bib.py (tests/corpus/bib/SOURCES.md): the .bib files of
+# Debian's texlive-bibtex-extra, pinned by version and checksum, unpacked (not installed: no
+# TeX comes with it) into .corpus/bib/. Every file under 100 KB but bib2gls's glossaries.
+BIB_DEB := texlive-bibtex-extra
+BIB_DEB_VERSION := 2022.20230122-4
+BIB_DEB_SHA256 := 66eee0362a9db0408d5fb436ba7e8bd57e0e87441eeb9f8ec0166fbb4aa5be6d
+BIB_CORPUS := $(CURDIR)/.corpus/bib
+BIB_STAMP := $(BIB_CORPUS)/.installed-$(BIB_DEB)-$(BIB_DEB_VERSION)
+
+$(BIB_STAMP):
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" && \
+	{ apt-get download -q $(BIB_DEB)=$(BIB_DEB_VERSION) 2>/dev/null || \
+	  { $(AS_ROOT) apt-get update -q && apt-get download -q $(BIB_DEB)=$(BIB_DEB_VERSION); }; } && \
+	echo "$(BIB_DEB_SHA256)  $$(ls *.deb)" | sha256sum -c --quiet && \
+	dpkg-deb -x *.deb unpacked && \
+	rm -rf "$(BIB_CORPUS)" && mkdir -p "$(BIB_CORPUS)/$(BIB_DEB)" && cd unpacked/usr/share && \
+	find . -name '*.bib' -size -102400c -not -path '*/bib2gls/*' \
+	  -exec cp --parents {} "$(BIB_CORPUS)/$(BIB_DEB)/" \; && \
+	cp doc/$(BIB_DEB)/copyright doc/$(BIB_DEB)/Licenses.gz "$(BIB_CORPUS)/$(BIB_DEB)/" && \
+	touch "$@"
+
 serve: $(STAMP) print-deps
 	$(VENV)/bin/mkdocs serve --strict
 
@@ -98,12 +119,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check hooks tests
 	$(VENV)/bin/mypy
 
-test: lint print-deps $(PDFTOPPM) $(CHROMIUM) $(NPM_STAMP) $(VNU_STAMP)
-	$(VENV)/bin/pytest
+test: lint print-deps $(PDFTOPPM) $(CHROMIUM) $(NPM_STAMP) $(VNU_STAMP) $(BIB_STAMP)
+	BRIEFING_BIB_CORPUS=$(BIB_CORPUS) $(VENV)/bin/pytest
 
 # Lighthouse scores (mobile profile) of the home page and a recommendation page: one table.
 audit: site $(CHROMIUM) $(NPM_STAMP)
 	$(PY) tests/audit.py site
 
 clean:
-	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate
+	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate .corpus
