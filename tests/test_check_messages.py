@@ -103,6 +103,13 @@ SCHEMA = [
     ("huge-negative", [(S, "value: 70", "value: -123456789012345678901234567890")],
      [f"{S}:5:10: '-123456789012345678901234567890' has 29 significant digits, more than the 15 a figure keeps exactly; round it",
       f"{S}:5:10: 'value': -12345678901… (31 characters) {LARGE}"]),
+    # a number is shown whole up to 24 characters, cut short from 25
+    ("24-characters", [(S, "value: 70", "value: -12345678901234567890123")],
+     [f"{S}:5:10: '-12345678901234567890123' has 23 significant digits, more than the 15 a figure keeps exactly; round it",
+      f"{S}:5:10: 'value': -12345678901234567890123 {LARGE}"]),
+    ("25-characters", [(S, "value: 70", "value: -123456789012345678901234")],
+     [f"{S}:5:10: '-123456789012345678901234' has 24 significant digits, more than the 15 a figure keeps exactly; round it",
+      f"{S}:5:10: 'value': -12345678901… (25 characters) {LARGE}"]),
     ("no-addresses", [("data/recommendations.yml", "  addresses:\n    - finding-watering\n    - finding-volunteers", "  addresses: []")],
      ["data/recommendations.yml:17:14: 'addresses' needs at least 1 item(s)"]),
     ("no-authors", [(R, "authors:\n  - Riverside Civic Trust, Green Spaces Group\n  - Ada Example", "authors: []")],
