@@ -117,6 +117,7 @@ SCHEMA = [
     ("twice", [(F, "  evidence:\n    - stat-canopy-by-district", "  evidence:\n    - stat-canopy-by-district\n    - stat-canopy-by-district")],
      [f"{F}:16:5: 'evidence' lists the same entry twice; keep one"]),
     ("chart", [(S, "chart: bar", "chart: pie")], [f"{S}:20:10: 'chart': 'pie' is not one of: bar"]),
+    ("units-empty", [(S, "  chart: bar", "  chart: bar\n  units: {}")], [f"{S}:21:10: 'units': {{}} should be non-empty"]),
     ("unit-on-table", [(S, "  chart: bar", "  chart: bar\n  unit: '%'")],
      [f"{S}:21:3: 'unit' belongs to a single figure, {TABLE} (value, unit, qualifier) or a table (columns, rows, chart)"]),
     # glossary terms, required and unknown fields (with look-alike letters named)
