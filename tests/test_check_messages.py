@@ -303,3 +303,40 @@ def test_an_id_used_twice_is_placed_where_it_is_written(tmp_path: Path) -> None:
         "'/'; links to it land on the first: rename one of them",
     ]
     assert anchors.in_page("<p id='x'></p><p id='y'></p>", tmp_path, "docs/page.md", "") == []
+
+
+def test_a_shared_bibliography_is_read_for_what_is_cited_and_whole_for_an_unknown_key(
+    tmp_path: Path,
+) -> None:
+    """A shared list: only the cited works are read, unless a key is unknown; then the whole
+    list is read, so the message can suggest the nearest key among all of them."""
+    root = project(tmp_path, [])
+    with (root / "references.bib").open("a", encoding="utf-8") as out:
+        out.write(SPARE_WORK)
+    cited = validate(root, shared_bibliography=True)
+    assert cited.problems == ()
+    assert sorted(cited.checked().references) == ["cityatlas2024", "greenfield2021", "oke2017"]
+    own = validate(root)
+    assert sorted(own.checked().references) == [
+        "cityatlas2024",
+        "greenfield2021",
+        "oke2017",
+        "spare2020",
+    ]
+    context = root / "docs" / "context.md"
+    context.write_text(
+        context.read_text(encoding="utf-8").replace("[@oke2017, p. 4]", "[@spare2021]"),
+        encoding="utf-8",
+    )
+    unknown = validate(root, shared_bibliography=True)
+    assert [str(p) for p in unknown.problems] == [
+        "docs/context.md:3:116: unknown citation key 'spare2021'; did you mean 'spare2020'? "
+        "(add the work to references.bib or fix the key)"
+    ]
+    assert unknown.briefing is not None
+    assert sorted(unknown.briefing.references) == [
+        "cityatlas2024",
+        "greenfield2021",
+        "oke2017",
+        "spare2020",
+    ]
