@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from briefing.checks.validate import validate
-from briefing.citations import csl
+from briefing.citations import csljson, fieldmap, latex, names
+from briefing.citations.bibliography import Bibliography
 from briefing.model import Reference
 from briefing.problems import Problem
-from briefing.sources import bib
+from briefing.sources import bib, bibinherit, bibvalue
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,7 +72,7 @@ def parse(text: str) -> tuple[dict[str, dict[str, str]], list[str]]:
     ],
 )
 def test_read_value(raw: str, strings: dict[str, str], text: str, flaw: str | None) -> None:
-    value, found = bib.read_value(raw, strings)
+    value, found = bibvalue.read_value(raw, strings)
     assert value == text
     assert (found.kind if found else None) == flaw
 
@@ -187,7 +188,7 @@ def test_strings_are_resolved_in_order_and_joined() -> None:
 def test_inheritance_rules(
     parent: str, child: str, given: dict[str, str], expected: dict[str, str]
 ) -> None:
-    assert bib.inherited(parent, child, given) == expected
+    assert bibinherit.inherited(parent, child, given) == expected
 
 
 def test_crossref_gives_a_paper_its_booktitle_year_and_publisher() -> None:
@@ -199,7 +200,7 @@ def test_crossref_gives_a_paper_its_booktitle_year_and_publisher() -> None:
     )
     refs, problems = bib.parse("references.bib", source.encode())
     assert problems == []
-    item = csl.to_csl_json(refs["paper"])
+    item = csljson.to_csl_json(refs["paper"])
     assert item["container-title"] == "Proceedings of the Tenth Meeting"
     assert item["publisher"] == "ACM"
     assert item["issued"] == {"date-parts": [[2020]]}
@@ -250,8 +251,8 @@ def test_no_latex_value_crashes_the_decoder(value: str) -> None:
     entry = f"@article{{k, title = {{{value}}}, author = {{{value}}}, journal = {{{value}}}}}"
     refs, _ = bib.parse("references.bib", entry.encode())
     for ref in refs.values():
-        assert isinstance(csl.to_csl_json(ref), dict)
-        assert isinstance(csl._item(ref, markup=True), dict)
+        assert isinstance(csljson.to_csl_json(ref), dict)
+        assert isinstance(csljson.to_csl_json(ref, markup=True), dict)
 
 
 @settings(max_examples=300, deadline=None)
@@ -276,7 +277,7 @@ def test_no_bytes_crash_the_reader(data: bytes) -> None:
      "\\textbf\\href\n\\\\\\url \\input\\begin\\c", "{" * 2000 + "x" + "}" * 2000],
 )  # fmt: skip
 def test_latex_that_crashed_pylatexenc_is_read_as_text(value: str) -> None:
-    assert isinstance(csl._plain(value), str)
+    assert isinstance(latex.to_text(value), str)
 
 
 # --- the corpus ---------------------------------------------------------------------------
@@ -320,7 +321,7 @@ def parsed(path: Path) -> tuple[dict[str, Reference], tuple[Problem, ...]]:
 
 
 def _readable(data: bytes) -> bool:
-    """UTF-8 without a byte-order mark: other encodings are yamlfile.decode's to detect."""
+    """UTF-8 without a byte-order mark: other encodings are safefile.decode's to detect."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -365,7 +366,7 @@ def test_corpus_in_any_encoding_gives_placed_problems_only() -> None:
 # Fields of the corpus that no reference manager writes: each is private to the one CTAN
 # package whose example file uses it (texlive-bibtex-extra), with why no CSL variable holds it.
 # The engine's own list of fields it leaves out, for what reference managers write, is
-# csl.NOT_CARRIED; these are kept here so that list stays about editors' files.
+# fieldmap.NOT_CARRIED; these are kept here so that list stays about editors' files.
 STYLE_FIELDS = {
     **dict.fromkeys(
         ("bookineditor", "realauthor", "realeditor", "subseries", "shortsubseries",
@@ -401,22 +402,24 @@ STYLE_FIELDS = {
 
 
 def _carried() -> set[str]:
-    names = {bib_name for bib_name, _ in (*csl.SIMPLE, *csl._VERBATIM, *csl._NAME_FIELDS)}
-    names |= {sub for _, sub, _ in csl.SUBTITLES} | set(csl.CONTRIBUTORS)
-    return names | {n for n, _ in csl._DATES} | set(csl._BODIES) | {"number"}
+    names = {
+        bib_name for bib_name, _ in (*fieldmap.SIMPLE, *fieldmap.VERBATIM, *fieldmap.NAME_FIELDS)
+    }
+    names |= {sub for _, sub, _ in fieldmap.SUBTITLES} | set(fieldmap.CONTRIBUTORS)
+    return names | {n for n, _ in fieldmap.DATES} | set(fieldmap.BODIES) | {"number"}
 
 
 @needs_corpus
 def test_every_field_in_the_corpus_reaches_csl_json_or_is_listed() -> None:
     """A field a reference manager wrote is carried into CSL-JSON, or named in
-    csl.NOT_CARRIED with the reason; a carried field's variable is in the item."""
+    fieldmap.NOT_CARRIED with the reason; a carried field's variable is in the item."""
     carried, unlisted, lost = _carried(), set(), []
     for path in corpus():
         refs, _ = parsed(path)
         for ref in refs.values():
-            item = csl.to_csl_json(ref)
+            item = csljson.to_csl_json(ref)
             for name, value in ref.fields.items():
-                if name not in carried and name not in csl.NOT_CARRIED | STYLE_FIELDS:
+                if name not in carried and name not in fieldmap.NOT_CARRIED | STYLE_FIELDS:
                     unlisted.add(name)
                 elif name in carried and value.strip(" {}") and not _reached(name, ref, item):
                     lost.append(f"{path.name}: {ref.key}.{name}")
@@ -426,14 +429,18 @@ def test_every_field_in_the_corpus_reaches_csl_json_or_is_listed() -> None:
 
 def _reached(name: str, ref: object, item: dict[str, object]) -> bool:
     """Whether some CSL variable that `name` fills is in the item."""
-    targets = {csl_name for bib_name, csl_name in (*csl.SIMPLE, *csl._VERBATIM) if bib_name == name}
-    targets |= {c for b, c in csl._NAME_FIELDS if b == name}
-    targets |= {c for b, c in csl._DATES if b == name}
-    mains = {main for main, sub, _ in csl.SUBTITLES if sub == name}
-    targets |= {c for b, c in csl.SIMPLE if b in mains} | ({"title"} & mains)
-    if name in csl.CONTRIBUTORS:
+    targets = {
+        csl_name
+        for bib_name, csl_name in (*fieldmap.SIMPLE, *fieldmap.VERBATIM)
+        if bib_name == name
+    }
+    targets |= {c for b, c in fieldmap.NAME_FIELDS if b == name}
+    targets |= {c for b, c in fieldmap.DATES if b == name}
+    mains = {main for main, sub, _ in fieldmap.SUBTITLES if sub == name}
+    targets |= {c for b, c in fieldmap.SIMPLE if b in mains} | ({"title"} & mains)
+    if name in fieldmap.CONTRIBUTORS:
         targets.add("contributor")
-    if name in csl._BODIES:
+    if name in fieldmap.BODIES:
         targets |= {"author", "publisher", "authority"}
     if name == "number":
         targets |= {"issue", "number", "collection-number"}
@@ -547,7 +554,7 @@ ENTRIES = [
 def test_bibtex_in_csl_json_out(source: str, expected: dict[str, object]) -> None:
     refs, problems = bib.parse("references.bib", source.encode())
     assert problems == []
-    assert csl.to_csl_json(refs["k"]) == {"id": "k", **expected}
+    assert csljson.to_csl_json(refs["k"]) == {"id": "k", **expected}
 
 
 NAMES = [
@@ -581,12 +588,12 @@ NAMES = [
 def test_names_parse_as_bibtex_and_biblatex_define_them(
     name: str, expected: dict[str, str]
 ) -> None:
-    assert csl._names(name, csl._plain) == [expected]
+    assert names.csl_names(name, latex.to_text) == [expected]
 
 
 def test_an_honorific_is_not_initialled() -> None:
     refs, _ = bib.parse("references.bib", b"@book{k, author = {Sir Ann Name}, title = {T}}")
-    entry = csl.Bibliography("vancouver").format([refs["k"]])["k"]
+    entry = Bibliography("vancouver").format([refs["k"]])["k"]
     assert entry.startswith("Name A") and "Name SA" not in entry
 
 
@@ -603,7 +610,7 @@ def test_an_honorific_is_not_initialled() -> None:
     ],
 )
 def test_latex_keeps_every_word(value: str, text: str) -> None:
-    assert csl._plain(value) == text
+    assert latex.to_text(value) == text
 
 
 def test_a_crossref_parent_is_not_warned_as_never_cited(mini: Path) -> None:
@@ -619,6 +626,6 @@ def test_a_crossref_parent_is_not_warned_as_never_cited(mini: Path) -> None:
     result = validate(mini)
     assert [str(p) for p in result.problems] == []
     ref = result.checked().references["greenfield2021"]
-    item = csl.to_csl_json(ref)
+    item = csljson.to_csl_json(ref)
     assert item["publisher"] == "Example Press"
     assert item["container-title"] == "Shade Collected"

@@ -13,7 +13,8 @@ from briefing import cache
 from briefing.__main__ import main
 from briefing.cache import Cache
 from briefing.checks.validate import validate
-from briefing.citations import csl
+from briefing.citations import csljson
+from briefing.citations.bibliography import Bibliography
 from briefing.model import Briefing, Reference, Span
 from briefing.publish import pdf
 from briefing.render import charts
@@ -131,14 +132,16 @@ def test_formatted_references_come_from_the_cache(
 ) -> None:
     ref = Reference("k", "book", {"title": "A {Book}", "year": "2020"}, Span("x.bib", 1, 1))
     store = Cache(tmp_path)
-    made = csl.Bibliography("vancouver", store).format([ref])
+    made = Bibliography("vancouver", store).format([ref])
     calls: list[object] = []
-    monkeypatch.setattr(csl, "_item", lambda *a, **k: calls.append(a))  # would break formatting
-    again = csl.Bibliography("vancouver", Cache(tmp_path)).format([ref])
+    monkeypatch.setattr(
+        csljson, "to_csl_json", lambda *a, **k: calls.append(a)
+    )  # would break formatting
+    again = Bibliography("vancouver", Cache(tmp_path)).format([ref])
     assert again == made and not calls
     other = Reference("k", "book", {"title": "Another", "year": "2020"}, Span("x.bib", 9, 1))
     with pytest.raises(TypeError):  # a changed field misses, so the broken formatter runs
-        csl.Bibliography("vancouver", Cache(tmp_path)).format([other])
+        Bibliography("vancouver", Cache(tmp_path)).format([other])
 
 
 def test_an_edited_style_file_misses(tmp_path: Path) -> None:
@@ -147,13 +150,13 @@ def test_an_edited_style_file_misses(tmp_path: Path) -> None:
     style.write_text(source, encoding="utf-8")
     ref = Reference("k", "book", {"title": "Title", "year": "2020"}, Span("x.bib", 1, 1))
     store = Cache(tmp_path / "cache")
-    assert csl.Bibliography(str(style), store).format([ref])["k"] == "Title"
+    assert Bibliography(str(style), store).format([ref])["k"] == "Title"
     edited = source.replace(
         '<bibliography><layout><text variable="title"/>',
         '<bibliography><layout><text variable="title" suffix="!"/>',
     )
     style.write_text(edited, "utf-8")
-    assert csl.Bibliography(str(style), store).format([ref])["k"] == "Title!"
+    assert Bibliography(str(style), store).format([ref])["k"] == "Title!"
 
 
 def test_charts_are_drawn_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,15 +206,15 @@ def briefing() -> Briefing:
 
 
 def _count_items(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The keys of the works formatted from now on (each goes through `csl._item`)."""
+    """The keys of the works formatted from now on (each goes through `csljson.to_csl_json`)."""
     items: list[str] = []
-    real = csl._item
+    real = csljson.to_csl_json
 
     def counted(ref: Reference, **options: Any) -> dict[str, object]:
         items.append(ref.key)
         return real(ref, **options)
 
-    monkeypatch.setattr(csl, "_item", counted)
+    monkeypatch.setattr(csljson, "to_csl_json", counted)
     return items
 
 
@@ -219,16 +222,16 @@ def test_a_numbered_style_formats_only_the_works_it_has_not_formatted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, briefing: Briefing
 ) -> None:
     refs = list(briefing.references.values())
-    together = csl.Bibliography("vancouver", Cache(None, enabled=False)).format(refs)
+    together = Bibliography("vancouver", Cache(None, enabled=False)).format(refs)
     one_by_one: dict[str, str] = {}
     for ref in refs:
-        one_by_one |= csl.Bibliography("vancouver", Cache(None, enabled=False)).format([ref])
+        one_by_one |= Bibliography("vancouver", Cache(None, enabled=False)).format([ref])
     assert one_by_one == together  # entries do not depend on each other in a numbered style
     store = Cache(tmp_path)
-    csl.Bibliography("vancouver", store).format(refs)
+    Bibliography("vancouver", store).format(refs)
     items = _count_items(monkeypatch)
     edited = replace(refs[3], fields={**refs[3].fields, "title": "{A} new title"})
-    again = csl.Bibliography("vancouver", Cache(tmp_path)).format([*refs[:3], edited, *refs[4:]])
+    again = Bibliography("vancouver", Cache(tmp_path)).format([*refs[:3], edited, *refs[4:]])
     assert items == [refs[3].key]
     assert "A new title" in again[refs[3].key]
     assert {k: v for k, v in again.items() if k != refs[3].key} == {
@@ -240,9 +243,9 @@ def test_an_author_date_style_formats_the_set_as_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, briefing: Briefing
 ) -> None:
     refs = list(briefing.references.values())
-    csl.Bibliography("apa", Cache(tmp_path)).format(refs)
+    Bibliography("apa", Cache(tmp_path)).format(refs)
     items = _count_items(monkeypatch)
-    csl.Bibliography("apa", Cache(tmp_path)).format(refs)
+    Bibliography("apa", Cache(tmp_path)).format(refs)
     assert items == []
-    csl.Bibliography("apa", Cache(tmp_path)).format(refs[1:])  # another set: formatted anew
+    Bibliography("apa", Cache(tmp_path)).format(refs[1:])  # another set: formatted anew
     assert len(items) == len(refs) - 1

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from briefing.citations import csl
-from briefing.citations.csl import Grouping, citation_group
+from briefing.citations.bibliography import Bibliography
+from briefing.citations.groups import Grouping, citation_group
 from briefing.render.resolve import Backlink, Resolver, cited_in
 from briefing.sources.markup import Cite
 from bs4 import BeautifulSoup
@@ -57,7 +57,7 @@ def test_citation_group(written: tuple[str, ...], grouping: Grouping, shown: str
     ],
 )
 def test_grouping_is_read_from_the_style(style: str, grouping: Grouping) -> None:
-    assert csl.Bibliography(style).grouping() == grouping
+    assert Bibliography(style).grouping() == grouping
 
 
 def _resolver(grouping: Grouping) -> Resolver:

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from bibtexparser.entrypoint import parse_string
-from briefing.citations import csl
-from briefing.citations.csl import Bibliography, plain, to_csl_json
+from briefing.citations import csllocale, cslstyle
+from briefing.citations.bibliography import Bibliography
+from briefing.citations.csljson import to_csl_json
+from briefing.citations.formatting import plain
 from briefing.model import Reference, Span
 from citeproc import CitationStylesStyle
 
@@ -351,6 +353,25 @@ def test_only_web_and_mail_urls_become_links(url: str) -> None:
     assert "Available from: " in entry
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1",  # urlsplit raises on it (the build stopped with a traceback)
+        "https://exa mple.org/",  # urlsplit sees https; no browser reads a space in a host
+        "https://",  # no host
+        "https://example.org:99999/",  # no such port
+        "mailto:",  # nobody to write to
+        "java\tscript:alert(1)",  # a browser drops the tab: javascript:
+    ],
+)
+def test_a_url_is_linked_only_as_a_browser_reads_it(url: str) -> None:
+    """The URL check is the WHATWG one every URL leaving the build goes through
+    (`weblinks.web`), not `urllib.parse.urlsplit`, which reads these as links or fails."""
+    entry = Bibliography().format([ref("online", title="T", url=url)])["x"]
+    assert "<a " not in entry
+    assert "Available from: " in entry
+
+
 def test_mailto_becomes_a_link() -> None:
     entry = Bibliography().format([ref("online", title="T", url="mailto:a@example.org")])["x"]
     assert '<a href="mailto:a@example.org">mailto:a@example.org</a>' in entry
@@ -398,7 +419,7 @@ def test_broken_style_file(tmp_path: Path) -> None:
 
 
 def test_style_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(csl, "_STYLES", {})
+    monkeypatch.setattr(cslstyle, "_STYLES", {})
     calls: list[tuple[Any, ...]] = []
     real = CitationStylesStyle
 
@@ -406,9 +427,9 @@ def test_style_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> No
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(csl, "CitationStylesStyle", counting)
+    monkeypatch.setattr(cslstyle, "CitationStylesStyle", counting)
     first, second = Bibliography("apa"), Bibliography("apa")
-    assert first.csl is second.csl is csl._STYLES["apa\0"]  # the style, in its own locale
+    assert first.csl is second.csl is cslstyle._STYLES["apa\0"]  # the style, in its own locale
     assert len(calls) == 1
     assert Bibliography("vancouver").csl is not first.csl
     assert len(calls) == 2
@@ -471,7 +492,7 @@ def test_plain_text() -> None:
 def test_the_styles_terms_follow_the_briefings_language(
     language: str | None, style_locale: str, expected: str | None
 ) -> None:
-    assert csl.csl_locale(language, style_locale) == expected
+    assert csllocale.csl_locale(language, style_locale) == expected
 
 
 def test_a_french_briefing_formats_references_with_french_terms(
@@ -490,7 +511,7 @@ def test_a_french_briefing_formats_references_with_french_terms(
         },
         Span("references.bib", 1, 1),
     )
-    french = csl.Bibliography("vancouver", language="fr").format([ref])["x"]
-    english = csl.Bibliography("vancouver", language="en_GB").format([ref])["x"]
+    french = Bibliography("vancouver", language="fr").format([ref])["x"]
+    english = Bibliography("vancouver", language="en_GB").format([ref])["x"]
     assert "Disponible sur" in french and "cité 20 mai 2024" in french
     assert "Available from" in english and "Available from" not in french

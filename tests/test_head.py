@@ -13,7 +13,8 @@ import pytest
 import yaml
 from bibtexparser.entrypoint import parse_string
 from briefing.checks.validate import validate
-from briefing.citations import cite, csl
+from briefing.citations import cite, csljson
+from briefing.citations.bibliography import Bibliography
 from briefing.publish import head
 from bs4 import BeautifulSoup
 from conftest import make_project
@@ -140,9 +141,9 @@ def test_home_page_shows_how_to_cite_the_briefing(site: Site) -> None:
 
 def test_briefing_citation_is_one_record() -> None:
     report = validate(ROOT).checked().report
-    citation = cite.citation(report, csl.Bibliography("apa"), "https://example.org/hsst/")
+    citation = cite.citation(report, Bibliography("apa"), "https://example.org/hsst/")
     assert citation.reference.type == "techreport"
-    assert csl.to_csl_json(citation.reference)["type"] == "report"
+    assert csljson.to_csl_json(citation.reference)["type"] == "report"
     assert "2024" in citation.text and "https://example.org/hsst/" in citation.text
     fields = parse_string(citation.bibtex).entries[0].fields_dict
     assert fields["url"].value == "https://example.org/hsst/"

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from briefing.checks.validate import Result, validate
-from briefing.citations import csl
+from briefing.citations import csljson
+from briefing.citations.bibliography import Bibliography
 from briefing.problems import Problem
 from briefing.sources import bib, yamlfile
 
@@ -130,12 +131,17 @@ HOSTILE: list[tuple[str, Mutation, str, str]] = [
         "data/quotes.yml",
         "more than the 8,388,608",
     ),
-    ("huge page", _bytes("docs/method.md", b"words " * (2 * MB)), "docs/method.md", "larger"),
+    (
+        "huge page",
+        _bytes("docs/method.md", b"words " * (2 * MB)),
+        "docs/method.md",
+        "more than the 8,388,608 a page may hold",
+    ),
     (
         "huge bibliography",
         _bytes("references.bib", b"% padding\n" * (MB + 1)),
         "references.bib",
-        "larger",
+        "more than the 8,388,608 a bibliography may hold",
     ),
     (
         "a million tiny values",
@@ -368,8 +374,8 @@ def test_bibtex_cannot_include_or_run_anything(tmp_path: Path) -> None:
     )
     references, problems = bib.load(tmp_path)
     assert problems == []
-    item = csl.to_csl_json(references["a"])
-    entry = csl.Bibliography().format([references["a"]])["a"]
+    item = csljson.to_csl_json(references["a"])
+    entry = Bibliography().format([references["a"]])["a"]
     for text in (str(item), entry):
         assert "root:" not in text
     assert 'href="file:' not in entry

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from briefing.checks.validate import validate
-from briefing.citations import csl
+from briefing.citations import formatting
+from briefing.citations.bibliography import Bibliography
 from briefing.render import nav
 from briefing.render.resolve import Resolver, Target
 from briefing.render.site import Site, page_title, prepare_configured
@@ -202,11 +203,11 @@ def test_resolver_is_idempotent_on_its_output() -> None:
 
 def _site() -> Site:
     briefing = validate(ROOT).checked()
-    bibliography = csl.Bibliography("vancouver")
+    bibliography = Bibliography("vancouver")
     return Site(
         briefing,
         lambda keys: bibliography.format([briefing.references[k] for k in keys]),
-        csl.plain,
+        formatting.plain,
     )
 
 

@@ -31,7 +31,7 @@ from ada_url import URL
 from briefing import cache, weblinks
 from briefing.checks import anchors
 from briefing.checks.validate import validate
-from briefing.citations import csl
+from briefing.citations import bibliography
 from briefing.model import Markdown, Reference, Span, Statistic
 from briefing.publish import downloads, head, sanitize
 from briefing.render import charts, svgcheck
@@ -494,7 +494,7 @@ PLANTED_ENTRY = (
 def _plant_reference(folder: Path, ref: Reference) -> None:
     """A formatted entry planted in the build cache, where a fresh one would be found."""
     store = cache.Cache(folder)
-    name = cache.key("csl-entry", (b"vancouver", csl._record([ref])))
+    name = cache.key("csl-entry", (b"vancouver", bibliography._record([ref])))
     store.put("csl-entry", name, PLANTED_ENTRY.encode("utf-8"))
 
 

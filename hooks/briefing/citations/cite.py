@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import yaml
 
 from ..model import Recommendation, Reference, Report, Span
-from . import csl
+from ..sources.bibvalue import MONTH_MACROS
+from .bibliography import Bibliography
+from .formatting import plain
+from .names import is_organisation
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MARKUP = re.compile(r"\[([^\]\[]*)\]\[[a-z]+-[a-z0-9-]+\]|\[@[^\]]*\]|[*_`]")
 
 
@@ -29,11 +31,6 @@ class Citation:
     html: str
     text: str
     bibtex: str
-
-
-def is_organisation(name: str) -> bool:
-    """Whether an author is a body rather than a person: a comma, or more than three words."""
-    return "," in name or len(name.split()) > 3
 
 
 def key(report: Report) -> str:
@@ -67,7 +64,7 @@ def reference(report: Report, site_url: str | None = None) -> Reference:
     }
     month = report.date[5:7]
     if month.isdigit() and 1 <= int(month) <= 12:
-        fields["month"] = _MONTHS[int(month) - 1]
+        fields["month"] = MONTH_MACROS[int(month) - 1]
     if report.doi:
         fields["doi"] = report.doi
     url = url_of(report, site_url)
@@ -81,20 +78,15 @@ def bibtex(ref: Reference) -> str:
     width = max(len(name) for name in ref.fields)
     lines = [f"@{ref.type}{{{ref.key},"]
     for name, value in ref.fields.items():
-        macro = name == "month" and value.lower() in _MONTHS  # `month = may`, unbraced
+        macro = name == "month" and value.lower() in MONTH_MACROS  # `month = may`, unbraced
         shown = value if macro else f"{{{value}}}"
         lines.append(f"  {name.ljust(width)} = {shown},")
     return "\n".join(lines) + "\n}\n"
 
 
-def citation(
-    report: Report, bibliography: csl.Bibliography, site_url: str | None = None
-) -> Citation:
+def citation(report: Report, bibliography: Bibliography, site_url: str | None = None) -> Citation:
     """The briefing's citation in the site's citation style, and its BibTeX."""
-    ref = reference(report, site_url)
-    # A title ending in ? or ! takes no extra full stop ("Profession?." in some styles).
-    entry = re.sub(r"([?!])(</[a-z]+>)?\.", r"\1\2", bibliography.format([ref])[ref.key])
-    return Citation(ref, entry, csl.plain(entry), bibtex(ref))
+    return _citation(reference(report, site_url), bibliography)
 
 
 def recommendation_reference(
@@ -123,15 +115,20 @@ def recommendation_reference(
 def recommendation(
     report: Report,
     rec: Recommendation,
-    bibliography: csl.Bibliography,
+    bibliography: Bibliography,
     title: str,
     url: str | None = None,
 ) -> Citation:
     """How to cite one recommendation (`title`: its page's), in the site's citation style,
     and its BibTeX."""
-    ref = recommendation_reference(report, rec, title, url)
+    return _citation(recommendation_reference(report, rec, title, url), bibliography)
+
+
+def _citation(ref: Reference, bibliography: Bibliography) -> Citation:
+    """`ref` formatted in the site's citation style, as HTML and plain text, and as BibTeX."""
+    # A title ending in ? or ! takes no extra full stop ("Profession?." in some styles).
     entry = re.sub(r"([?!])(</[a-z]+>)?\.", r"\1\2", bibliography.format([ref])[ref.key])
-    return Citation(ref, entry, csl.plain(entry), bibtex(ref))
+    return Citation(ref, entry, plain(entry), bibtex(ref))
 
 
 def _plain_markdown(text: str) -> str:

@@ -22,8 +22,9 @@ from urllib.parse import urljoin
 import markdown as markdown_lib  # type: ignore[import-untyped]  # no stubs; one call
 
 from .. import weblinks
-from ..citations import csl
 from ..citations.cite import Citation
+from ..citations.csljson import to_csl_json
+from ..citations.groups import citation_group
 from ..model import Markdown, Recommendation
 from ..render import timeline
 from ..render.formats import column_unit
@@ -129,8 +130,8 @@ def plain_text(site: Site, text: Markdown | str) -> str:
     numbers, targets = site.resolver.numbers, site.resolver.targets
 
     def render(token: markup.Token) -> str:
-        if token.is_citation:  # as the pages show it (csl.citation_group)
-            return csl.citation_group(token.cites, numbers, site.resolver.grouping)
+        if token.is_citation:  # as the pages show it (citation_group)
+            return citation_group(token.cites, numbers, site.resolver.grouping)
         assert token.target is not None
         return token.label if token.label is not None else targets[token.target].label
 
@@ -404,7 +405,7 @@ def references_csl(site: Site) -> list[Mapping[str, object]]:
 def csl_item(site: Site, key: str) -> dict[str, object]:
     """A reference as CSL-JSON, with only a URL a reader may follow (`weblinks.web`): the
     downloads and the head metadata are read away from the site's sanitiser."""
-    return weblinks.csl_item(csl.to_csl_json(site.briefing.references[key]))
+    return weblinks.csl_item(to_csl_json(site.briefing.references[key]))
 
 
 def write(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from .. import weblinks
+from ..citations.names import is_organisation
 from ..model import Report
 from .downloads import csl_item, plain_text
 
@@ -149,10 +150,6 @@ def _agent(name: str, organisation: bool) -> dict[str, str]:
     return {"@type": "Organization" if organisation else "Person", "name": name}
 
 
-def _is_organisation(name: str) -> bool:
-    return "," in name or len(name.split()) > 3
-
-
 def _cited_work(item: Mapping[str, object]) -> dict[str, object]:
     work: dict[str, object] = {
         "@type": _LD_TYPES.get(str(item.get("type")), "CreativeWork"),
@@ -189,7 +186,7 @@ def json_ld(scholarly: Scholarly) -> dict[str, object]:
     }
     if report.subtitle:
         data["alternativeHeadline"] = report.subtitle
-    data["author"] = [_agent(a, _is_organisation(a)) for a in report.authors]
+    data["author"] = [_agent(a, is_organisation(a)) for a in report.authors]
     data["publisher"] = _agent(report.publisher, True)
     data["datePublished"] = report.date
     data["inLanguage"] = scholarly.language

@@ -8,7 +8,7 @@ import html
 import json
 
 from ..citations.cite import Citation
-from ..citations.csl import to_csl_json
+from ..citations.csljson import to_csl_json
 from ..labels import Labels
 from ..model import Recommendation
 from .text import attr, md_words

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..citations.csl import Grouping, citation_group
+from ..citations.groups import Grouping, citation_group
 from ..model import Markdown
 from ..sources import markup
 from .urls import href

@@ -10,8 +10,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..checks.validate import Result, bibliography_is_shared, validate
-from ..citations import cite, csl
+from ..citations import cite
+from ..citations.bibliography import Bibliography
 from ..citations.cite import Citation
+from ..citations.formatting import plain
+from ..citations.groups import Grouping
 from ..model import Briefing, Markdown
 from ..publish.downloads import FILES, Download
 from ..sources import history
@@ -73,7 +76,7 @@ class Site:
         locale: str = "en_GB",
         titles: Mapping[str, str] | None = None,
         rec_citations: Mapping[str, Citation] | None = None,
-        grouping: csl.Grouping | None = None,
+        grouping: Grouping | None = None,
     ) -> None:
         self.briefing = briefing
         self.formats = Formats(locale, briefing.labels)
@@ -100,7 +103,7 @@ class Site:
         )
         self._by_src = {page.src: page for page in self.generated}
         self.resolver = Resolver(
-            self.builder.targets(), directory_urls, grouping=grouping or csl.Grouping()
+            self.builder.targets(), directory_urls, grouping=grouping or Grouping()
         )
         self.pages: dict[str, str] = {}
         self.titles: dict[str, str] = {}
@@ -231,12 +234,12 @@ def prepare(
     content_history = history.read(root)
     if (incomplete := content_history.warning()) is not None:
         result = replace(result, problems=(*result.problems, incomplete))
-    bibliography = csl.Bibliography(citation_style, language=chosen)
+    bibliography = Bibliography(citation_style, language=chosen)
     references = briefing.references
     site = Site(
         briefing,
         lambda keys: bibliography.format([references[k] for k in keys]),
-        csl.plain,
+        plain,
         directory_urls=directory_urls,
         history=content_history,
         shared_bibliography=shared_bibliography,
@@ -256,7 +259,7 @@ def prepare(
 
 
 def _rec_citations(
-    briefing: Briefing, bibliography: csl.Bibliography, site_url: str | None, directory_urls: bool
+    briefing: Briefing, bibliography: Bibliography, site_url: str | None, directory_urls: bool
 ) -> dict[str, Citation]:
     """How to cite each recommendation, at its page's address when the site's is known."""
     base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
