@@ -340,3 +340,56 @@ def test_a_shared_bibliography_is_read_for_what_is_cited_and_whole_for_an_unknow
         "oke2017",
         "spare2020",
     ]
+
+
+KINDS = (
+    "(published kinds: .md, .avif, .bib, .css, .csv, .docx, .epub, .gif, .ico, .jpeg, .jpg, "
+    ".json, .odp, .ods, .odt, .pdf, .png, .pptx, .rtf, .tsv, .txt, .webp, .woff, .woff2, .xlsx)"
+)
+
+
+def test_the_docs_folder_and_the_theme_are_the_ones_given(tmp_path: Path) -> None:
+    """Pages and published files come from the docs folder given (docs/ by default), and a
+    file there may not take the place of one of the given theme's files."""
+    root = project(tmp_path, [])
+    (root / "docs" / "tool.exe").write_bytes(b"MZ")
+    exe = f"tool.exe is not published from docs/: files of kind .exe are not published {KINDS}"
+    default = validate(root)
+    assert [str(p) for p in default.problems] == [f"docs/tool.exe:1:1: {exe}"]
+    assert sorted(default.sources.pages) == ["context.md", "method.md"]
+    (root / "docs").rename(root / "pages")
+    moved = validate(root, root / "pages")
+    assert [str(p) for p in moved.problems] == [f"pages/tool.exe:1:1: {exe}"]
+    assert sorted(moved.sources.pages) == ["context.md", "method.md"]
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "main.html").write_text("<p>theme</p>", encoding="utf-8")
+    (root / "pages" / "tool.exe").unlink()
+    (root / "pages" / "main.html").write_text("<p>x</p>", encoding="utf-8")
+    themed = validate(root, root / "pages", theme=[theme])
+    assert [str(p) for p in themed.problems] == [
+        "pages/main.html:1:1: main.html would replace the theme's own file main.html on every "
+        "page; rename it or move it to another folder"
+    ]
+
+
+def test_a_shared_work_mentioned_outside_a_citation_is_read_and_not_warned(
+    tmp_path: Path,
+) -> None:
+    """A key written in code (`[@spare2020]`) is read from a shared list, as every key the
+    texts mention is, and a shared list's uncited works are never warned about."""
+    root = project(tmp_path, [])
+    with (root / "references.bib").open("a", encoding="utf-8") as out:
+        out.write(SPARE_WORK)
+    method = root / "docs" / "method.md"
+    method.write_text(
+        method.read_text(encoding="utf-8") + "\nWritten `[@spare2020]` in code.\n",
+        encoding="utf-8",
+    )
+    shared = validate(root, shared_bibliography=True)
+    assert shared.problems == ()
+    assert "spare2020" in shared.checked().references
+    assert [str(p) for p in validate(root).problems] == [
+        "references.bib:29:1: warning: reference 'spare2020' is never cited: cite it with "
+        "[@spare2020] or delete it"
+    ]
