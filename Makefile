@@ -43,12 +43,12 @@ $(VNU_STAMP): tests/vnu/package.json tests/vnu/package-lock.json
 	@command -v java >/dev/null || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y --no-install-recommends default-jre-headless; }
 	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
 
-# The PDF is typeset by WeasyPrint (from PyPI), which needs Debian's pango and a font; the PDF
-# tests render its pages with poppler's pdftoppm. Each is installed when missing.
+# The PDF is printed by Debian's Chromium (above) in the print style's font (DejaVu Sans); the
+# PDF tests render its pages with poppler's pdftoppm. Each is installed when missing.
 PDFTOPPM := /usr/bin/pdftoppm
 
-print-deps:
-	@{ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && fc-list 2>/dev/null | grep -qi 'DejaVu Sans'; } || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core; }
+print-deps: $(CHROMIUM)
+	@fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || { $(AS_ROOT) apt-get update && $(AS_ROOT) apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core; }
 
 $(PDFTOPPM):
 	$(AS_ROOT) apt-get update
@@ -94,7 +94,7 @@ serve: $(STAMP) print-deps
 # Build into a folder of its own and swap it in: a failed build never leaves half a site, and
 # two builds at once never leave none (each builds in its own site.tmp.XXXXXX; the swap holds
 # site.lock, util-linux's flock, so one build's swap never runs inside another's).
-# The build typesets downloads/briefing.pdf with WeasyPrint. SITE_BUILD is the command,
+# The build prints downloads/briefing.pdf with headless Chromium. SITE_BUILD is the command,
 # given the folder to build into.
 # SITE_URL is the address the site is served at, when it is not a host's root (GitHub Pages'
 # project address): `make site SITE_URL=https://user.github.io/repo/`. The 404 page, the feed and

@@ -9,8 +9,8 @@ from typing import Any
 
 from briefing import cache
 from briefing.checks import anchors
-from briefing.problems import Problem, format_problems
-from briefing.publish import citefiles, csp, downloads, feed, head, pdf, sanitize
+from briefing.problems import BriefingError, Problem, format_problems
+from briefing.publish import citefiles, csp, downloads, feed, head, material, pdf, sanitize
 from briefing.publish.paper import style
 from briefing.render import charts, tracker
 from briefing.render import nav as navigation
@@ -95,11 +95,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     briefing = result.briefing
     _build.site = prepared.site
     config.nav = prepared.nav
-    # One title: report.yml's. The theme writes site_name unescaped; it comes from data.
-    config.site_name = sanitize.plain(briefing.report.title)
-    if not config.site_description:
-        # The theme writes it into an attribute unescaped; it comes from data, so escape it.
-        config.site_description = sanitize.plain(briefing.report.subtitle or briefing.report.title)
+    config.site_name, description = head.site_names(briefing.report)
+    config.site_description = config.site_description or description
     if not config.repo_url and os.environ.get("GITHUB_REPOSITORY"):
         config.repo_url = f"https://github.com/{os.environ['GITHUB_REPOSITORY']}"
         config.repo_name = os.environ["GITHUB_REPOSITORY"]
@@ -111,19 +108,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _build.site
     assert site is not None
-    generated = site.by_src()
-    clashes = [f.src_uri for f in files.documentation_pages() if f.src_uri in generated]
-    if clashes:
-        raise PluginError(
-            "\n".join(
-                f"docs/{src}:1:1: this page is generated from {generated[src].edit}; "
-                "rename or delete the hand-written file"
-                for src in clashes
-            )
-        )
-    docs = Path(config.docs_dir).resolve().relative_to(_build.root.resolve()).as_posix()
+    if clashes := site.clashes():
+        raise PluginError(format_problems(clashes))
     for file in files.documentation_pages():
-        file.edit_uri = f"{docs}/{file.src_uri}"
+        file.edit_uri = f"{site.docs}/{file.src_uri}"
     for page in site.generated:
         file = File.generated(config, page.src, content=site.pages[page.src])
         file.edit_uri = page.edit or None
@@ -132,13 +120,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The engine's final text of the page (read and numbered with the others in on_config)."""
     site = _build.site
     assert site is not None
-    src = page.file.src_uri
-    if src not in site.pages:
-        markdown = site.resolve(src, markdown)
-    source = page.file.edit_uri or ""
-    return markdown + site.last_updated(src, (source,)) + site.abbreviations()
+    try:
+        return site.markdown(page.file.src_uri)
+    except BriefingError as err:
+        raise PluginError(str(err)) from None
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -161,14 +149,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         raise PluginError(f"data/statistics.yml: {err}") from None
 
 
-# Material's search overlay is a dialog with no accessible name (axe: aria-dialog-name).
-_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-
-
-def _name_search_dialog(page: str) -> str:
-    return page.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
-
-
 def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
     """The theme writes `page.meta.title` into `<title>` as it is (`page.title` it unescapes):
     give it the escaped title while this page renders. Only while: a page with metadata makes
@@ -189,7 +169,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assert site is not None
     content = page.content or ""
     _build.printed.append(pdf.PrintPage(page.file.src_uri, page.url, page.title or "", content))
-    output = head.offline(_name_search_dialog(sanitize.fix_theme(output)))
+    output = material.page(output)
     source = page.file.edit_uri or f"docs/{page.file.src_uri}"
     _build.duplicates += anchors.in_page(output, _build.root, source, page.url)
     labels = site.briefing.labels
@@ -210,7 +190,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (WeasyPrint)."""
+    """Write the downloads: JSON, CSV, BibTeX, CSL-JSON and the PDF (headless Chromium)."""
     site = _build.site
     assert site is not None
     if _build.duplicates:
@@ -257,7 +237,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     """The same for the theme's own pages (404.html)."""
     if not template_name.endswith(".html"):
         return output_content
-    output = head.offline(_name_search_dialog(sanitize.fix_theme(output_content)))
+    output = material.page(output_content)
     return csp.protect(output, live_reload=_serving)
 
 

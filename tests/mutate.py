@@ -64,12 +64,16 @@ STAGES = {
         ),
         Stage(
             "rendering",
-            ("briefing/render/*.py",),
+            ("briefing/render/*.py", "briefing/render/pages/*.py"),
             ("test_render.py", "test_head.py", "test_charts.py", "test_outputs.py"),
         ),
         Stage(
             "downloads",
-            ("briefing/publish/downloads.py",),
+            (
+                "briefing/publish/downloads.py",
+                "briefing/publish/briefing_json.py",
+                "briefing/publish/items.py",
+            ),
             ("test_downloads.py", "test_outputs.py"),
         ),
     )

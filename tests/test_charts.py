@@ -103,7 +103,7 @@ def _luminance(colour: str) -> float:
 
 
 @pytest.mark.parametrize("colour", charts.PALETTE)
-@pytest.mark.parametrize("background", charts.BACKGROUNDS)
+@pytest.mark.parametrize("background", ["#ffffff", "#1e2029"])  # Material's light and slate
 def test_bar_colours_contrast_with_both_schemes(colour: str, background: str) -> None:
     light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
     assert (light + 0.05) / (dark + 0.05) >= 3, "WCAG 1.4.11: 3:1 for graphics"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from briefing.citations.bibliography import Bibliography
 from briefing.citations.groups import Grouping, citation_group
+from briefing.render.numbering import Cited, number
 from briefing.render.resolve import Backlink, Resolver, cited_in
 from briefing.sources.markup import Cite
 from bs4 import BeautifulSoup
@@ -61,14 +62,12 @@ def test_grouping_is_read_from_the_style(style: str, grouping: Grouping) -> None
 
 
 def _resolver(grouping: Grouping) -> Resolver:
-    resolver = Resolver({}, grouping=grouping)
-    for key in ("a", "b", "c", "d"):
-        resolver.number(key)
-    return resolver
+    numbering = number([Cited("x.md", "X", ("[@a; @b; @c; @d]",))])  # a is 1, ... d is 4
+    return Resolver({}, numbering, grouping=grouping)
 
 
 def test_a_collapsed_range_keeps_every_anchor_and_links_its_ends() -> None:
-    html = _resolver(BOTH).resolve("Text [@c; @a; @b; @d].", "x.md", "X")
+    html = _resolver(BOTH).resolve("Text [@c; @a; @b; @d].", "x.md")
     soup = BeautifulSoup(html, "html.parser")
     group = soup.select_one(".citation-group")
     assert group is not None and group.get_text() == "[1–4]"
@@ -82,7 +81,7 @@ def test_a_collapsed_range_keeps_every_anchor_and_links_its_ends() -> None:
 
 
 def test_locators_stay_with_their_numbers_when_sorted() -> None:
-    html = _resolver(SORT).resolve("[@b, p. 4; @a]", "x.md", "X")
+    html = _resolver(SORT).resolve("[@b, p. 4; @a]", "x.md")
     text = BeautifulSoup(html, "html.parser").get_text()
     assert text == "[1; 2, p. 4]"
 

@@ -13,9 +13,10 @@ from briefing.__main__ import main
 from briefing.checks.validate import bibliography_is_shared, validate
 from briefing.problems import BriefingError
 from briefing.publish import downloads
-from briefing.publish.export import Tagged, dump_config, export, read_config, split_front_matter
+from briefing.publish.export import Tagged, dump_config, export, read_config
 from briefing.render.site import prepare
 from briefing.sources import bib
+from briefing.sources.frontmatter import split as split_front_matter
 from bs4 import Tag
 from factory import make_briefing
 from sitetools import ROOT, Site, build_env
@@ -268,7 +269,7 @@ def test_shared_bibliography_formats_and_lists_only_cited_works(tmp_path: Path) 
     prepared = prepare(project, project / "docs", config["nav"], shared_bibliography=True)
     site = prepared.site
     assert site is not None
-    numbers = site.resolver.numbers
+    numbers = site.numbering.numbers
     assert len(numbers) == 13
     references = site.pages["references.md"]
     assert "Further reading" not in references
@@ -367,7 +368,7 @@ def test_a_shared_bibliographys_download_holds_the_cited_works_only(tmp_path: Pa
     written = (tmp_path / "site" / "downloads" / "references.bib").read_text(encoding="utf-8")
     parsed, problems = bib.parse("references.bib", written.encode())
     assert problems == []
-    assert set(parsed) == set(site.resolver.numbers) and len(parsed) == 13
+    assert set(parsed) == set(site.numbering.numbers) and len(parsed) == 13
     assert "\n\n\n" not in written
     own = prepare(project, project / "docs", config["nav"]).site
     assert own is not None

@@ -3,7 +3,7 @@
 The W3C Nu HTML Checker (vnu.jar from npm, pinned in tests/vnu/package-lock.json; `make test`
 installs it) must report no error on any page of the real briefing or of the small fixture.
 Errors the theme itself would cause are fixed at their source by the hooks
-(sanitize.fix_theme), never filtered out of the checker's report.
+(material.fix_theme), never filtered out of the checker's report.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from briefing.render.numbering import Cited, number
 from briefing.render.resolve import Resolver, Target
 from briefing.sources import markup
 from hypothesis import HealthCheck, given, settings
@@ -53,8 +54,10 @@ class EveryTarget(Mapping[str, Target]):
         return len(IDS)
 
 
-def resolver() -> Resolver:
-    return Resolver(EveryTarget(), tooltips={k: f"Entry for {len(k)}." for k in KEYS})
+def resolver(text: str) -> Resolver:
+    """A resolver whose numbering read `text` (as a build reads every page before rendering)."""
+    numbering = number([Cited("background.md", "Background", (text,))])
+    return Resolver(EveryTarget(), numbering, tooltips={k: f"Entry for {len(k)}." for k in KEYS})
 
 
 @given(any_text)
@@ -90,14 +93,14 @@ def test_text_outside_tokens_is_unchanged(text: str) -> None:
 
 @given(any_text)
 def test_resolving_never_fails(text: str) -> None:
-    resolver().resolve(text, "background.md", "Background")
+    resolver(text).resolve(text, "background.md")
 
 
 @given(any_text)
 def test_resolving_is_stable_on_its_own_output(text: str) -> None:
-    r = resolver()
-    once = r.resolve(text, "background.md", "Background")
-    assert r.resolve(once, "background.md", "Background") == once
+    r = resolver(text)
+    once = r.resolve(text, "background.md")
+    assert r.resolve(once, "background.md") == once
 
 
 # Prose without the characters that open or escape code, so the code below stays code.
@@ -129,7 +132,7 @@ def test_code_spans_and_fenced_blocks_come_out_identical(
     inline = f"`{span}`"
     fenced = "```\n" + "\n".join(block) + "\n```\n"
     text = f"{before} {inline} {between}\n\n{fenced}\n{after}\n"
-    resolved = resolver().resolve(text, "background.md", "Background")
+    resolved = resolver(text).resolve(text, "background.md")
     assert inline in resolved
     assert fenced in resolved
 

@@ -246,7 +246,7 @@ def test_json_references_numbered_with_where_they_are_cited(
     real: Site, as_json: dict[str, Any]
 ) -> None:
     references = as_json["references"]
-    numbers = real.resolver.numbers
+    numbers = real.numbering.numbers
     keys = [r["key"] for r in references]
     assert sorted(keys) == sorted(real.briefing.references)
     cited = [r for r in references if r["number"] is not None]
@@ -256,7 +256,7 @@ def test_json_references_numbered_with_where_they_are_cited(
         assert ref["number"] == numbers.get(ref["key"])
         assert ref["url"] == f"references/#ref-{ref['key']}"
         assert ref["csl"]["id"] == ref["key"]
-        backlinks = real.resolver.backlinks.get(ref["key"], [])
+        backlinks = real.numbering.backlinks.get(ref["key"], ())
         pages = list(dict.fromkeys(link.page for link in backlinks))  # once per citing page
         assert len(ref["cited_in"]) == len(pages)
         assert sum(place["count"] for place in ref["cited_in"]) == len(backlinks)
@@ -352,7 +352,7 @@ def marked_up(tmp_path: Path) -> Iterator[Site]:
 
 
 def test_csv_writes_markdown_as_plain_text(marked_up: Site) -> None:
-    numbers = marked_up.resolver.numbers
+    numbers = marked_up.numbering.numbers
     theme = marked_up.briefing.themes[0]
     expected = PLAIN.format(
         oke=numbers["oke2017"],
@@ -367,7 +367,7 @@ def test_csv_writes_markdown_as_plain_text(marked_up: Site) -> None:
 
 def test_references_csl_in_reference_order(real: Site) -> None:
     order = downloads.reference_order(real)
-    numbers = real.resolver.numbers
+    numbers = real.numbering.numbers
     assert order[: len(numbers)] == sorted(numbers, key=numbers.__getitem__)
     assert set(order[len(numbers) :]) == set(real.briefing.references) - set(numbers)
     assert [c["id"] for c in downloads.references_csl(real)] == order
@@ -382,7 +382,7 @@ def test_a_shared_bibliography_lists_only_cited_works(tmp_path: Path) -> None:
     shared = engine_site(root, shared_bibliography=True)
     assert "uncited2020" not in downloads.reference_order(shared)
     assert downloads.reference_order(shared) == sorted(
-        shared.resolver.numbers, key=shared.resolver.numbers.__getitem__
+        shared.numbering.numbers, key=shared.numbering.numbers.__getitem__
     )
     written = downloads.write(shared, tmp_path / "site", root / "references.bib")
     names = [p.name for p in written]

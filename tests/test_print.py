@@ -58,7 +58,7 @@ def _texts(reader: pypdf.PdfReader) -> tuple[str, ...]:
 def _destinations(reader: pypdf.PdfReader) -> dict[str, int]:
     """Each named destination (an element id) and the 1-based page it is on."""
     return {
-        str(name): (reader.get_destination_page_number(dest) or 0) + 1
+        str(name).removeprefix("/"): (reader.get_destination_page_number(dest) or 0) + 1
         for name, dest in reader.named_destinations.items()
     }
 
@@ -66,7 +66,7 @@ def _destinations(reader: pypdf.PdfReader) -> dict[str, int]:
 def _contents_pages(reader: pypdf.PdfReader) -> list[int]:
     """The 0-based pages of the contents: from the one titled Contents to the summary's."""
     texts = [page.extract_text() for page in reader.pages]
-    first = next(i for i, t in enumerate(texts) if t.lstrip().startswith("Contents"))
+    first = next(i for i, t in enumerate(texts) if re.search(r"^Contents$", t, re.M))
     pages = [first]
     while pages[-1] + 1 < len(texts) and re.search(r"\.{5,}\s*\d+\s*$", texts[pages[-1] + 1], re.M):
         pages.append(pages[-1] + 1)
@@ -79,13 +79,20 @@ def _contents(reader: pypdf.PdfReader) -> list[tuple[str, int, str]]:
     anchors: list[str] = []
     for index in _contents_pages(reader):
         page = reader.pages[index]
-        for line in page.extract_text().splitlines():
+        text = page.extract_text().splitlines()
+        if re.search(r"^Contents$", "\n".join(text), re.M):
+            text = text[text.index("Contents") + 1 :]  # after the heading
+        pending: list[str] = []  # an entry's first lines, when its title wraps
+        for line in text:
             match = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)\s*$", line)
             if match:
-                lines.append((_normal(match[1]), int(match[2])))
+                lines.append((_normal(" ".join([*pending, match[1]])), int(match[2])))
+                pending = []
+            elif not re.match(r"^Page \d+ of \d+$", line) and "Contents" not in line:
+                pending.append(line)  # not the running header or the footer
         for annotation in page.get("/Annots") or []:
             link = annotation.get_object()
-            dest = str(link.get("/Dest", ""))
+            dest = str(link.get("/Dest", "")).removeprefix("/")
             if dest and (not anchors or anchors[-1] != dest):
                 anchors.append(dest)
     assert len(lines) == len(anchors), (lines, anchors)
@@ -161,7 +168,7 @@ def test_every_item_is_printed_once(reader: pypdf.PdfReader, briefing: Briefing)
     for stat in briefing.statistics:
         assert outline.count(_normal(stat.title)) == 1, stat.id
     for theme in briefing.themes:
-        assert outline.count(_normal(theme.title)) == 1, theme.id
+        assert outline.count(f"Theme {theme.number}: {_normal(theme.title)}") == 1, theme.id
 
 
 def _flatten(outline: Sequence[object]) -> Iterator[dict[str, object]]:
@@ -186,6 +193,10 @@ def test_only_what_paper_needs_is_printed(reader: pypdf.PdfReader, site: Site) -
         "(in references)",
         "briefing.json",
         "The findings it addresses",
+        "Cite this recommendation",  # the cite box: download links, BibTeX, CSL-JSON
+        "@incollection{",
+        '"container-title"',
+        "Download the citation",
     ):
         assert screen not in text, f"{screen!r} is for the screen"
 

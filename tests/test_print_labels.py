@@ -81,7 +81,7 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     return Printed(
         [_normal(page.extract_text()) for page in reader.pages],
         {
-            str(name): reader.get_destination_page_number(dest) or 0
+            str(name).removeprefix("/"): reader.get_destination_page_number(dest) or 0
             for name, dest in reader.named_destinations.items()
         },
     )
@@ -95,7 +95,7 @@ def test_the_french_pdf_is_in_french(french: Printed) -> None:
     assert f"À lire en ligne : {SITE_URL}" in cover
     assert "Licence : Licence Ouverte 2.0" in cover
     assert "Pour citer ce dossier :" in cover
-    assert contents.startswith("Sommaire")
+    assert contents.split().count("Sommaire") == 2  # the running header and the heading
     assert "Recommandations" in contents and "Thèmes" in contents
     assert re.search(r"Thème 1 : \w", contents)
     total = len(french.texts)
@@ -166,7 +166,7 @@ def test_the_footer_and_page_references_come_from_labels() -> None:
     french = Labels({"print/page_of": "Page {page} sur {pages}", "print/page": "S. {page}"})
     css = style.css(labels=french)
     assert [getattr(t, "value", "") for t in _footer(css)] == ["Page ", "", " sur ", ""]
-    assert '", " "S. " target-counter(attr(href url), page)' in css
+    assert '", " "S. " attr(data-page)' in css
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from briefing.checks.validate import validate
 from briefing.citations import formatting
 from briefing.citations.bibliography import Bibliography
-from briefing.render import nav
+from briefing.render import nav, numbering
 from briefing.render.resolve import Resolver, Target
 from briefing.render.site import Site, page_title, prepare_configured
 from briefing.render.text import figure, long_date, md_escape, number
@@ -125,7 +125,9 @@ def _resolver() -> Resolver:
         ),
         "theme-content": Target("themes/content.md", "theme-content", "Programme content", "T 4"),
     }
-    return Resolver(targets, tooltips={"braun2006": 'Braun V. "Thematic" <analysis>.'})
+    read = numbering.Cited("background.md", "Background", tuple(RESOLVER_CASES))
+    tooltips = {"braun2006": 'Braun V. "Thematic" <analysis>.'}
+    return Resolver(targets, numbering.number([read]), tooltips=tooltips)
 
 
 RESOLVER_CASES = [
@@ -148,11 +150,11 @@ def test_nav_fills_the_generated_sections_in_order() -> None:
     expanded = nav.expand(briefing, ["index.md", "themes/index.md"], ["index.md", "a.md"])
     # Numbered by position in the data files, whatever number the engine gives.
     themes = [
-        {f"{n}. {t.title}": f"themes/{t.id.removeprefix('theme-')}.md"}
+        {f"Theme {n}: {t.title}": f"themes/{t.id.removeprefix('theme-')}.md"}
         for n, t in enumerate(briefing.themes, 1)
     ]
     recs = [
-        {f"{n}. {r.title}": f"recommendations/{r.slug}.md"}
+        {f"Recommendation {n}: {r.title}": f"recommendations/{r.slug}.md"}
         for n, r in enumerate(briefing.recommendations, 1)
     ]
     assert expanded == [
@@ -164,7 +166,7 @@ def test_nav_fills_the_generated_sections_in_order() -> None:
         "glossary.md",
         "changes.md",
     ]
-    assert next(iter(themes[0])) == "1. HSST and the Needs of the Future Workforce"
+    assert next(iter(themes[0])) == "Theme 1: HSST and the Needs of the Future Workforce"
     default = nav.expand(briefing, None, ["index.md", "b.md", "a.md"])
     assert nav.flatten(default) == [
         "index.md",
@@ -187,8 +189,8 @@ def test_nav_fills_the_generated_sections_in_order() -> None:
 
 def test_resolver_golden() -> None:
     resolver = _resolver()
-    rendered = [resolver.resolve(case, "background.md", "Background") for case in RESOLVER_CASES]
-    assert resolver.numbers == {"braun2006": 1, "lacey2001": 2}
+    rendered = [resolver.resolve(case, "background.md") for case in RESOLVER_CASES]
+    assert resolver.numbering.numbers == {"braun2006": 1, "lacey2001": 2}
     golden(
         "resolver.txt",
         "\n\n".join(f"{c}\n=>\n{r}" for c, r in zip(RESOLVER_CASES, rendered, strict=True)) + "\n",
@@ -197,8 +199,8 @@ def test_resolver_golden() -> None:
 
 def test_resolver_is_idempotent_on_its_output() -> None:
     resolver = _resolver()
-    once = resolver.resolve(RESOLVER_CASES[1], "index.md", "Home")
-    assert resolver.resolve(once, "index.md", "Home") == once
+    once = resolver.resolve(RESOLVER_CASES[1], "index.md")
+    assert resolver.resolve(once, "index.md") == once
 
 
 def _site() -> Site:
@@ -221,7 +223,7 @@ def _site() -> Site:
 def test_numbering_follows_reading_order(order: list[str], numbers: dict[str, int]) -> None:
     site = _site()
     site.prepare(order, {"b.md": "Second [@lacey2001]", "a.md": "First [@braun2006]"})
-    assert {k: site.resolver.numbers[k] for k in numbers} == numbers
+    assert {k: site.numbering.numbers[k] for k in numbers} == numbers
     # Pages resolved afterwards, in whatever order MkDocs processes them, keep those numbers.
     second = next(key for key, n in numbers.items() if n == 2)
     assert ">2</a>]" in site.resolve("c.md", f"[@{second}]")

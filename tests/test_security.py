@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from briefing.publish import sanitize
+from briefing.publish import material, sanitize
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 from factory import make_briefing
@@ -151,19 +151,19 @@ THEME = (
 
 
 def test_theme_attributes_html_does_not_allow_are_removed() -> None:
-    fixed = sanitize.fix_theme(THEME)
+    fixed = material.fix_theme(THEME)
     assert fixed == (
         '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">\n'
         '<input type="text" class="md-search__input" name="query" autocorrect="off" '
         'autocomplete="off" required>\n'
         '<label class="md-nav__title">Table of contents</label>'
     )
-    assert sanitize.fix_theme(fixed) == fixed
+    assert material.fix_theme(fixed) == fixed
 
 
 def test_a_toc_label_is_kept_where_its_control_exists() -> None:
     page = '<input type="checkbox" id="__toc"><label class="md-nav__title" for="__toc">T</label>'
-    assert sanitize.fix_theme(page) == page
+    assert material.fix_theme(page) == page
 
 
 # --- the real briefing: built in-process, offline, and unchanged by the sanitiser ------------

@@ -248,8 +248,9 @@ def _heading(page: BeautifulSoup) -> str:
 
 
 def test_generated_pages_are_numbered_and_titled_wherever_they_appear(site: Site) -> None:
-    """Numbers and titles from the data files alone: in <title>, og:title, the heading, the
-    navigation, Material's previous/next footer and the recommendations' own pager."""
+    """Numbers and titles from the data files alone, one title per page: in <title>, og:title,
+    the heading, the navigation, Material's previous/next footer and the recommendations' own
+    pager."""
     site_name = re.search(r"^site_name: (.+)$", (ROOT / "mkdocs.yml").read_text(), re.M)
     assert site_name is not None
     sections = {"themes": _data("themes"), "recommendations": _data("recommendations")}
@@ -257,15 +258,13 @@ def test_generated_pages_are_numbered_and_titled_wherever_they_appear(site: Site
         for n, item in enumerate(items, 1):
             slug = item["id"].removeprefix("rec-" if section == "recommendations" else "theme-")
             url = f"{section}/{slug}/index.html"
-            page, entry = site.pages[url], f"{n}. {item['title']}"
+            kind = "Recommendation" if section == "recommendations" else "Theme"
+            page, entry = site.pages[url], f"{kind} {n}: {item['title']}"
             title = page.find("title")
             assert title is not None and title.get_text() == f"{entry} - {site_name[1]}"
             og = page.find("meta", property="og:title")
             assert og is not None and og["content"] == entry, url
-            heading = (
-                f"Recommendation {n}: {item['title']}" if section != "themes" else item["title"]
-            )
-            assert _heading(page) == heading, url
+            assert _heading(page) == entry, url
             for other, soup in site.pages.items():
                 links = [
                     a

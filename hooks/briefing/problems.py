@@ -164,6 +164,8 @@ class Code(StrEnum):
 
     BUILD_SHALLOW_CLONE = "build.shallow-clone"
     BUILD_GENERATED_PAGE = "build.generated-page"
+    BUILD_UNNUMBERED = "build.unnumbered"  # a page shows other citations than were numbered
+    BUILD_UNREAD_PAGE = "build.unread-page"  # a page the build did not read with the others
 
 
 @dataclass(frozen=True, order=True)

@@ -99,16 +99,6 @@ def _inline(page: str) -> _Inline:
     return parser
 
 
-def inline_scripts(page: str) -> list[str]:
-    """The text of every inline script the page runs outside its content, in order."""
-    return _inline(page).scripts
-
-
-def inline_styles(page: str) -> list[str]:
-    """Every `style` attribute's value and `<style>` element's text in the page, in order."""
-    return _inline(page).styles
-
-
 def policy(page: str, *, live_reload: bool = False) -> str:
     """The Content-Security-Policy for one built page.
 

@@ -8,7 +8,6 @@ reads mkdocs.yml but not `hooks:`) can then publish the briefing with plain `mkd
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -18,19 +17,15 @@ from typing import Any
 
 import yaml
 
-from ..problems import BriefingError, Code, Problem
-from ..render import charts
-from ..render.pages import SURVEY
+from ..problems import BriefingError, Problem
 from ..render.site import Prepared, Site, prepare_configured
 from ..sources import content
-from . import sanitize
+from . import head
 
 HEADER = "# Exported by `python -m briefing export`: generated, do not edit; edit the briefing.\n"
 DOCS = "docs"
 # Settings that name files next to mkdocs.yml and make no sense in the exported copy.
 DROPPED = ("hooks", "watch")
-# MkDocs' own front matter pattern (mkdocs.utils.meta): kept as written, never resolved.
-_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 
 # --- mkdocs.yml, tags and all -----------------------------------------------------------------
@@ -108,35 +103,15 @@ def theme_language(config: Mapping[str, Any]) -> str:
 # --- the export -------------------------------------------------------------------------------
 
 
-def split_front_matter(text: str) -> tuple[str, str]:
-    """A page's YAML front matter (as written, '' if none) and the Markdown after it."""
-    match = _FRONT_MATTER.match(text)
-    return (match.group(0), text[match.end() :]) if match else ("", text)
-
-
-def pages(prepared: Prepared, docs: str = DOCS) -> dict[str, str]:
-    """Every page's final Markdown by docs-relative path, as the hooks hand it to MkDocs.
-
-    `docs` is the docs folder relative to the project, which "last updated" dates are keyed by.
-    """
+def pages(prepared: Prepared) -> dict[str, str]:
+    """Every page's final Markdown by docs-relative path, as the hooks hand it to MkDocs, with
+    a hand-written page's front matter kept as written (never resolved)."""
     site = prepared.site
     assert site is not None
-    out: dict[str, str] = {}
-    for page in site.generated:
-        markdown = site.pages[page.src]
-        if page.src == SURVEY:  # the hooks draw the charts into the page's HTML
-            markdown = charts.embed(markdown, site.briefing.statistics, site.formats)
-        out[page.src] = markdown + site.last_updated(page.src) + site.abbreviations()
-    for src, prose in sorted(prepared.result.sources.pages.items()):
-        if src in out:
-            continue  # a hand-written page under a generated page's name: refused by export()
-        front, body = split_front_matter(prose.text)
-        out[src] = (
-            front
-            + site.resolve(src, body)
-            + site.last_updated(src, (f"{docs}/{src}",))
-            + site.abbreviations()
-        )
+    out = {page.src: site.markdown(page.src, charts=True) for page in site.generated}
+    for src in site.written:
+        if src not in out:  # a hand-written page under a generated page's name is refused
+            out[src] = site.front.get(src, "") + site.markdown(src)
     return out
 
 
@@ -144,29 +119,10 @@ def _config(config: dict[str, Any], site: Site, nav: list[Any]) -> dict[str, Any
     exported = {k: v for k, v in config.items() if k not in DROPPED}
     exported["docs_dir"] = DOCS
     exported["nav"] = nav
-    report = site.briefing.report  # as the hooks set them (the theme writes them unescaped)
-    exported["site_name"] = sanitize.plain(report.title)  # one title: report.yml's
-    if not exported.get("site_description"):
-        exported["site_description"] = sanitize.plain(report.subtitle or report.title)
+    name, description = head.site_names(site.briefing.report)  # as the hooks set them
+    exported["site_name"] = name
+    exported["site_description"] = exported.get("site_description") or description
     return exported
-
-
-def _clashes(prepared: Prepared, docs: str) -> list[Problem]:
-    site = prepared.site
-    assert site is not None
-    generated = site.by_src()
-    return [
-        Problem(
-            f"{docs}/{src}",
-            1,
-            1,
-            f"this page is generated from {generated[src].edit}; "
-            "rename or delete the hand-written file",
-            code=Code.BUILD_GENERATED_PAGE,
-        )
-        for src in prepared.result.sources.pages
-        if src in generated
-    ]
 
 
 def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
@@ -198,10 +154,9 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
     )
     result = prepared.result
     site = prepared.site
-    docs = docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else DOCS
     if site is None:
         raise BriefingError(result.errors or result.problems)
-    if clashes := _clashes(prepared, docs):
+    if clashes := site.clashes():
         raise BriefingError(clashes)
     if strict and result.warnings:
         raise BriefingError(result.warnings)
@@ -215,7 +170,7 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
             ignore=shutil.ignore_patterns("*.md", ".*"),
             dirs_exist_ok=True,
         )
-        for src, markdown in pages(prepared, docs).items():
+        for src, markdown in pages(prepared).items():
             target = staging / DOCS / src
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")

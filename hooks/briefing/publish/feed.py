@@ -30,7 +30,7 @@ from ..render.pages import rec_page
 from ..render.timeline import Event, events, rec_feed, status_name
 from ..render.tracker import FEED, TRACKER
 from ..render.urls import page_url, site_href
-from .downloads import plain_text
+from .items import plain_text
 
 if TYPE_CHECKING:
     from ..render.site import Site
@@ -56,7 +56,7 @@ class _Place:
         )
 
     def page(self, src: str, anchor: str = "") -> str:
-        path = page_url(src, self.site.resolver.directory_urls)
+        path = page_url(src, self.site.directory_urls)
         return self.url(path) + (f"#{anchor}" if anchor else "")
 
 

@@ -20,7 +20,8 @@ from urllib.parse import urljoin
 from .. import weblinks
 from ..citations.names import is_organisation
 from ..model import Report
-from .downloads import csl_item, plain_text
+from . import sanitize
+from .items import csl_item, plain_text
 
 if TYPE_CHECKING:
     from ..render.site import Site
@@ -262,6 +263,13 @@ def inject(output: str, description: str, head: str) -> str:
     return before + addition + "\n" + output[cut:]
 
 
+def site_names(report: Report) -> tuple[str, str]:
+    """The site's name and its description when mkdocs.yml gives none, for every builder:
+    report.yml's title (one title) and subtitle, as plain text (themes write both unescaped,
+    the description into an attribute)."""
+    return sanitize.plain(report.title), sanitize.plain(report.subtitle or report.title)
+
+
 def for_page(
     output: str,
     site: Site,
@@ -288,28 +296,12 @@ def for_page(
     scholarly = None
     if home:
         base = (site_url.rstrip("/") + "/") if site_url else None
-        numbers = site.resolver.numbers
-        cited = sorted(numbers, key=numbers.__getitem__)
         scholarly = Scholarly(
             report,
             abstract=description,
             url=base,
             pdf_url=urljoin(base, PDF) if base else PDF,
-            references=[csl_item(site, k) for k in cited],
+            references=[csl_item(site, k) for k in site.numbering.cited],
             language=language,
         )
     return inject(output, description, tags(meta, site_name, scholarly))
-
-
-# The theme's repository link (in its header, and atop the navigation on small screens).
-_REMOTE_FACTS = 'class="md-source" data-md-component="source"'
-_LINK_ONLY = 'class="md-source"'
-
-
-def offline(output: str) -> str:
-    """A page that asks no other site for anything while it is read.
-
-    With a GitHub `repo_url`, the theme's script fetches the repository's stars and forks from
-    api.github.com on every visit; without its component marker the link stays a plain link.
-    """
-    return output.replace(_REMOTE_FACTS, _LINK_ONLY)  # a plain search: pages are large

@@ -1,22 +1,22 @@
-"""The briefing's PDF: the print document (`paper.document`) typeset by WeasyPrint.
+"""The briefing's PDF: the print document (`paper.document`) printed by headless Chromium.
 
 `Job` is what a PDF is made from; `print_pdf` makes it (or takes it from the build cache, keyed
-by the document, the site files it shows, the paper, the date and the typesetter's version),
-checks it (`paper.verify`) and writes it. WeasyPrint runs in a child process (`paper.typeset`)
-under `paper.run.bounded`: its time, memory and process tree are bounded, and it reads nothing
-but regular files of the built site. Why WeasyPrint and not the browser: README, "The PDF".
+by the document, the site files it shows, the paper, the date and the browser's identity),
+checks it (`paper.verify`) and writes it. The typesetter (`paper.typeset`, which drives the
+browser, `paper.browser`) runs in a child process under `paper.run.bounded`: its time, memory
+and process tree are bounded, and it reads nothing but regular files of the built site. Why
+Chromium, printed twice for the page numbers, and not WeasyPrint: README, "The PDF".
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache as memoize
 from importlib import metadata
 from pathlib import Path
@@ -24,7 +24,7 @@ from pathlib import Path
 from .. import cache
 from ..model import Briefing
 from ..render.formats import Formats
-from .paper import background, files, run, style, verify
+from .paper import background, browser, files, run, style, verify
 from .paper.document import Document, PrintPage, document
 
 __all__ = ["Background", "Document", "Job", "PdfError", "PrintPage", "Printed", "print_pdf"]
@@ -40,7 +40,6 @@ def bound(made: Document) -> float:
     return TIMEOUT + PER_KILOBYTE * len(made.html.encode()) / 1000
 
 
-VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (PDF/UA-1)
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding `briefing`
 
 
@@ -71,19 +70,18 @@ class Job:
         """The print document (made once per job)."""
         if not self._made:
             report = self.briefing.report
-            self._made.append(
-                document(
-                    self.pages,
-                    self.briefing,
-                    site_url=self.site_url,
-                    site_dir=self.site_dir,
-                    citation=self.citation,
-                    language=self.language,
-                    css=style.css(self.paper, report.title, self.briefing.labels),
-                    created=_iso(self.epoch) if self.epoch is not None else None,
-                    formats=self.formats,
-                )
+            made = document(
+                self.pages,
+                self.briefing,
+                site_url=self.site_url,
+                site_dir=self.site_dir,
+                citation=self.citation,
+                language=self.language,
+                css=style.css(self.paper, report.title, self.briefing.labels),
+                created=_iso(self.epoch) if self.epoch is not None else None,
+                formats=self.formats,
             )
+            self._made.append(_for_print(made, self.briefing))
         return self._made[0]
 
     def inputs(self) -> list[str | bytes]:
@@ -101,16 +99,34 @@ class Job:
         return parts
 
 
-@memoize
+def _for_print(made: Document, briefing: Briefing) -> Document:
+    """The document with what only the browser needs: each part's running header (`style`)
+    and an empty icon (else the browser asks for /favicon.ico)."""
+    parts = [("contents", briefing.labels("print/contents"))]
+    parts += [(e.anchor, e.title) for e in made.contents if e.level == 1]
+    extra = f'<link rel="icon" href="data:,">\n<style>\n{style.running(parts)}</style>\n'
+    head, found, rest = made.html.partition("</head>")
+    if not found:
+        return made
+    return replace(made, html=head + extra + found + rest)
+
+
 def typesetter() -> str:
-    """The typesetter's identity for the cache key: WeasyPrint and the PDF writer's versions."""
-    found = []
-    for name in ("weasyprint", "pydyf", "tinycss2", "fonttools"):
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=-")
-    return " ".join(found)
+    """The typesetter's identity for the cache key: the browser's and pypdf's."""
+    return _typesetter(os.environ.get(browser.ENVIRONMENT, ""), os.environ.get("PATH", ""))
+
+
+@memoize
+def _typesetter(*_environment: str) -> str:
+    try:
+        chromium = browser.identity(browser.find())
+    except browser.BrowserError:
+        chromium = "-"
+    try:
+        version = metadata.version("pypdf")
+    except metadata.PackageNotFoundError:
+        version = "-"
+    return f"chromium={chromium} pypdf={version}"
 
 
 def _command(job_file: Path) -> list[str]:
@@ -135,6 +151,10 @@ def _print(
         target = folder / "briefing.pdf"
         site = site_dir if site_dir is not None else folder / "no-site"
         site.mkdir(exist_ok=True)
+        try:
+            chromium = browser.find()
+        except browser.BrowserError as error:
+            raise PdfError(str(error)) from None
         job_file = folder / "job.json"
         job_file.write_text(
             json.dumps(
@@ -142,8 +162,7 @@ def _print(
                     "html": str(source),
                     "out": str(target),
                     "site": str(site.resolve()),
-                    "variant": VARIANT,
-                    "identifier": hashlib.sha256(made.html.encode()).hexdigest()[:32],
+                    "chromium": chromium,
                 }
             ),
             encoding="utf-8",
@@ -165,7 +184,12 @@ def _print(
                 problems.append(
                     f"downloads/briefing.pdf: {address!r} is left out of the PDF: {why}"
                 )
-        tail = "\n".join(line for line in lines if not line.startswith("refused\t"))
+            elif line.startswith("unplaced\t") and problems is not None:
+                problems.append(
+                    f"downloads/briefing.pdf: a link to '#{line.split(chr(9))[1]}' leads to "
+                    "nothing in the document, so its page number is printed as '?'"
+                )
+        tail = "\n".join(line for line in lines if not line.startswith(("refused\t", "unplaced\t")))
         tail = "\n".join(tail.splitlines()[-8:])
         if done.returncode != 0:
             raise PdfError(f"the typesetter failed (exit {done.returncode}):\n{tail}")

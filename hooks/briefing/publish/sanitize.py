@@ -6,8 +6,7 @@ attributes below reach the site. The allow-list is what our renderer and the Mar
 extensions in mkdocs.yml legitimately emit, and nothing more: no scripts, frames, forms,
 styles or event handlers, and links only to http(s), mailto and relative URLs.
 
-`fix_theme` repairs the few attributes the Material theme itself writes that HTML does not
-allow, so every page passes the W3C HTML checker without filtering its report.
+The theme's own markup is not the sanitiser's: material.py patches it.
 """
 
 from __future__ import annotations
@@ -138,54 +137,3 @@ def metadata(meta: Mapping[str, Any]) -> dict[str, Any]:
         return value
 
     return {key: escape(value) for key, value in meta.items()}
-
-
-# --- the theme's own markup ------------------------------------------------------------------
-
-_INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
-_CHECKBOX = re.compile(r"""\stype\s*=\s*["']?checkbox["'\s>]""", re.IGNORECASE)
-_AUTOCOMPLETE = re.compile(r"""\s+autocomplete\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
-_TOC_LABEL = re.compile(r"""(<label\b[^>]*?)\s+for\s*=\s*["']?__toc["']?""", re.IGNORECASE)
-_TOC_INPUT = re.compile(r"""(?<![\w-])id\s*=\s*["']?__toc["'\s>]""", re.IGNORECASE)
-_TOC = re.compile("__toc", re.IGNORECASE)
-
-
-def _has_toc_control(page: str) -> bool:
-    """Whether an element has id="__toc": `_TOC_INPUT` tried only near each "__toc".
-
-    The pattern opens with a lookbehind, so a search tries it at every character: seconds a
-    build once the navigation (written into every page) has hundreds of entries.
-    """
-    return any(
-        _TOC_INPUT.search(page, max(0, m.start() - 200), m.end() + 1) for m in _TOC.finditer(page)
-    )
-
-
-def _checkbox_without_autocomplete(match: re.Match[str]) -> str:
-    tag = match.group(0)
-    return _AUTOCOMPLETE.sub("", tag) if _CHECKBOX.search(tag) else tag
-
-
-def split_header(page: str) -> tuple[str, str]:
-    """A built page cut where the theme's header ends (at `<main`), or the whole page and "".
-
-    The theme's own controls are in its header; the navigation after it has an entry for every
-    page, so work confined to the header does not grow with the site.
-    """
-    cut = page.find("<main")
-    return (page[:cut], page[cut:]) if cut >= 0 else (page, "")
-
-
-def fix_theme(page: str) -> str:
-    """A whole page with the theme's invalid attributes removed.
-
-    - `autocomplete` on the drawer and search checkboxes (in the header): HTML allows it only on
-      text-like inputs (browsers ignore it on checkboxes anyway);
-    - `<label for="__toc">` on pages where the theme writes no `__toc` control (section index
-      pages): a label must name an existing control, and this one names nothing.
-    """
-    header, rest = split_header(page)
-    page = _INPUT.sub(_checkbox_without_autocomplete, header) + rest
-    if not _has_toc_control(page):
-        page = _TOC_LABEL.sub(r"\1", page)
-    return page

@@ -31,7 +31,6 @@ _INK = "#010203"
 # Bar colours with at least 3:1 contrast (WCAG 1.4.11) on white and on Material's slate
 # background (#1e2029), and telling apart for the common colour-vision deficiencies.
 PALETTE = ("#2f7ed8", "#c46a00", "#1b8a5a", "#8a63d2", "#d1495b")
-BACKGROUNDS = ("#ffffff", "#1e2029")
 _UNIT = re.compile(r"^(?P<label>.*?)\s*\((?P<unit>[^()]+)\)\s*$")
 _PLACEHOLDER = re.compile(
     r'<div (?:class="chart" id="(?P<a>[^"]+)-chart"|id="(?P<b>[^"]+)-chart" class="chart")>'

@@ -18,6 +18,8 @@ from .pages import (
     rec_page,
     theme_page,
 )
+from .titles import recommendation as rec_title
+from .titles import theme as theme_title
 
 TRACKER = "tracker.md"  # render/tracker.py's page, titled by the label `tracker/title`
 NavItem = Any  # a path, or {title: path}, or {title: [items]}, as in mkdocs.yml
@@ -25,12 +27,13 @@ NavItem = Any  # a path, or {title: path}, or {title: [items]}, as in mkdocs.yml
 
 def sections(briefing: Briefing) -> dict[str, tuple[str, list[NavItem]]]:
     """The two sections whose pages come from data: index page -> (title, children)."""
+    labels = briefing.labels
+    # Each page by its one title (render/titles.py). Themes write nav titles unescaped, as
+    # HTML: titles and labels from data are plain text, so escape.
     themes: list[NavItem] = [THEMES]
-    # Themes write nav titles unescaped, as HTML: titles from data are plain text, so escape.
-    themes += [{html.escape(f"{t.number}. {t.title}"): theme_page(t.id)} for t in briefing.themes]
+    themes += [{html.escape(theme_title(labels, t)): theme_page(t.id)} for t in briefing.themes]
     recs: list[NavItem] = [RECOMMENDATIONS]
-    recs += [{html.escape(f"{r.number}. {r.title}"): rec_page(r)} for r in briefing.recommendations]
-    labels = briefing.labels  # data too: escaped like the titles
+    recs += [{html.escape(rec_title(labels, r)): rec_page(r)} for r in briefing.recommendations]
     if briefing.recommendations:  # the tracker follows the recommendations it tracks
         recs.append({html.escape(labels("tracker/title")): TRACKER})
     return {

@@ -1,17 +1,20 @@
-"""Citations and cross-references turned into links, numbered in reading order."""
+"""Citations and cross-references turned into links, with the numbers the numbering gave."""
 
 from __future__ import annotations
 
 import html
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..citations.groups import Grouping, citation_group
 from ..model import Markdown
+from ..problems import BriefingError, Code, Problem
 from ..sources import markup
+from .numbering import Backlink, CitedIn, Numbering, cited_in
 from .urls import href
+
+__all__ = ["Backlink", "CitedIn", "PageLinks", "Resolver", "Target", "Unnumbered", "cited_in"]
 
 
 @dataclass(frozen=True)
@@ -24,100 +27,97 @@ class Target:
     title: str  # tooltip, e.g. the recommendation's title
 
 
-@dataclass(frozen=True)
-class Backlink:
-    """One place that cites a work: page, anchor of the citation, and the page's title."""
-
-    page: str
-    anchor: str
-    title: str
+class Unnumbered(BriefingError):
+    """A page cites a work the numbering never read, or in another order than it read them:
+    the text rendered is not the text numbered (a bug, reported as a placed problem)."""
 
 
 @dataclass(frozen=True)
-class CitedIn:
-    """A page that cites a work: its first citation there, and how many times it cites it."""
-
-    link: Backlink
-    count: int
-
-
-def cited_in(backlinks: list[Backlink]) -> list[CitedIn]:
-    """One entry per citing page, in order of first citation, linking to the first there."""
-    pages: dict[str, list[Backlink]] = {}
-    for link in backlinks:
-        pages.setdefault(link.page, []).append(link)
-    return [CitedIn(links[0], len(links)) for links in pages.values()]
-
-
-_SLOT = re.compile("\x00tip:([^\x00]*)\x00")  # keys never hold NUL; no source text does
-
-
-def tooltip_slot(key: str) -> str:
-    return f"\x00tip:{key}\x00"
-
-
-@dataclass
 class Resolver:
-    """Resolves tokens for one build; numbers are given on first citation, in the order asked."""
+    """Resolves tokens for one build, with the numbers and anchors of its `Numbering`."""
 
     targets: Mapping[str, Target]
+    numbering: Numbering = field(default_factory=Numbering)
     directory_urls: bool = True
     grouping: Grouping = field(default_factory=Grouping)  # the style's sort and collapse
     tooltips: Mapping[str, str] = field(default_factory=dict)  # key -> plain formatted entry
-    numbers: dict[str, int] = field(default_factory=dict)
-    backlinks: dict[str, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
-    collect: bool = True  # record numbers and backlinks (the first pass)
-    # Keys cited on each page, in order of first citation there (recorded with the backlinks).
-    cited_on: dict[str, dict[str, None]] = field(default_factory=lambda: defaultdict(dict))
-    # Write `tooltip_slot(key)` where a citation's title attribute goes, for `fill_tooltips`
-    # to fill once the entries are formatted: pages render once, before the formatting.
-    defer_tooltips: bool = False
-    # Citations so far on each page being rendered (see `begin`): anchors must be unique.
-    anchors: dict[str, defaultdict[str, int]] = field(default_factory=dict)
 
-    def number(self, key: str) -> int:
-        if key not in self.numbers:
-            if not self.collect:
-                raise KeyError(key)
-            self.numbers[key] = len(self.numbers) + 1
-        return self.numbers[key]
+    def page(self, src: str, shown: str = "") -> PageLinks:
+        """The links of one page: its citations' anchors count from 1 across every text
+        resolved through it. `shown` is the file an editor sees the page as, for problems."""
+        return PageLinks(self, src, shown or src)
 
-    def begin(self, page: str) -> None:
-        """Start rendering `page`: its citation anchors (cite-KEY-N) count from 1 across every
-        fragment resolved for it until it begins again. Without it, each call counts alone."""
-        self.anchors[page] = defaultdict(int)
+    def resolve(self, text: str | Markdown, page: str) -> str:
+        """One text on its own (its anchors count from 1), linked from `page`."""
+        return self.page(page).resolve(text)
 
-    def resolve(self, text: str | Markdown, page: str, page_title: str) -> str:
-        """The Markdown with every token replaced by inline HTML linking from `page`."""
+
+class PageLinks:
+    """Resolves the texts of one page in the order the page shows them."""
+
+    def __init__(self, resolver: Resolver, src: str, shown: str) -> None:
+        self.resolver = resolver
+        self.src = src
+        self.shown = shown
+        self.directory_urls = resolver.directory_urls
+        self._counts: dict[str, int] = defaultdict(int)
+        self.anchors: list[str] = []
+
+    def resolve(self, text: str | Markdown) -> str:
+        """The Markdown with every token replaced by inline HTML linking from the page."""
         source = text.text if isinstance(text, Markdown) else text
-        counts = self.anchors.get(page, defaultdict(int))
 
         def render(token: markup.Token) -> str:
             if token.is_citation:
-                return self._citation(token, page, page_title, counts)
-            return self._xref(token, page)
+                return self._citation(token)
+            return self._xref(token)
 
         return markup.replace(source, render)
 
-    def _citation(
-        self, token: markup.Token, page: str, page_title: str, counts: dict[str, int]
-    ) -> str:
+    def check(self) -> None:
+        """Raise Unnumbered unless the page showed the citations the numbering read for it."""
+        expected = self.resolver.numbering.anchors.get(self.src)
+        if expected is not None and tuple(self.anchors) != expected:
+            raise Unnumbered(
+                [
+                    Problem(
+                        self.shown,
+                        1,
+                        1,
+                        "the page shows other citations than the numbering read "
+                        f"({len(self.anchors)} against {len(expected)}); please report this",
+                        code=Code.BUILD_UNNUMBERED,
+                    )
+                ]
+            )
+
+    def _citation(self, token: markup.Token) -> str:
+        numbers = self.resolver.numbering.numbers
         anchors = []
         for cite in token.cites:
-            self.number(cite.key)
-            counts[cite.key] += 1
-            anchor = f"cite-{cite.key}-{counts[cite.key]}"
-            anchors.append(anchor)
-            if self.collect:
-                self.backlinks[cite.key].append(Backlink(page, anchor, page_title))
-                self.cited_on[page][cite.key] = None
+            if cite.key not in numbers:
+                raise Unnumbered(
+                    [
+                        Problem(
+                            self.shown,
+                            1,
+                            1,
+                            f"the citation of '{cite.key}' was not numbered: the page shows "
+                            "other text than the numbering read; please report this",
+                            code=Code.BUILD_UNNUMBERED,
+                        )
+                    ]
+                )
+            self._counts[cite.key] += 1
+            anchors.append(f"cite-{cite.key}-{self._counts[cite.key]}")
+        self.anchors += anchors
+        page = self.src
 
         def link(index: int, cite: markup.Cite, number: int | None) -> str:
             target = href(page, "references.md", f"ref-{cite.key}", self.directory_urls)
-            title_attr = tooltip_slot(cite.key) if self.defer_tooltips else self._title(cite.key)
             return (
                 f'<a class="citation" id="{html.escape(anchors[index])}" '
-                f'href="{html.escape(target)}"{title_attr}>{number}</a>'
+                f'href="{html.escape(target)}"{self._title(cite.key)}>{number}</a>'
             )
 
         def hidden(index: int, cite: markup.Cite, number: int | None) -> str:
@@ -126,8 +126,8 @@ class Resolver:
 
         group = citation_group(
             token.cites,
-            self.numbers,
-            self.grouping,
+            numbers,
+            self.resolver.grouping,
             number=link,
             hidden=hidden,
             escape=html.escape,
@@ -135,17 +135,13 @@ class Resolver:
         return f'<span class="citation-group">{group}</span>'
 
     def _title(self, key: str) -> str:
-        title = self.tooltips.get(key, "")
+        title = self.resolver.tooltips.get(key, "")
         return f' title="{html.escape(title)}"' if title else ""
 
-    def fill_tooltips(self, text: str) -> str:
-        """`text` with each `tooltip_slot` replaced by its citation's title attribute."""
-        return _SLOT.sub(lambda m: self._title(m[1]), text) if "\x00" in text else text
-
-    def _xref(self, token: markup.Token, page: str) -> str:
+    def _xref(self, token: markup.Token) -> str:
         assert token.target is not None
-        target = self.targets[token.target]
-        link = href(page, target.page, target.anchor, self.directory_urls)
+        target = self.resolver.targets[token.target]
+        link = href(self.src, target.page, target.anchor, self.directory_urls)
         label = token.label if token.label is not None else html.escape(target.label)
         return (
             f'<a class="xref" href="{html.escape(link)}" title="{html.escape(target.title)}">'

@@ -1,4 +1,4 @@
-"""One build of a briefing: numbering in reading order, then every page rendered once more."""
+"""One build of a briefing: checked, numbered in reading order, then every page rendered once."""
 
 from __future__ import annotations
 
@@ -16,14 +16,19 @@ from ..citations.cite import Citation
 from ..citations.formatting import plain
 from ..citations.groups import Grouping
 from ..model import Briefing, Markdown
-from ..publish.downloads import FILES, Download
-from ..sources import history
+from ..problems import BriefingError, Code, Problem
+from ..sources import frontmatter, history
 from ..sources.history import History
 from . import nav as navigation
 from . import tracker
+from .charts import embed as embed_charts
+from .download_list import FILES, Download
 from .formats import Formats, locale_of
-from .pages import REFERENCES, Page, Pages, rec_page
+from .numbering import Cited, Numbering, number
+from .pages import SURVEY, Page, Pages, rec_page
+from .relations import relations
 from .resolve import Resolver
+from .titles import recommendation as rec_title
 from .urls import page_url
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
@@ -39,28 +44,14 @@ def page_title(src: str, text: str) -> str:
 
 
 Formatter = Callable[[Sequence[str]], Mapping[str, str]]
-_ENTRY_SLOT = re.compile("\x00entry:([^\x00]*)\x00")
-
-
-class _EntrySlots(dict[str, str]):
-    """The formatted entries while pages render before the formatting: a slot for each key."""
-
-    def get(self, key: str, default: object = None) -> str:
-        return f"\x00entry:{key}\x00"
-
-    def __getitem__(self, key: str) -> str:
-        return self.get(key)
-
-    def __contains__(self, key: object) -> bool:
-        return True
 
 
 class Site:
     """The rendered briefing.
 
-    `prepare` walks the pages in reading order so references are numbered as a printed report
-    numbers them; afterwards `pages` holds the generated Markdown and `resolve` renders prose
-    pages with the same numbers.
+    `prepare` numbers the citations of every page in reading order (`numbering.number`), so
+    references are numbered as a printed report numbers them, then renders every page once
+    with those numbers; `markdown` gives any page's final text, for every builder.
     """
 
     def __init__(
@@ -77,6 +68,7 @@ class Site:
         titles: Mapping[str, str] | None = None,
         rec_citations: Mapping[str, Citation] | None = None,
         grouping: Grouping | None = None,
+        docs: str = "docs",
     ) -> None:
         self.briefing = briefing
         self.formats = Formats(locale, briefing.labels)
@@ -84,39 +76,51 @@ class Site:
         self.citation = citation  # how to cite the briefing itself (home page, head, JSON)
         self.history = history or History()
         self.shared_bibliography = shared_bibliography
+        self.directory_urls = directory_urls
+        self.docs = docs  # the docs folder, relative to the project (the pages' edit paths)
         self._format = format_references
         self._plain = plain
-        self._entries: dict[str, str] = {}
+        self.grouping = grouping or Grouping()  # the style's sort and collapse
+        self.entries: Mapping[str, str] = {}  # each work's formatted entry, by key
+        self.relations = relations(briefing)
         self.builder = Pages(
             briefing,
-            lambda: self._entries,
+            lambda: self.entries,
             self.history,
-            further_reading=not shared_bibliography,
             citation=citation,
             downloads=downloads,
             formats=self.formats,
             titles=titles,
             rec_citations=self.rec_citations,
+            relations=self.relations,
         )
         self.generated: list[Page] = tracker.with_tracker(
             self.builder.pages(), briefing, self.formats, feed=bool(downloads)
         )
         self._by_src = {page.src: page for page in self.generated}
-        self.resolver = Resolver(
-            self.builder.targets(), directory_urls, grouping=grouping or Grouping()
-        )
-        self.pages: dict[str, str] = {}
+        self.targets = self.builder.targets()
+        self.numbering = Numbering()
+        self.resolver = Resolver(self.targets, self.numbering, directory_urls, self.grouping)
+        self.pages: dict[str, str] = {}  # each generated page's Markdown
+        self.prose: dict[str, str] = {}  # each hand-written page's Markdown, resolved
+        self.front: dict[str, str] = {}  # each hand-written page's front matter, as written
         self.titles: dict[str, str] = {}
+        self.written: tuple[str, ...] = ()  # the hand-written pages, by path
         self._abbreviations: str | None = None
 
     def by_src(self) -> dict[str, Page]:
         return self._by_src
 
-    def prepare(self, order: Sequence[str], prose: Mapping[str, str]) -> None:
-        """Number citations in `order` (docs-relative paths), then render every generated page.
+    def prepare(
+        self,
+        order: Sequence[str],
+        prose: Mapping[str, str],
+        front: Mapping[str, str] | None = None,
+    ) -> None:
+        """Number citations in `order` (docs-relative paths), then render every page once.
 
-        `prose` maps each hand-written page to its Markdown; pages missing from `order` follow
-        it in path order.
+        `prose` maps each hand-written page to its Markdown (without its front matter, which
+        `front` holds); pages missing from `order` follow it in path order.
         """
         generated = self.by_src()
         sequence = list(dict.fromkeys(order))
@@ -124,53 +128,89 @@ class Site:
         sequence += [p.src for p in self.generated if p.src not in sequence]
         self.titles = {p.src: p.title for p in self.generated}
         self.titles.update({src: page_title(src, text) for src, text in prose.items()})
-        resolver = self.resolver
-        # One pass in reading order numbers the citations and renders each generated page;
-        # what needs the formatted entries (tooltips, works cited) is filled in afterwards.
-        resolver.collect, resolver.defer_tooltips = True, True
-        self._entries = _EntrySlots()
-        rendered: dict[str, str] = {}
+        read: list[Cited] = []
         for src in sequence:
             if src in generated:
-                if src == REFERENCES:
-                    continue  # it lists the numbers; it cites nothing itself
-                resolver.begin(src)
-                rendered[src] = generated[src].render(resolver)
+                page = generated[src]
+                read.append(Cited(src, page.cites_as or page.title, page.texts))
             elif src in prose:
-                resolver.begin(src)
-                resolver.resolve(prose[src], src, self.titles[src])
-        cited = sorted(resolver.numbers, key=resolver.numbers.__getitem__)
+                read.append(Cited(src, self.titles[src], (prose[src],)))
         # A shared bibliography's uncited works are neither listed nor formatted.
-        uncited = (
-            []
-            if self.shared_bibliography
-            else [k for k in self.briefing.references if k not in resolver.numbers]
+        self.numbering = number(
+            read, self.briefing.references, list_uncited=not self.shared_bibliography
         )
-        entries = dict(self._format([*cited, *uncited]))
-        self._entries = entries
-        resolver.tooltips = {k: self._plain(v) for k, v in entries.items()}
-        resolver.collect, resolver.defer_tooltips = False, False
-        if REFERENCES in generated:
-            resolver.begin(REFERENCES)
-            rendered[REFERENCES] = generated[REFERENCES].render(resolver)
-
-        def entry(match: re.Match[str]) -> str:
-            return entries.get(match[1], html.escape(match[1]))
-
+        self.entries = dict(self._format(self.numbering.order))
+        tooltips = {k: self._plain(v) for k, v in self.entries.items()}
+        self.resolver = Resolver(
+            self.targets, self.numbering, self.directory_urls, self.grouping, tooltips
+        )
         self.pages = {}
         for page in self.generated:
-            text = resolver.fill_tooltips(rendered[page.src])
-            self.pages[page.src] = _ENTRY_SLOT.sub(entry, text) if "\x00" in text else text
+            links = self.resolver.page(page.src, page.edit or page.src)
+            self.pages[page.src] = page.render(links)
+            links.check()
+        self.front = dict(front or {})
+        self.written = tuple(sorted(prose))
+        self.prose = {}
+        for src, text in prose.items():
+            if src in generated:
+                continue  # a hand-written page under a generated page's name (`clashes`)
+            links = self.resolver.page(src, f"{self.docs}/{src}")
+            self.prose[src] = links.resolve(text)
+            links.check()
 
     def resolve(self, src: str, text: str | Markdown) -> str:
-        """A prose page's Markdown with citations and cross-references linked."""
-        self.resolver.begin(src)
-        return self.resolver.resolve(text, src, self.titles.get(src, src))
+        """Any Markdown with citations and cross-references linked as on the page `src`."""
+        return self.resolver.page(src).resolve(text)
+
+    def clashes(self) -> list[Problem]:
+        """Hand-written pages under a generated page's name: each builder refuses them."""
+        return [
+            Problem(
+                f"{self.docs}/{src}",
+                1,
+                1,
+                f"this page is generated from {self._by_src[src].edit}; "
+                "rename or delete the hand-written file",
+                code=Code.BUILD_GENERATED_PAGE,
+            )
+            for src in self.written
+            if src in self._by_src
+        ]
+
+    def markdown(self, src: str, *, charts: bool = False) -> str:
+        """A page's final Markdown, the one text every builder is given: citations and
+        cross-references linked, its "last updated" line and the glossary's abbreviations
+        added. A hand-written page's front matter is not part of it (`front`).
+
+        `charts`: draw the survey's charts into it, for a builder that does not draw them
+        into the built HTML as the MkDocs hooks do. Raises BriefingError for a page the
+        build did not read.
+        """
+        if src in self.pages:
+            body = self.pages[src]
+            if charts and src == SURVEY:
+                body = embed_charts(body, self.briefing.statistics, self.formats)
+            files = self._by_src[src].files
+        elif src in self.prose:
+            body, files = self.prose[src], (f"{self.docs}/{src}",)
+        else:
+            raise BriefingError(
+                [
+                    Problem(
+                        f"{self.docs}/{src}",
+                        1,
+                        1,
+                        "this page appeared after the briefing was read; build again",
+                        code=Code.BUILD_UNREAD_PAGE,
+                    )
+                ]
+            )
+        return body + self.last_updated(src, files) + self.abbreviations()
 
     def last_updated(self, src: str, files: tuple[str, ...] = ()) -> str:
-        """A "last updated" line for a page: generated pages by their data, prose by `files`."""
-        generated = self._by_src.get(src)
-        day = self.history.last_updated(*(generated.files if generated else files))
+        """A "last updated" line for a page, dated by the last change to `files`."""
+        day = self.history.last_updated(*files)
         if day is None:
             return ""
         shown = f'<time datetime="{day}">{html.escape(self.formats.date(day))}</time>'
@@ -251,11 +291,21 @@ def prepare(
         if published
         else None,
         grouping=bibliography.grouping(),
+        docs=_relative(docs_dir, root),
     )
-    prose = {src: page.text for src, page in result.sources.pages.items()}
+    split = {src: frontmatter.split(page.text) for src, page in result.sources.pages.items()}
+    prose = {src: body for src, (_, body) in split.items()}
     expanded = navigation.expand(briefing, nav, prose)
-    site.prepare(navigation.flatten(expanded), prose)
+    site.prepare(
+        navigation.flatten(expanded), prose, {src: front for src, (front, _) in split.items()}
+    )
     return Prepared(result, site, expanded)
+
+
+def _relative(docs_dir: Path, root: Path) -> str:
+    """The docs folder as the project names it ("docs"), as editors' paths start."""
+    docs, project = docs_dir.resolve(), root.resolve()
+    return docs.relative_to(project).as_posix() if docs.is_relative_to(project) else "docs"
 
 
 def _rec_citations(
@@ -268,7 +318,7 @@ def _rec_citations(
             briefing.report,
             rec,
             bibliography,
-            briefing.labels("recommendation_title", number=rec.number, title=rec.title),
+            rec_title(briefing.labels, rec),
             urljoin(base, page_url(rec_page(rec), directory_urls)) if base else None,
         )
         for rec in briefing.recommendations

@@ -77,8 +77,3 @@ def lead(markdown: str) -> tuple[str, bool]:
         if paragraph[match.end() : match.end() + 1].isupper():  # a new sentence starts here
             return before, True
     return paragraph, " ".join(text.split()) != paragraph
-
-
-def first_sentence(markdown: str) -> str:
-    """The first sentence of a Markdown paragraph."""
-    return lead(markdown)[0]

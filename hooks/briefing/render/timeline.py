@@ -105,6 +105,17 @@ def status_line(rec: Recommendation, labels: Labels, formats: Formats) -> str:
 Render = Callable[[Markdown | None], str]
 
 
+def texts(rec: Recommendation) -> list[Markdown]:
+    """The Markdown fields `timeline` renders, in its order: what the numbering reads."""
+    found: list[Markdown | None] = []
+    for event in events(rec):
+        if event.change is not None:
+            found += [event.change.summary, event.change.source]
+        elif event.response is not None:
+            found += [event.response.text, event.response.source]
+    return [text for text in found if text is not None]
+
+
 def timeline(
     rec: Recommendation,
     render: Render,

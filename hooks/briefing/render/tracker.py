@@ -18,7 +18,7 @@ from ..labels import Labels
 from ..model import Briefing, Recommendation
 from .formats import Formats
 from .pages import Page, rec_page
-from .resolve import Resolver
+from .resolve import PageLinks
 from .text import attr, md_escape, md_words
 from .timeline import STATUSES, slug, status_badge, status_name, time_tag
 from .urls import href, site_href
@@ -96,10 +96,10 @@ def _table(
     )
 
 
-def render(briefing: Briefing, resolver: Resolver, formats: Formats, feed: bool = True) -> str:
+def render(briefing: Briefing, links: PageLinks, formats: Formats, feed: bool = True) -> str:
     """The tracker page's Markdown. Its tables are raw HTML, which MkDocs leaves alone: their
     links are the built pages' relative addresses."""
-    src, labels, urls = TRACKER, briefing.labels, resolver.directory_urls
+    src, labels, urls = TRACKER, briefing.labels, links.directory_urls
     recs = briefing.recommendations
     lines = [f"# {labels('tracker/title', md_words)}", ""]
     lines += [labels("tracker/intro", md_words), ""]

@@ -14,6 +14,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import yaml
+
 from ..problems import Code, Problem, nearest
 from . import yamlfile
 
@@ -33,6 +35,34 @@ _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
 _STATUS = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def split(text: str) -> tuple[str, str]:
+    """A page's metadata, as written, and the Markdown after it, split as MkDocs splits them
+    (mkdocs.utils.meta.get_data) on the text as MkDocs reads it (universal newlines): the one
+    text that every builder renders and the numbering reads. `front + body` is that text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = _YAML.match(text)
+    if match:
+        try:
+            data = yaml.safe_load(match.group(1))
+        except yaml.YAMLError:
+            return "", text
+        body = text[match.end() :].lstrip("\n") if isinstance(data, dict) else text
+        return text[: len(text) - len(body)], body
+    lines = text.split("\n")
+    key = False
+    while lines:
+        line = lines[0]
+        if not line.strip():
+            break
+        if _META.match(line):
+            key = True
+        elif not (key and _META_MORE.match(line)):
+            break
+        lines.pop(0)
+    body = "\n".join(lines).lstrip("\n")
+    return text[: len(text) - len(body)], body
 
 
 def check(path: str, text: str) -> list[Problem]:

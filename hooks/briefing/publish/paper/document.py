@@ -19,408 +19,25 @@ their section, so two pages' "why" headings cannot clash.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
-from urllib.parse import unquote, urlsplit
-
-import lxml.html
-from lxml import etree
 
 from ...labels import Labels
 from ...model import Briefing, Report
+from ...render import pages as generated
 from ...render.formats import Formats
-from . import files
-
-_WORD = re.compile(r"[^\W_]+")
-_LOCAL_URL = re.compile(r"url\(#([^)]+)\)")
-_ID_LISTS = ("aria-labelledby", "aria-describedby", "headers", "for")
-_ITEM = re.compile(r"^(theme|finding|quote|stat|rec|ref)-")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# What is there only for the screen, wherever it is (class names written by the engine,
-# Python-Markdown and the theme).
-_SCREEN = (
-    "headerlink",
-    "last-updated",
-    "rec-pager",
-    "cited-in",
-    "ref-link",
-    "md-source-file",
-    "downloads",
-    "cite-briefing",
-    "timeline-feed",  # a recommendation's feed: for feed readers, not paper
+from .builder import Builder, generated_sources
+from .fragment import page_key
+from .items import (
+    finding_numbers,
+    print_recommendation,
+    print_summary,
+    print_theme,
 )
+from .records import Document, Entry, PrintPage
 
-
-@dataclass(frozen=True)
-class PrintPage:
-    """One built page: its source, its site-relative URL, its title and its content HTML."""
-
-    src: str
-    url: str
-    title: str
-    content: str
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One line of the contents: the anchor it leads to, its words, its level (1 or 2)."""
-
-    anchor: str
-    title: str
-    level: int
-
-
-@dataclass(frozen=True)
-class Document:
-    """The print document, the site files it shows, and what was left out and why."""
-
-    html: str
-    contents: tuple[Entry, ...]
-    images: tuple[str, ...]  # site-relative paths, each checked by `files.site_file`
-    problems: tuple[str, ...] = ()  # images refused: warnings (`--strict` fails)
-    parts: int = 0  # sections that start on a new page (the cover and contents included)
-    notes: tuple[str, ...] = ()  # images missing from the site (broken on the page as well)
-
-
-def page_key(url: str) -> str:
-    """A page URL in one form: 'recommendations/x/', '.../index.html' and '...' alike."""
-    path = posixpath.normpath(url) if url else "."
-    if path == "index.html":
-        return "."
-    return path.removesuffix("/index.html")
-
-
-def finding_numbers(briefing: Briefing) -> dict[str, str]:
-    """'3.2' for the second finding of theme 3, in the themes' order."""
-    themes = {t.id: t.number for t in briefing.themes}
-    counts: dict[str, int] = {}
-    numbers = {}
-    for finding in briefing.findings:
-        counts[finding.theme] = counts.get(finding.theme, 0) + 1
-        numbers[finding.id] = f"{themes.get(finding.theme, 0)}.{counts[finding.theme]}"
-    return numbers
-
-
-def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
-
-
-def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def _classes(element: etree._Element) -> list[str]:
-    """An element's classes in the order written (a set's order would change between runs)."""
-    return list(dict.fromkeys(str(element.get("class", "")).split()))
-
-
-def _fragment(content: str) -> etree._Element:
-    root: etree._Element = lxml.html.fragment_fromstring(content or "<p></p>", create_parent="div")
-    return root
-
-
-def _drop(element: etree._Element) -> None:
-    """Remove an element, keeping the text that follows it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
-
-
-def _sections(root: etree._Element, tag: str = "h2") -> list[list[etree._Element]]:
-    """The children of `root` grouped by heading: [before the first], [heading, ...], ..."""
-    groups: list[list[etree._Element]] = [[]]
-    for child in root:
-        if child.tag == tag:
-            groups.append([])
-        groups[-1].append(child)
-    return groups
-
-
-def _demote(root: etree._Element) -> None:
-    """Every heading one level down (a page's h1 becomes an h2 under its group's h1)."""
-    for element in root.iter(*_HEADINGS):
-        level = int(str(element.tag)[1])
-        element.tag = f"h{min(level + 1, 6)}"
-
-
-@dataclass
-class _Builder:
-    briefing: Briefing
-    pages: Mapping[str, PrintPage]  # by source
-    site_dir: Path | None
-    site_url: str | None
-    section_of: dict[str, str] = field(default_factory=dict)  # page key -> section id
-    where: dict[str, str] = field(default_factory=dict)  # item id -> "Finding 3.2" (labels)
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    images: dict[str, None] = field(default_factory=dict)
-
-    # -- ids and links ---------------------------------------------------------------------
-
-    def rewrite(self, root: etree._Element, page: PrintPage, section: str) -> None:
-        """Ids made unique in the document, links made internal, images checked."""
-        for element in list(root.iter()):
-            if not isinstance(element.tag, str):
-                continue
-            if not set(_classes(element)).isdisjoint(_SCREEN):
-                _drop(element)
-                continue
-            if element.tag == "abbr":  # a tooltip on screen; on paper, the glossary
-                element.drop_tag()
-                continue
-            for name, value in list(element.attrib.items()):
-                lowered = name.lower()
-                if lowered == "id":
-                    element.set(name, self.ident(value, section))
-                elif lowered in _ID_LISTS:
-                    element.set(name, " ".join(self.ident(v, section) for v in value.split()))
-                elif "url(#" in value:
-                    element.set(
-                        name,
-                        _LOCAL_URL.sub(lambda m: f"url(#{self.ident(m[1], section)})", value),
-                    )
-            if element.tag == "a" or element.get("href") is not None:
-                self.link(element, page, section)
-            elif element.tag == "img":
-                self.image(element, page)
-            for name in ("xlink:href", "{http://www.w3.org/1999/xlink}href"):
-                value = element.get(name)
-                if value is not None and value.startswith("#"):
-                    element.set(name, "#" + self.ident(value[1:], section))
-
-    @staticmethod
-    def ident(value: str, section: str) -> str:
-        return value if _ITEM.match(value) else f"{section}--{value}"
-
-    def link(self, element: etree._Element, page: PrintPage, section: str) -> None:
-        value = element.get("href")
-        if value is None:
-            return
-        parts = urlsplit(html.unescape(value))
-        if parts.scheme or value.startswith("//"):
-            if parts.scheme not in ("http", "https", "mailto"):
-                del element.attrib["href"]
-            elif _text(element) != value and parts.scheme != "mailto":
-                element.set("class", " ".join([*_classes(element), "show-url"]))
-            return
-        if not parts.path:
-            anchor = self.ident(parts.fragment, section) if parts.fragment else section
-        else:
-            folder = page.url if page.url.endswith("/") else posixpath.dirname(page.url)
-            target = posixpath.normpath(posixpath.join(folder or ".", unquote(parts.path)))
-            key = page_key(target)
-            if key not in self.section_of:
-                if self.site_url and not target.startswith(".."):
-                    element.set("href", self.site_url + target)
-                    element.set("class", " ".join([*_classes(element), "show-url"]))
-                else:
-                    del element.attrib["href"]  # nowhere to go on paper
-                return
-            into = self.section_of[key]
-            anchor = self.ident(parts.fragment, into) if parts.fragment else into
-        element.set("href", f"#{anchor}")
-        if "citation" in _classes(element):
-            return  # a citation keeps its number: the references list is in the document
-        label = self.where.get(anchor, "")
-        shown = _text(element)
-        classes = [*_classes(element), "to-page"]
-        if label and not shown.startswith(label):  # "Recommendation 2: …" says it already
-            element.set("data-where", label)
-        else:
-            classes.append("bare")
-        element.set("class", " ".join(classes))
-
-    def image(self, element: etree._Element, page: PrintPage) -> None:
-        value = element.get("src") or ""
-        where = f"docs/{page.src}" if page.src not in generated_sources(self.briefing) else ""
-        try:
-            if self.site_dir is None:
-                raise files.Refused("the site's folder is unknown")
-            relative = files.site_path(self.site_dir, html.unescape(value), page.url)
-            files.site_file(self.site_dir, relative)
-        except files.Refused as why:
-            name = where or page.url or "the home page"
-            (self.notes if isinstance(why, files.Missing) else self.problems).append(
-                f"{name}: the image {value!r} is left out of the PDF: {why}; "
-                "use an image inside docs/ with a relative address"
-            )
-            _drop(element)
-            return
-        self.images[relative] = None
-        element.set("src", relative)
-        for name in ("srcset", "sizes"):
-            element.attrib.pop(name, None)
-
-    # -- the parts -------------------------------------------------------------------------
-
-    def section(self, page: PrintPage, section: str, *, demote: bool = False) -> str:
-        root = _fragment(page.content)
-        if root.find("h1") is None:
-            heading = etree.SubElement(root, "h1")
-            heading.text = html.unescape(page.title)
-            root.insert(0, heading)
-        self.rewrite(root, page, section)
-        _number_references(root)
-        if demote:
-            _demote(root)
-        return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
-
-    def heading(self, page: PrintPage) -> str:
-        root = _fragment(page.content)
-        for link in root.find_class("headerlink"):
-            _drop(link)
-        first = root.find(".//h1")
-        return _text(first) if first is not None else html.unescape(page.title)
-
-
-def _generated() -> ModuleType:
-    """The generated pages' module. Imported when a document is made, not with this module:
-    it imports the downloads, which import the PDF step (a cycle at import time only)."""
-    from ...render import pages
-
-    return pages
-
-
-def _number_references(root: etree._Element) -> None:
-    """Reference numbers as text, not list markers: they are copied and searched with the
-    entry, and read out by assistive technology as the citations' numbers."""
-    for listing in root.find_class("references"):
-        if listing.tag != "ol":
-            continue
-        for index, item in enumerate(listing.iter("li"), start=1):
-            number = etree.Element("span", {"class": "ref-number"})
-            number.text = f"{item.get('value', index)}."
-            number.tail = " " + (item.text or "")
-            item.text = None
-            item.insert(0, number)
-
-
-def generated_sources(briefing: Briefing) -> set[str]:
-    generated = _generated()
-    fixed = {
-        generated.HOME,
-        generated.SURVEY,
-        generated.THEMES,
-        generated.RECOMMENDATIONS,
-        generated.REFERENCES,
-        generated.GLOSSARY,
-        generated.CHANGES,
-    }
-    fixed |= {generated.theme_page(t.id) for t in briefing.themes}
-    fixed |= {generated.rec_page(r) for r in briefing.recommendations}
-    return fixed
-
-
-def _summary(builder: _Builder, home: PrintPage) -> tuple[str, str] | None:
-    """The home page's section that holds the executive summary: (its heading, its HTML)."""
-    summary = builder.briefing.report.summary
-    wanted = _words(summary.text)[:8] if summary is not None else []
-    if not wanted:
-        return None
-    root = _fragment(home.content)
-    for group in _sections(root)[1:]:
-        words = _words(" ".join(_text(e) for e in group[1:]))
-        if any(words[i : i + len(wanted)] == wanted for i in range(len(words))):
-            body = _fragment("")
-            for child in list(body):
-                body.remove(child)
-            for element in group[1:]:
-                body.append(element)
-            heading = _text(group[0])
-            heading = re.sub(r"\s*¶$", "", heading)
-            page = PrintPage(home.src, home.url, heading, "")
-            builder.rewrite(body, page, "summary")
-            inner = "".join(lxml.html.tostring(c, encoding="unicode") for c in body)
-            return heading, inner
-    return None
-
-
-def _recommendation(builder: _Builder, page: PrintPage, rec_id: str, section: str) -> str:
-    """A recommendation page without the findings it addresses (referred to instead), its
-    works cited (the references are in the document) and its pager."""
-    briefing = builder.briefing
-    rec = next(r for r in briefing.recommendations if r.id == rec_id)
-    root = _fragment(page.content)
-    kept = []
-    for group in _sections(root):
-        reprints = any(
-            "#finding-" in str(a.get("href", ""))
-            for e in group
-            if e.tag == "h3"
-            for a in e.iter("a")
-        )
-        cited = any("works-cited" in _classes(e) or e.find_class("works-cited") for e in group)
-        if group and group[0].tag == "h2" and (reprints or cited):
-            continue
-        kept += group
-    for child in list(root):
-        root.remove(child)
-    for element in kept:
-        root.append(element)
-    findings = {f.id: f for f in briefing.findings}
-    addressed = [findings[f] for f in rec.addresses if f in findings]
-    if addressed:
-        paragraph = etree.SubElement(root, "p", {"class": "addresses"})
-        strong = etree.SubElement(paragraph, "strong")
-        strong.text = briefing.labels("print/addresses") + " "
-        for index, finding in enumerate(addressed):
-            link = etree.SubElement(paragraph, "a", {"href": f"#{finding.id}"})
-            link.text = finding.title  # the print style adds " (Finding 3.2, p. 12)"
-            link.tail = "; " if index + 1 < len(addressed) else ""
-    builder.rewrite(root, page, section)
-    _demote(root)
-    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
-
-
-def _theme(builder: _Builder, page: PrintPage, section: str) -> str:
-    """A theme page with each finding numbered and each quote printed once."""
-    briefing = builder.briefing
-    labels = briefing.labels
-    numbers = finding_numbers(briefing)
-    quotes = {" ".join(q.text.split()): q for q in briefing.quotes}
-    root = _fragment(page.content)
-    for heading in root.iter("h2"):
-        number = numbers.get(str(heading.get("id", "")))
-        if number:
-            label = etree.Element("span", {"class": "number"})
-            label.text = labels("print/finding", number=number)
-            label.tail = " " + (heading.text or "")
-            heading.text = None
-            heading.insert(0, label)
-    for figure in list(root.iter("figure")):
-        if "quote" not in _classes(figure) or figure.get("id"):
-            continue
-        blockquote = figure.find("blockquote")
-        said = " ".join(_text(blockquote).split()) if blockquote is not None else ""
-        quote = quotes.get(said)
-        if quote is None:
-            continue
-        reference = etree.Element("p", {"class": "quote-ref"})
-        reference.text = labels("print/quoted_above") + " "
-        link = etree.SubElement(reference, "a", {"href": f"#{quote.id}"})
-        words = quote.text.split()
-        opening = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-        link.text = labels("print/quotation", words=opening)
-        link.tail = f" ({quote.attribution})"
-        reference.tail = figure.tail
-        parent = figure.getparent()
-        assert parent is not None
-        parent.replace(figure, reference)
-    builder.rewrite(root, page, section)
-    _demote(root)
-    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+__all__ = ["Document", "Entry", "PrintPage", "document", "finding_numbers"]
 
 
 def _cover(
@@ -493,14 +110,13 @@ def document(
     PDF's date. Every word the document adds is one of the briefing's labels; its dates are
     written by `formats` (the site's: its locale and labels).
     """
-    generated = _generated()
     report = briefing.report
     labels = briefing.labels
     formats = formats or Formats(labels=labels)
     by_src = {p.src: p for p in pages}
     fixed = generated_sources(briefing)
     base = (site_url.rstrip("/") + "/") if site_url else None
-    builder = _Builder(briefing, by_src, site_dir, base)
+    builder = Builder(briefing, by_src, site_dir, base)
     numbers = finding_numbers(briefing)
     themes = [(t, generated.theme_page(t.id)) for t in briefing.themes]
     recs = [(r, generated.rec_page(r)) for r in briefing.recommendations]
@@ -542,7 +158,7 @@ def document(
     entries: list[Entry] = []
     parts = 2  # the cover and the contents
     if generated.HOME in by_src:
-        summary = _summary(builder, by_src[generated.HOME])
+        summary = print_summary(builder, by_src[generated.HOME])
         if summary is not None:
             heading, inner = summary
             entries.append(Entry("summary", heading, 1))
@@ -560,7 +176,7 @@ def document(
             entries.append(Entry(rec.id, builder.heading(page), 2))
             items.append(
                 f'<section class="item" id="{html.escape(rec.id)}-section">'
-                f"{_recommendation(builder, page, rec.id, rec.id)}</section>"
+                f"{print_recommendation(builder, page, rec.id, rec.id)}</section>"
             )
         body.append(
             '<section class="part group" id="recommendations">'
@@ -585,11 +201,10 @@ def document(
         items = []
         for theme, src in shown_themes:
             page = by_src[src]
-            title = labels("theme_kicker", number=theme.number, title=builder.heading(page))
-            entries.append(Entry(theme.id, title, 2))
+            entries.append(Entry(theme.id, builder.heading(page), 2))
             items.append(
                 f'<section class="item" id="{html.escape(theme.id)}-section">'
-                f"{_theme(builder, page, theme.id)}</section>"
+                f"{print_theme(builder, page, theme.id)}</section>"
             )
         body.append(
             '<section class="part group" id="themes">'

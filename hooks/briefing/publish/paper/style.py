@@ -1,15 +1,16 @@
 """The print style: paper, margins, running header and footer, page numbers for references.
 
-Paged-media CSS as WeasyPrint reads it: `@page` margin boxes carry the running header (the short
-title and the part) and the "Page N of M" footer; `target-counter()` prints the page a contents
-entry or a cross-reference leads to; `break-*` keeps headings with what follows and never splits
-a table row, a quote or a chart.
+Paged-media CSS as Chromium prints it: `@page` margin boxes carry the running header (the short
+title, and the part's title from the part's named page, `running`) and the "Page N of M"
+footer; the page a contents entry or a cross-reference leads to is the link's `data-page`,
+written in by the typesetter's second pass (`typeset`) and shown with `attr()`; `break-*` keeps
+headings with what follows and never splits a table row, a quote or a chart.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ...labels import Labels
 
@@ -67,21 +68,21 @@ def css(
     `print/page`)."""
     labels = labels or Labels()
     size = PAPERS[paper(paper_size)]
-    target = "target-counter(attr(href url), page)"
+    target = "attr(data-page)"
     footer = content(labels("print/page_of"), {"page": "counter(page)", "pages": "counter(pages)"})
     on_page = content(labels("print/page"), {"page": target})
     return f"""\
 @page {{ size: {size}; margin: {MARGIN_TOP}mm {MARGIN_SIDE}mm {MARGIN_BOTTOM}mm;
   @top-left {{ content: {_string(short_title)}; font: 8pt "DejaVu Sans", sans-serif;
     color: #444; vertical-align: bottom; padding-bottom: 4mm; }}
-  @top-right {{ content: string(part); font: 8pt "DejaVu Sans", sans-serif; color: #444;
-    vertical-align: bottom; padding-bottom: 4mm; }}
   @bottom-center {{ content: {footer};
     font: 8pt "DejaVu Sans", sans-serif; color: #444; vertical-align: top; padding-top: 4mm; }} }}
 @page :first {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-center {{ content: none; }} }}
 a.to-page::after {{ content: " (" attr(data-where) ", " {on_page} ")"; }}
 a.to-page.bare::after {{ content: ", " {on_page}; }}
+.contents a::before {{ content: "{"." * 200}"; order: 1; flex: 1 0 2em; overflow: hidden;
+  white-space: nowrap; margin: 0 0.4em; font-weight: 400; color: #666; width: 2em; }}
 {_BODY}"""
 
 
@@ -90,7 +91,7 @@ html { color: #000; background: #fff; }
 body { font: 10pt/1.45 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 0;
   font-variant-ligatures: none; hyphens: manual; overflow-wrap: break-word; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.25; break-after: avoid; break-inside: avoid; }
-h1 { font-size: 18pt; margin: 0 0 0.6em; string-set: part content(text); }
+h1 { font-size: 18pt; margin: 0 0 0.6em; }
 h2 { font-size: 14pt; margin: 1.3em 0 0.5em; }
 h3 { font-size: 11.5pt; margin: 1.2em 0 0.4em; }
 h4, h5, h6 { font-size: 10.5pt; margin: 1em 0 0.3em; }
@@ -102,7 +103,6 @@ a { color: #0b4ea2; text-decoration: none; }
 a.show-url::after { content: " <" attr(href) ">"; font-size: 85%; color: #444; }
 a[href^="http"], .references a { overflow-wrap: anywhere; word-break: break-all; }
 .cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; }
-.cover h1 { string-set: part ""; }
 .cover-title { font-size: 26pt; margin-bottom: 0.4em; }
 .cover-subtitle { font-size: 15pt; margin: 0 0 2em; }
 .cover-publisher { font-size: 13pt; font-weight: 700; margin: 0; }
@@ -114,9 +114,8 @@ a[href^="http"], .references a { overflow-wrap: anywhere; word-break: break-all;
 .contents li { margin: 0.3em 0; break-inside: avoid; }
 .contents li.level-1 { font-weight: 700; margin-top: 0.8em; }
 .contents li.level-2 { padding-left: 1.5em; }
-.contents a { color: #000; display: block; }
-.contents a::after { content: leader(dotted) " " target-counter(attr(href url), page);
-  font-weight: 400; }
+.contents a { color: #000; display: flex; align-items: baseline; }
+.contents a::after { content: attr(data-page); order: 2; font-weight: 400; }
 figure, table, tr, pre, blockquote, .admonition, .chart, svg, img { break-inside: avoid; }
 figure { margin: 0.8em 0; }
 figure.quote blockquote { margin: 0; padding-left: 1em; border-left: 3px solid #999; }
@@ -145,3 +144,17 @@ ol.references > li { margin: 0 0 0.5em 2.2em; text-indent: -2.2em; }
 dl.glossary dt { font-weight: 700; float: left; clear: left; width: 6em; }
 dl.glossary dd { margin: 0 0 0.3em 7em; }
 """
+
+
+def running(parts: Sequence[tuple[str, str]]) -> str:
+    """The running header's part title: each part (its element's id, its title) is printed on
+    a named page of its own, whose top-right margin box shows the title."""
+    rules = []
+    for index, (ident, title) in enumerate(parts, start=1):
+        rules.append(
+            f"[id={_string(ident)}] {{ page: part-{index}; }}\n"
+            f"@page part-{index} {{ @top-right {{ content: {_string(title)}; "
+            'font: 8pt "DejaVu Sans", sans-serif; color: #444; vertical-align: bottom; '
+            "padding-bottom: 4mm; } }"
+        )
+    return "\n".join(rules) + "\n"
