@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)/hooks
 # Builds are reproducible: the date of the last commit stands for "now".
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve site linkcheck test validate lint clean export bench bench-hostile audit mutate print-deps
+.PHONY: serve site linkcheck test validate lint clean export bench bench-hostile audit mutate print-deps bib-corpus
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -53,6 +53,35 @@ print-deps: $(CHROMIUM)
 $(PDFTOPPM):
 	$(AS_ROOT) apt-get update
 	$(AS_ROOT) apt-get install -y --no-install-recommends poppler-utils
+
+# The real-.bib corpus of tests/test_bib.py (tests/corpus/bib/SOURCES.md): the .bib files of
+# Debian's texlive-bibtex-extra, pinned by version and checksum, unpacked (not installed: no
+# TeX comes with it) into .corpus/bib/. Every file under 100 KB but bib2gls's glossaries.
+# Where apt knows no such version (another distribution, e.g. Ubuntu), it says so and the
+# corpus tests skip; where it does, a failed download stops `make test`.
+BIB_DEB := texlive-bibtex-extra
+BIB_DEB_VERSION := 2022.20230122-4
+BIB_DEB_SHA256 := 66eee0362a9db0408d5fb436ba7e8bd57e0e87441eeb9f8ec0166fbb4aa5be6d
+BIB_CORPUS := $(CURDIR)/.corpus/bib
+BIB_STAMP := $(BIB_CORPUS)/.installed-$(BIB_DEB)-$(BIB_DEB_VERSION)
+
+bib-corpus:
+	@[ -f "$(BIB_STAMP)" ] || { apt-cache show $(BIB_DEB)=$(BIB_DEB_VERSION) >/dev/null 2>&1 || \
+	  $(AS_ROOT) apt-get update -q >/dev/null || true; }
+	@if [ -f "$(BIB_STAMP)" ]; then :; \
+	elif ! apt-cache show $(BIB_DEB)=$(BIB_DEB_VERSION) >/dev/null 2>&1; then \
+	  echo "no $(BIB_DEB) $(BIB_DEB_VERSION) in apt here: the .bib corpus tests will skip"; \
+	else \
+	  tmp=$$(mktemp -d) && chmod 755 "$$tmp" && trap 'rm -rf "$$tmp"' EXIT && cd "$$tmp" && \
+	  apt-get download -q $(BIB_DEB)=$(BIB_DEB_VERSION) && \
+	  echo "$(BIB_DEB_SHA256)  $$(ls *.deb)" | sha256sum -c --quiet && \
+	  dpkg-deb -x *.deb unpacked && \
+	  rm -rf "$(BIB_CORPUS)" && mkdir -p "$(BIB_CORPUS)/$(BIB_DEB)" && cd unpacked/usr/share && \
+	  find . -name '*.bib' -size -102400c -not -path '*/bib2gls/*' \
+	    -exec cp --parents {} "$(BIB_CORPUS)/$(BIB_DEB)/" \; && \
+	  cp doc/$(BIB_DEB)/copyright doc/$(BIB_DEB)/Licenses.gz "$(BIB_CORPUS)/$(BIB_DEB)/" && \
+	  touch "$(BIB_STAMP)"; \
+	fi
 
 # PORT: where `make serve` listens (8000 unless given). A port another program holds is named
 # before anything is built, instead of MkDocs' traceback after the first build.
@@ -115,12 +144,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check hooks tests
 	$(VENV)/bin/mypy
 
-test: lint print-deps $(PDFTOPPM) $(CHROMIUM) $(NPM_STAMP) $(VNU_STAMP)
-	$(VENV)/bin/pytest
+test: lint print-deps $(PDFTOPPM) $(CHROMIUM) $(NPM_STAMP) $(VNU_STAMP) bib-corpus
+	BRIEFING_BIB_CORPUS=$$([ ! -f "$(BIB_STAMP)" ] || echo "$(BIB_CORPUS)") $(VENV)/bin/pytest
 
 # Lighthouse scores (mobile profile) of the home page and a recommendation page: one table.
 audit: site $(CHROMIUM) $(NPM_STAMP)
 	$(PY) tests/audit.py site
 
 clean:
-	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate
+	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate .corpus

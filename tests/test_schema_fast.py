@@ -70,9 +70,12 @@ def test_the_fast_validator_is_never_more_lenient(name: str) -> None:
     assert schema._valid(document.value, name)
     checked = 0
     for mutant in _mutants(document.value):
-        refused = any(True for _ in schema.validator(name).iter_errors(mutant))
-        if refused:
-            assert not schema._valid(mutant, name), (name, mutant)
+        # Whatever the fast validator passes, python-jsonschema must pass too (the same check
+        # as "whatever python-jsonschema refuses, the fast one refuses", asked the cheap way
+        # round: most mutants are refused, and the fast validator says so in microseconds).
+        if schema._valid(mutant, name):
+            errors = list(schema.validator(name).iter_errors(mutant))
+            assert errors == [], (name, mutant)
         checked += 1
     assert checked > 100
 
