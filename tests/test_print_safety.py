@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -302,3 +303,14 @@ def test_a_build_names_each_image_it_leaves_out_of_the_pdf(tmp_path: Path) -> No
         expected = f"docs/{page.name}: the image '{image}' is left out of the PDF: "
         assert expected in result.stderr and why in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_zombie_is_not_a_process_left_to_kill() -> None:
+    """A helper that has exited but is not reaped yet (a zombie: a killed browser's helpers,
+    until their new parent waits for them) is dead: `kill_all` must not go round for it."""
+    child = subprocess.Popen(["true"], start_new_session=True)
+    try:
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # exited, left unreaped
+        assert child.pid not in run._marked("no-such-mark", child.pid)
+    finally:
+        child.wait()

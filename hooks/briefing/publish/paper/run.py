@@ -33,6 +33,11 @@ class Completed:
     output: str  # stdout and stderr, the last OUTPUT_LIMIT bytes
 
 
+def _zombie(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        return handle.read(4096).rpartition(b")")[2].split()[:1] == [b"Z"]
+
+
 def _marked(mark: str, session: int) -> list[int]:
     """Every process of this run still alive: in its session, or carrying its mark."""
     found = []
@@ -44,6 +49,8 @@ def _marked(mark: str, session: int) -> list[int]:
         if pid == os.getpid():
             continue
         try:
+            if _zombie(pid):  # dead already, waiting for its parent: nothing left to kill
+                continue
             if os.getsid(pid) == session:
                 found.append(pid)
                 continue

@@ -8,7 +8,8 @@ document itself, a regular file of the built site (bounded in size), or a refusa
 file of the machine, no network). Each refusal is printed on standard output as
 `refused<TAB>address<TAB>why`, for the build to report.
 
-Page numbers: a browser has no `target-counter()`, so the document is printed once, the page
+Page numbers: a browser has no `target-counter()`, so the document is printed once (hidden,
+laid out but not drawn), the page
 each contents entry and cross-reference leads to is read back from the PDF's named
 destinations (one per link target), the numbers are written into the links (`data-page`, shown
 by the print style), and the document is printed again, tagged and with its outline. If a
@@ -60,6 +61,13 @@ _FILL = """((pages, otherwise) => {
 
 _HEADINGS = """Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'),
   (heading) => heading.textContent.split(/\\s+/).filter(Boolean).join(' '))"""
+
+
+# The first print is only for the pages the link targets are on: `visibility: hidden` changes
+# no box (CSS 2, 11.2), so the pages and destinations are the same, but no text is drawn and no
+# font embedded (at 10x: a 94 kB PDF instead of 1.8 MB, in about half the time).
+_HIDE = "document.documentElement.style.setProperty('visibility', 'hidden')"
+_SHOW = "document.documentElement.style.removeProperty('visibility')"
 
 
 def _limit() -> None:
@@ -246,7 +254,9 @@ def typeset(job: dict[str, str], refused: list[tuple[str, str]]) -> tuple[bytes,
 
         headings: list[str] = chromium.evaluate(_HEADINGS)
         fill({}, "0" * len(str(max(1, len(html) // BYTES_PER_PAGE))))
+        chromium.evaluate(_HIDE)  # laid out as it will be, nothing drawn: a fraction of the cost
         data = chromium.pdf(tagged=False)
+        chromium.evaluate(_SHOW)
         written: dict[str, int] | None = None
         missing: list[str] = []
         for _ in range(PASSES):
