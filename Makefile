@@ -1,4 +1,4 @@
-# make serve | make site | make test | make validate | make export | make bench | make audit
+# make serve | make site | make linkcheck | make test | make validate | make export | make bench | make audit
 # make mutate
 # (see README.md)
 SHELL := /bin/bash
@@ -17,7 +17,7 @@ export PYTHONPATH := $(CURDIR)/hooks
 # Builds are reproducible: the date of the last commit stands for "now".
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve site test validate lint clean export bench bench-hostile audit mutate print-deps
+.PHONY: serve site linkcheck test validate lint clean export bench bench-hostile audit mutate print-deps
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -65,21 +65,38 @@ $(PDFTOPPM):
 	$(AS_ROOT) apt-get update
 	$(AS_ROOT) apt-get install -y --no-install-recommends poppler-utils
 
+# PORT: where `make serve` listens (8000 unless given). A port another program holds is named
+# before anything is built, instead of MkDocs' traceback after the first build.
+PORT ?= 8000
 serve: $(STAMP) print-deps
-	$(VENV)/bin/mkdocs serve --strict
+	@$(PY) -c 'import socket, sys; socket.create_server(("127.0.0.1", int(sys.argv[1]))).close()' "$(PORT)" 2>/dev/null || \
+	  { echo "make serve: port $(PORT) is in use by another program; try: make serve PORT=$$(( $(PORT) + 1 ))" >&2; exit 1; }
+	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
 
 # Build into a folder of its own and swap it in: a failed build never leaves half a site, and
 # two builds at once never leave none (each builds in its own site.tmp.XXXXXX; the swap holds
 # site.lock, util-linux's flock, so one build's swap never runs inside another's).
 # The build typesets downloads/briefing.pdf with WeasyPrint. SITE_BUILD is the command,
 # given the folder to build into.
-SITE_BUILD = $(VENV)/bin/mkdocs build --strict --site-dir
+# SITE_URL is the address the site is served at, when it is not a host's root (GitHub Pages'
+# project address): `make site SITE_URL=https://user.github.io/repo/`. The 404 page, the feed and
+# the head tags need it; the publish workflow passes GitHub Pages' address. It is given to MkDocs
+# as mkdocs.yml's site_url, through a settings file that inherits mkdocs.yml.
+SITE_URL ?=
+SITE_CONFIG := $(if $(SITE_URL),.site-url.mkdocs.yml,mkdocs.yml)
+SITE_BUILD = $(VENV)/bin/mkdocs build --strict -f $(SITE_CONFIG) --site-dir
 site: $(STAMP) print-deps
+	@[ -z "$(SITE_URL)" ] || $(PY) -c 'import json, sys; print("INHERIT: mkdocs.yml\nsite_url: " + json.dumps(sys.argv[1]))' "$(SITE_URL)" > $(SITE_CONFIG)
 	@tmp=$$(mktemp -d site.tmp.XXXXXX) && trap 'rm -rf "$$tmp"' EXIT && \
 	echo "$(SITE_BUILD) $$tmp" && $(SITE_BUILD) "$$tmp" && chmod 755 "$$tmp" && \
 	flock site.lock bash -euo pipefail -c \
 	  'old=$$(mktemp -d site.old.XXXXXX); [ ! -d site ] || mv site "$$old/"; mv "$$1" site; rm -rf "$$old"' \
 	  swap "$$tmp"
+
+# Follow every internal link and anchor of the site built in site/, served at SITE_URL's path (a
+# host's root without it): `make site SITE_URL=X && make linkcheck SITE_URL=X`.
+linkcheck: $(STAMP)
+	$(PY) -m briefing linkcheck site --base "$(or $(SITE_URL),/)"
 
 validate: $(STAMP)
 	$(PY) -m briefing validate --strict .

@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT / "hooks"), str(ROOT / "tests")]
 
 import yaml  # noqa: E402
 from briefing.checks.validate import validate  # noqa: E402
-from briefing.sources import yamlfile  # noqa: E402
+from briefing.sources import yamlfile, yamlstream  # noqa: E402
 from factory import make_briefing  # noqa: E402
 
 
@@ -43,7 +43,7 @@ def _each(read: Callable[[str], object], texts: list[str]) -> float:
 def readers() -> dict[str, Callable[[str], object]]:
     found: dict[str, Callable[[str], object]] = {
         "yamlfile.parse": lambda text: yamlfile.parse("x.yml", text.encode("utf-8")),
-        "libyaml events": lambda text: list(yaml.parse(text, Loader=yamlfile.PARSER)),
+        "libyaml events": lambda text: list(yaml.parse(text, Loader=yamlstream.PARSER)),
         "PyYAML pure compose": lambda text: yaml.compose(text, Loader=yaml.SafeLoader),
     }
     try:

@@ -12,7 +12,7 @@ import pytest
 from briefing.checks.validate import validate
 from briefing.citations import csljson, fieldmap, latex, names
 from briefing.citations.bibliography import Bibliography
-from briefing.sources import bib
+from briefing.sources import bib, bibinherit, bibvalue
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,7 +65,7 @@ def parse(text: str) -> tuple[dict[str, dict[str, str]], list[str]]:
     ],
 )
 def test_read_value(raw: str, strings: dict[str, str], text: str, flaw: str | None) -> None:
-    value, found = bib.read_value(raw, strings)
+    value, found = bibvalue.read_value(raw, strings)
     assert value == text
     assert (found.kind if found else None) == flaw
 
@@ -181,7 +181,7 @@ def test_strings_are_resolved_in_order_and_joined() -> None:
 def test_inheritance_rules(
     parent: str, child: str, given: dict[str, str], expected: dict[str, str]
 ) -> None:
-    assert bib.inherited(parent, child, given) == expected
+    assert bibinherit.inherited(parent, child, given) == expected
 
 
 def test_crossref_gives_a_paper_its_booktitle_year_and_publisher() -> None:
@@ -305,7 +305,7 @@ def corpus() -> list[Path]:
 
 
 def _readable(data: bytes) -> bool:
-    """UTF-8 without a byte-order mark: other encodings are yamlfile.decode's to detect."""
+    """UTF-8 without a byte-order mark: other encodings are safefile.decode's to detect."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

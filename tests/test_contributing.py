@@ -12,10 +12,15 @@ there replaces it, a new one is added; glossary terms likewise; BibTeX entries a
 added), make a briefing with no error and no warning: every id, citation key and quote they use
 exists. Every other ```yaml or ```bibtex block is marked `<!-- fragment -->`: a piece to read,
 not a whole example to paste.
+
+Section 4, the catalogue of every error and warning, gives each problem's code on a `Code:` or
+`Codes:` line under its samples: it lists every code the engine can emit (`Code.X` in the
+engine's source, found with ast) and no code that no longer exists.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 from dataclasses import dataclass
@@ -25,11 +30,12 @@ from typing import Any
 import pytest
 import yaml
 from briefing.checks.validate import validate
-from briefing.problems import Problem
+from briefing.problems import Code, Problem
 from briefing.sources import bib, schema, yamlfile
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "CONTRIBUTING.md"
+ENGINE = ROOT / "hooks"
 
 FENCE = re.compile(r"^(?P<fence>`{3,})(?P<language>[\w-]*)\s*$")
 EXAMPLE = re.compile(r"^<!-- example: (?P<path>\S+) -->$")
@@ -206,3 +212,64 @@ def test_the_examples_together_make_a_clean_briefing(tmp_path: Path) -> None:
             encoding="utf-8",
         )
     assert [str(p) for p in validate(root).problems] == []
+
+
+# --- the catalogue's codes -----------------------------------------------------------------
+
+CODE_LINE = re.compile(r"^Codes?: (?P<codes>.+)$")
+CODE = re.compile(r"`(?P<code>[a-z]+\.[a-z0-9-]+)`")
+
+
+def catalogue_codes() -> set[str]:
+    """The codes section 4 of the guide lists, on its `Code:` and `Codes:` lines."""
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("\n## 4. ") : text.index("\n## 5. ")]
+    return {
+        code["code"]
+        for line in section.splitlines()
+        if (listed := CODE_LINE.match(line))
+        for code in CODE.finditer(listed["codes"])
+    }
+
+
+def emitted_codes() -> dict[str, list[str]]:
+    """Every code the engine's source names as `Code.NAME`, with where: read with ast, so a
+    code only written in a comment does not count. A name `Code` lacks fails here."""
+    found: dict[str, list[str]] = {}
+    for file in sorted(ENGINE.rglob("*.py")):
+        if file.name == "problems.py":
+            continue  # the registry itself
+        tree = ast.parse(file.read_text(encoding="utf-8"), str(file))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Code"
+            ):
+                where = f"{file.relative_to(ROOT)}:{node.lineno}"
+                assert node.attr in Code.__members__, f"{where}: no code Code.{node.attr}"
+                found.setdefault(Code[node.attr].value, []).append(where)
+    return found
+
+
+def test_codes_follow_the_scheme() -> None:
+    families = {"file", "yaml", "schema", "data", "progress", "ref", "bib", "frontmatter"}
+    families |= {"id", "content", "unused", "build"}
+    for code in Code:
+        family, _, name = code.value.partition(".")
+        assert family in families, code
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name), code
+
+
+def test_the_catalogue_lists_every_code_the_engine_emits() -> None:
+    emitted = emitted_codes()
+    missing = {code: emitted[code] for code in sorted(set(emitted) - catalogue_codes())}
+    assert missing == {}, "add these codes to CONTRIBUTING.md's catalogue"
+
+
+def test_the_catalogue_lists_no_code_that_is_gone() -> None:
+    assert sorted(catalogue_codes() - set(emitted_codes())) == []
+
+
+def test_every_registered_code_is_emitted_somewhere() -> None:
+    assert sorted({c.value for c in Code} - set(emitted_codes())) == []

@@ -131,12 +131,17 @@ HOSTILE: list[tuple[str, Mutation, str, str]] = [
         "data/quotes.yml",
         "more than the 8,388,608",
     ),
-    ("huge page", _bytes("docs/method.md", b"words " * (2 * MB)), "docs/method.md", "larger"),
+    (
+        "huge page",
+        _bytes("docs/method.md", b"words " * (2 * MB)),
+        "docs/method.md",
+        "more than the 8,388,608 a page may hold",
+    ),
     (
         "huge bibliography",
         _bytes("references.bib", b"% padding\n" * (MB + 1)),
         "references.bib",
-        "larger",
+        "more than the 8,388,608 a bibliography may hold",
     ),
     (
         "a million tiny values",

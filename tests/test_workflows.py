@@ -135,7 +135,9 @@ def test_check_workflow() -> None:
     (job,) = workflow["jobs"].values()
     commands = runs(job)
     assert commands.index("make validate") < commands.index("make test")
-    assert commands.index("make test") < commands.index("make site")
+    assert (
+        commands.index("make test") < commands.index("make site") < commands.index("make linkcheck")
+    )
     upload = step_using(job, "actions/upload-artifact")
     assert upload["with"]["name"] == "site-preview"
     assert upload["with"]["path"].rstrip("/") == "site"
@@ -158,8 +160,11 @@ def test_publish_workflow() -> None:
     assert "build" in ([needs] if isinstance(needs, str) else needs), "deploy must need build"
     assert "if" not in deploy, "a failed build must never deploy"
     commands = runs(build)
-    assert commands.index("make test") < commands.index("make site")
-    step_using(build, "actions/configure-pages")
+    pages = step_using(build, "actions/configure-pages")
+    address = 'SITE_URL="${{ steps.' + pages["id"] + '.outputs.base_url }}/"'
+    site, linkcheck = f"make site {address}", f"make linkcheck {address}"
+    assert commands.index("make test") < commands.index(site) < commands.index(linkcheck)
+    assert build["steps"].index(pages) < [s.get("run") for s in build["steps"]].index(site)
     assert step_using(build, "actions/upload-pages-artifact")["with"]["path"].rstrip("/") == "site"
 
     assert deploy["environment"]["name"] == "github-pages"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from briefing.model import Span
-from briefing.sources import yamlfile
+from briefing.sources import safefile, yamlfile
 
 ANCHORS = "anchors and aliases are not allowed in briefing data; write the value out in full"
 TAB = "a tab is used for indentation; YAML indents with spaces only: replace the tab with spaces"
@@ -246,7 +246,7 @@ def test_read_but_reported(data: bytes, value: Any, expected: list[str]) -> None
 
 
 def test_too_large() -> None:
-    document, problems = yamlfile.parse("x.yml", b"#" * (yamlfile.MAX_BYTES + 1))
+    document, problems = yamlfile.parse("x.yml", b"#" * (safefile.MAX_BYTES + 1))
     assert document is None
     assert [str(p) for p in problems] == [
         "x.yml:1:1: the file is 8,388,609 bytes, more than the 8,388,608 a data file may hold; "
@@ -454,7 +454,7 @@ UTF8_HINT = (
 )
 @pytest.mark.parametrize("text", ["title: Trees\n", "@misc{a, title={Café}}\n", "# Méthode\n"])
 def test_wide_encodings_without_a_mark(codec: str, name: str, text: str) -> None:
-    decoded, problems = yamlfile.decode("f", text.encode(codec))
+    decoded, problems = safefile.decode("f", text.encode(codec))
     assert decoded is None
     assert [str(p) for p in problems] == [
         f"f:1:1: the file is {name} text (every other byte, or three in four, is zero), "
@@ -465,7 +465,7 @@ def test_wide_encodings_without_a_mark(codec: str, name: str, text: str) -> None
 @pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
 def test_utf32_byte_order_mark(codec: str) -> None:
     data = ("\ufeff" if codec.endswith("be") else "").encode(codec) + "a: 1\n".encode(codec)
-    decoded, problems = yamlfile.decode("f", data)
+    decoded, problems = safefile.decode("f", data)
     assert decoded is None
     assert [p.message for p in problems] == [
         "the file starts with a UTF-32 byte-order mark; save it as UTF-8 without a byte-order mark"
@@ -477,7 +477,7 @@ def test_utf32_byte_order_mark(codec: str) -> None:
     [b"a: 1\x00\n", b"\x00", b"a\x00b\x00c", "a: é\n".encode(), b"", b"x" * 10 + b"\x00" * 2],
 )
 def test_a_few_nul_bytes_are_not_a_wide_encoding(data: bytes) -> None:
-    assert yamlfile.wide_encoding(data) is None or data == b"a\x00b\x00c"
+    assert safefile.wide_encoding(data) is None or data == b"a\x00b\x00c"
 
 
 @pytest.mark.parametrize(
@@ -490,7 +490,7 @@ def test_a_few_nul_bytes_are_not_a_wide_encoding(data: bytes) -> None:
     ],
 )
 def test_windows_1252_is_named_with_the_character(data: bytes, meant: str) -> None:
-    decoded, problems = yamlfile.decode("f", data)
+    decoded, problems = safefile.decode("f", data)
     assert decoded is None
     assert problems[0].message.endswith(
         f": the file looks saved as Windows-1252 or Latin-1, where this is {meant}; "
@@ -518,7 +518,7 @@ INVISIBLE = "invisible or text-reordering character"
     ],
 )
 def test_joiners_that_spell_text_are_accepted(text: str) -> None:
-    assert yamlfile.check_characters("f", f"a: {text}\n") == []
+    assert safefile.check_characters("f", f"a: {text}\n") == []
     document, problems = yamlfile.parse("x.yml", f"a: {text}\n".encode())
     assert problems == []
     assert document is not None and document.value == {"a": text}
@@ -537,7 +537,7 @@ def test_joiners_that_spell_text_are_accepted(text: str) -> None:
     ],
 )
 def test_joiners_that_hide_text_are_refused(text: str, column: int) -> None:
-    problems = yamlfile.check_characters("f", f"a: {text}\n")
+    problems = safefile.check_characters("f", f"a: {text}\n")
     assert [(p.line, p.column) for p in problems] == [(1, column)]
     assert problems[0].message.startswith(INVISIBLE)
 

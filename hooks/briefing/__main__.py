@@ -1,4 +1,5 @@
-"""`python -m briefing validate`: check a briefing without building it.
+"""`python -m briefing validate`: check a briefing without building it (`--json`: the problems
+as a JSON list on standard output, each with its path, line, column, severity, code and message).
 
 `python -m briefing export OUT`: write it out as a plain MkDocs project that needs no hooks.
 
@@ -6,11 +7,15 @@
 Content-Security-Policy.
 
 `python -m briefing cite > CITATION.cff`: write how to cite the briefing, from data/report.yml.
+
+`python -m briefing linkcheck SITE [--base /repo/]`: follow every internal link and anchor of a
+built site, by any builder, as a browser does with the site served under that address.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -21,7 +26,7 @@ from . import cache
 from .checks.validate import bibliography_is_shared, validate
 from .citations import cite
 from .problems import BriefingError, format_problems
-from .publish import csp
+from .publish import csp, linkcheck
 from .publish.export import briefing_settings, export, read_config
 from .sources import content
 
@@ -32,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="check data/, references.bib and docs/")
     check.add_argument("root", nargs="?", default=".", type=Path, help="the briefing's folder")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--json", action="store_true", help="print the problems as JSON, with their codes"
+    )
     out = commands.add_parser("export", help="write the rendered pages as a plain MkDocs project")
     out.add_argument("out", type=Path, help="the folder to write (new, or an earlier export)")
     out.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
@@ -40,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     protect.add_argument("site", type=Path, help="the built site's folder")
     cite_it = commands.add_parser("cite", help="write CITATION.cff (from data/report.yml)")
     cite_it.add_argument("root", nargs="?", default=".", type=Path, help="the briefing's folder")
+    links = commands.add_parser("linkcheck", help="check a built site's internal links")
+    links.add_argument("site", type=Path, help="the built site's folder")
+    links.add_argument("--base", default="/", help="the address it is served under, e.g. /repo/")
     args = parser.parse_args(argv)
+    if args.command == "linkcheck":
+        return _linkcheck(args.site, args.base)
     if args.command == "cite":
         return _cite(args.root)
     if args.command == "export":
@@ -68,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{config}: theme: {err}", file=sys.stderr)
         return 1
     result = validate(args.root, docs, shared_bibliography=shared, theme=theme)
-    if result.problems:
+    if args.json:
+        records = [problem.record() for problem in result.problems]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    elif result.problems:
         print(format_problems(result.problems), file=sys.stderr)
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
     elapsed = time.perf_counter() - started
@@ -77,6 +93,21 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     return 1 if failed else 0
+
+
+def _linkcheck(site: Path, base: str) -> int:
+    if not site.is_dir():
+        print(f"{site}: not a folder; give the built site's folder", file=sys.stderr)
+        return 1
+    report = linkcheck.check_folder(site, base)
+    for broken in report.broken:
+        print(f"{site}/{broken}", file=sys.stderr)
+    print(
+        f"{report.pages} page(s), {report.links} internal link(s) followed under "
+        f"{report.base}, {len(report.broken)} broken",
+        file=sys.stderr,
+    )
+    return 1 if report.broken or not report.pages else 0
 
 
 def _cite(root: Path) -> int:

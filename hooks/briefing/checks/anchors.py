@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import KINDS, Markdown, Span
-from ..problems import Problem
+from ..problems import Code, Problem
 from ..sources import markup
 
 ENGINE = ("ref", "cite", "term")
@@ -79,6 +79,8 @@ def forged(text: Markdown) -> list[Problem]:
                 f"the id '{identifier}' is written here, but ids starting with '{kind}-' belong "
                 "to the briefing's items, references, citations and glossary terms, and links "
                 f"to them would land here instead; choose another id{link}",
+                code=Code.ID_RESERVED,
+                subject=identifier,
             )
         )
     return problems
@@ -133,6 +135,8 @@ def in_page(page: str, root: Path, path: str, url: str) -> list[Problem]:
             place(identifier, source, path),
             f"the id '{identifier}' is given to more than one element of the built page "
             f"'{url or '/'}'; links to it land on the first: rename one of them",
+            code=Code.ID_DUPLICATE_IN_PAGE,
+            subject=identifier,
         )
         for identifier in found
     ]

@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..model import Briefing
-from ..problems import Problem, suggestion
+from ..problems import Code, Problem, nearest, suggestion
 from ..sources.load import Sources
 from ..sources.yamlfile import Document
 
@@ -108,6 +108,7 @@ def _recommendation(
                     f"({latest.get('date')}, line {document.span((i, 'history', j)).line}) "
                     f"says '{said}'; the current status is the latest entry's: delete this "
                     f"`status:` line or make it '{said}'",
+                    code=Code.PROGRESS_CONTRADICTION,
                 )
             )
     return problems
@@ -137,6 +138,7 @@ def _dates(
                     f"'date': '{value}' is in the future (today is "
                     f"{'-'.join(f'{n:02d}' for n in current)}); record a {what} once it "
                     "has happened",
+                    code=Code.PROGRESS_FUTURE,
                 )
             )
         if report is not None and before(day, report):
@@ -146,6 +148,7 @@ def _dates(
                     span,
                     f"'date': '{value}' is before the report's date ({shown}, data/report.yml); "
                     f"a {what} comes after the report: fix the date",
+                    code=Code.PROGRESS_BEFORE_REPORT,
                 )
             )
         if previous is not None and before(day, previous[0]):
@@ -154,6 +157,7 @@ def _dates(
                     span,
                     f"'{name}' is oldest first, but this {what} ({value}) is older than the "
                     f"one before it ({previous[1]}, line {previous[2]}): move it above that one",
+                    code=Code.PROGRESS_ORDER,
                 )
             )
         if previous is None or not before(day, previous[0]):
@@ -184,6 +188,7 @@ def _duplicates(
                     span,
                     f"this entry of '{name}' repeats the one at line {seen[key]} (same {same}); "
                     "delete one of them",
+                    code=Code.PROGRESS_REPEATED,
                 )
             )
         else:
@@ -209,8 +214,8 @@ def _actors(
         if actor in actors or (name == "history" and actor in people):
             continue
         listed = f"({', '.join(actors)})" if actors else "(none are listed)"
-        hint = suggestion(actor, actors, "actor") if actors else ""
-        close = f"{hint[0].upper()}{hint[1:]} " if hint.startswith("did you mean") else ""
+        hint = suggestion(actor, actors, "actor") if nearest(actor, actors) else ""
+        close = f"{hint[0].upper()}{hint[1:]} " if hint else ""
         problems.append(
             Problem.at(
                 document.span((i, name, j, "actor")),
@@ -218,6 +223,7 @@ def _actors(
                 f"add them to `actors:` if they were asked to act, or fix the name of this "
                 f"{what}'s actor",
                 "warning",
+                code=Code.PROGRESS_ACTOR,
             )
         )
     return problems
@@ -241,6 +247,7 @@ def _repeats(
                 f"{document.span((i, 'history', k)).line}): a history entry records a change "
                 "of status; record news without a change as a response",
                 "warning",
+                code=Code.PROGRESS_NO_CHANGE,
             )
         )
     return problems

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Briefing
-from ..problems import BriefingError, Problem
+from ..problems import BriefingError, Code, Problem
 from ..sources import bib, content, load
 from . import check
 
@@ -67,14 +66,10 @@ def validate(
     of their files is refused, as it would replace the theme's.
     """
     result = _validate(root, docs_dir, shared_bibliography, partial=shared_bibliography)
-    if shared_bibliography and any(UNKNOWN_KEY in p.message for p in result.errors):
+    if shared_bibliography and any(p.code == Code.BIB_UNKNOWN_KEY for p in result.errors):
         result = _validate(root, docs_dir, shared_bibliography, partial=False)
     published = content.check(root, docs_dir or root / "docs", theme)
     return Result(result.briefing, result.sources, tuple(sorted({*result.problems, *published})))
-
-
-UNKNOWN_KEY = "unknown citation key"  # check.py's message for a key references.bib lacks
-_UNREADABLE = re.compile(r"this BibTeX entry '([^']+)' cannot be read")  # bib.py's message
 
 
 def _validate(root: Path, docs_dir: Path | None, shared: bool, partial: bool) -> Result:
@@ -89,11 +84,11 @@ def _validate(root: Path, docs_dir: Path | None, shared: bool, partial: bool) ->
     if briefing is not None:
         found = check.check(sources, briefing, shared)
         # A work whose entry cannot be read is reported once, at the entry, not at each citation.
-        unreadable = {m.group(1) for p in bib_problems if (m := _UNREADABLE.search(p.message))}
+        unreadable = {
+            p.subject for p in bib_problems if p.code == Code.BIB_UNREADABLE_ENTRY and p.subject
+        }
         problems += [
-            p
-            for p in found
-            if not any(p.message.startswith(f"{UNKNOWN_KEY} '{k}'") for k in unreadable)
+            p for p in found if not (p.code == Code.BIB_UNKNOWN_KEY and p.subject in unreadable)
         ]
     unique = sorted(set(problems))
     return Result(briefing, sources, tuple(unique))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..model import Recommendation, Reference, Report, Span
-from ..sources.bib import MONTHS
+from ..sources.bibvalue import MONTH_MACROS
 from .bibliography import Bibliography
 from .formatting import plain
 from .names import is_organisation
@@ -64,7 +64,7 @@ def reference(report: Report, site_url: str | None = None) -> Reference:
     }
     month = report.date[5:7]
     if month.isdigit() and 1 <= int(month) <= 12:
-        fields["month"] = list(MONTHS)[int(month) - 1]  # the macro: `jan` ... `dec`
+        fields["month"] = MONTH_MACROS[int(month) - 1]
     if report.doi:
         fields["doi"] = report.doi
     url = url_of(report, site_url)
@@ -78,7 +78,7 @@ def bibtex(ref: Reference) -> str:
     width = max(len(name) for name in ref.fields)
     lines = [f"@{ref.type}{{{ref.key},"]
     for name, value in ref.fields.items():
-        macro = name == "month" and value.lower() in MONTHS  # `month = may`, unbraced
+        macro = name == "month" and value.lower() in MONTH_MACROS  # `month = may`, unbraced
         shown = value if macro else f"{{{value}}}"
         lines.append(f"  {name.ljust(width)} = {shown},")
     return "\n".join(lines) + "\n}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..sources.bib import MONTHS
+from ..sources.bibvalue import MONTH_MACROS
 from .latex import to_text
 
 _NO_DATE = re.compile(r"\W*(n\.?\s?d|no date|undated|s\.?\s?d)\W*", re.IGNORECASE)
@@ -28,7 +28,7 @@ def _month(raw: str) -> int | None:
     text = raw.strip(" {}.").lower()
     if text.isdigit():
         return int(text) if 1 <= int(text) <= 12 else None
-    return list(MONTHS).index(text[:3]) + 1 if text[:3] in MONTHS else None
+    return MONTH_MACROS.index(text[:3]) + 1 if text[:3] in MONTH_MACROS else None
 
 
 def csl_date(fields: dict[str, str], name: str) -> dict[str, object] | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..problems import BriefingError, Problem
+from ..problems import BriefingError, Code, Problem
 from ..render import charts
 from ..render.pages import SURVEY
 from ..render.site import Prepared, Site, prepare_configured
@@ -162,6 +162,7 @@ def _clashes(prepared: Prepared, docs: str) -> list[Problem]:
             1,
             f"this page is generated from {generated[src].edit}; "
             "rename or delete the hand-written file",
+            code=Code.BUILD_GENERATED_PAGE,
         )
         for src in prepared.result.sources.pages
         if src in generated

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
@@ -18,9 +17,18 @@ from bibtexparser import model as bibmodel
 from bibtexparser.library import Library
 
 from ..model import KINDS, Reference, Span
-from ..problems import Problem, non_ascii
+from ..problems import Code, Problem, non_ascii
+from .bibinherit import Entry, inherit
+from .bibvalue import flaw_problem, read_value
 from .markup import KEY_PATTERN
-from .yamlfile import MAX_BYTES, check_characters, decode, nul_characters, read_bytes
+from .safefile import (
+    MAX_BYTES,
+    check_characters,
+    decode,
+    nul_characters,
+    read_bytes,
+    too_large,
+)
 
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]*$")
 ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*(?P<key>[^\s,{}()=]+)\s*,")
@@ -30,14 +38,7 @@ _COMMALESS_HEAD = re.compile(
 )
 RESERVED = re.compile(rf"^({'|'.join(KINDS)})-")
 REQUIRED = ("title",)
-# BibTeX's standard styles define these macros; biblatex too.
-MONTHS = {
-    name[:3].lower(): name
-    for name in (
-        "January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December",
-    )
-}  # fmt: skip
+KIND = "a bibliography"  # what the file is, in the message of one too large
 # Entry types that are never works themselves: biblatex's @xdata holds fields for other
 # entries, and a @set names entries cited together (each member is cited by its own key).
 DATA_ONLY = frozenset({"xdata", "set"})
@@ -106,266 +107,6 @@ def only(text: str, keys: Collection[str]) -> str:
     return "".join(pieces)
 
 
-# --- values, by BibTeX's grammar -----------------------------------------------------------
-
-_NAME = re.compile(r"[^\s\"#%'(),={}]+")  # an @string name (BibTeX's identifier)
-_ASSIGNMENT = re.compile(r"[^\s\"#%'(),={}]+\s*=")
-
-
-@dataclass(frozen=True)
-class Flaw:
-    """What is wrong with a value as written, and where (characters into the raw value)."""
-
-    offset: int
-    kind: str  # "run-on", "trailing", "undefined", "unclosed", "dangling"
-    text: str  # the run-on text, the trailing text or the macro's name
-
-
-_DELIMITER = re.compile(r'[{}"]')
-
-
-def _closing(raw: str, start: int) -> int:
-    """Index of the brace or quote that closes the piece opened at `start`, or -1."""
-    opening, depth = raw[start], 0
-    for match in _DELIMITER.finditer(raw, start):  # only braces and quotes matter here
-        char, index = match[0], match.start()
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0 and opening == "{":
-                return index
-            if depth < 0:
-                return -1
-        elif char == '"' and opening == '"' and depth == 0 and index > start:
-            return index
-    return -1
-
-
-def read_value(raw: str, strings: Mapping[str, str]) -> tuple[str, Flaw | None]:
-    """The text of a field's value as written: its pieces (`{...}`, `"..."`, a number or an
-    @string name) joined, with the first flaw in it.
-
-    `strings` maps lower-case @string names to their text (BibTeX's names ignore case); the
-    month names jan ... dec are predefined. An undefined name is kept as written.
-    """
-    pieces: list[str] = []
-    index, length = 0, len(raw)
-    while True:
-        while index < length and raw[index].isspace():
-            index += 1
-        if index >= length:
-            flaw = Flaw(index, "dangling", "") if pieces else None
-            return "".join(pieces), flaw
-        char = raw[index]
-        if char in '{"':
-            end = _closing(raw, index)
-            if end < 0:
-                return "".join(pieces) + raw[index + 1 :], Flaw(index, "unclosed", char)
-            pieces.append(raw[index + 1 : end])
-            index = end + 1
-        elif name := _NAME.match(raw, index):
-            word = name[0]
-            index = name.end()
-            if word.isdigit():
-                pieces.append(word)
-            elif word.lower() in strings:
-                pieces.append(strings[word.lower()])
-            elif word.lower() in MONTHS:
-                pieces.append(MONTHS[word.lower()])
-            else:
-                pieces.append(word)
-                return "".join(pieces) + raw[index:], Flaw(name.start(), "undefined", word)
-        else:
-            return "".join(pieces) + raw[index:], Flaw(index, "trailing", raw[index:])
-        after = index
-        while index < length and raw[index].isspace():
-            index += 1
-        if index >= length:
-            return "".join(pieces), None
-        if raw[index] == "#":
-            index += 1
-            continue
-        rest = raw[index:]
-        kind = "run-on" if _ASSIGNMENT.match(rest) else "trailing"
-        return "".join(pieces) + raw[after:], Flaw(index, kind, rest)
-
-
-def _shown(text: str) -> str:
-    shown = " ".join(text.split())
-    return shown if len(shown) <= 40 else shown[:37] + "..."
-
-
-def _flaw_problem(path: str, line: int, where: str, raw: str, flaw: Flaw) -> Problem:
-    """The problem for a flaw in the value of `where` ("entry 'k': the value of 'title'"),
-    whose raw value starts on `line`: placed at the end of the value before the flaw."""
-    at = line + raw[: flaw.offset].rstrip().count("\n")
-    message = {
-        "run-on": f"{where} runs on into `{_shown(flaw.text)}`; a comma is missing after it: "
-        f"add one at the end of line {at}",
-        "trailing": f"{where} has `{_shown(flaw.text)}` after its closing brace or quote; put "
-        "the whole value in one pair of braces, or join the parts with #",
-        "undefined": f"{where} uses the @string '{flaw.text}', which is not defined; define it "
-        f"with `@string{{{flaw.text} = {{...}}}}` before this entry, or write the value in "
-        "braces",
-        "unclosed": f"{where} opens a `{flaw.text}` that is never closed; close it",
-        "dangling": f"{where} ends with #, which joins nothing; delete it or add the text it "
-        "should join",
-    }[flaw.kind]
-    return Problem(path, at, 1, message)
-
-
-# --- crossref and xdata, as biblatex defines them ------------------------------------------
-
-# biblatex manual, appendix B ("Default Crossref Inheritance Setup"): fields no entry inherits.
-NOT_INHERITED = frozenset({
-    "ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label",
-    "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
-    "shorthand", "shorthandintro", "sortkey",
-})  # fmt: skip
-_NOT_TITLES = ("shorttitle", "sorttitle", "indextitle", "indexsorttitle")
-
-
-def _titles(prefix: str, subtitle: str) -> dict[str, tuple[str, ...]]:
-    return {
-        "title": (f"{prefix}title",),
-        "subtitle": (subtitle,),
-        "titleaddon": (f"{prefix}titleaddon",),
-        **{name: () for name in _NOT_TITLES},
-    }
-
-
-_MAIN = _titles("main", "mainsubtitle")
-_BOOK = _titles("book", "booksubtitle")
-# (parent types, child types, parent field -> the child's fields it fills); the rest of the
-# parent's fields fill the same field of the child.
-_RULES: tuple[tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]], ...] = (
-    (
-        frozenset({"mvbook", "book"}),
-        frozenset({"inbook", "bookinbook", "suppbook"}),
-        {"author": ("author", "bookauthor")},
-    ),
-    (frozenset({"mvbook"}), frozenset({"book", "inbook", "bookinbook", "suppbook"}), _MAIN),
-    (
-        frozenset({"mvcollection", "mvreference"}),
-        frozenset({"collection", "reference", "incollection", "inreference", "suppcollection"}),
-        _MAIN,
-    ),
-    (frozenset({"mvproceedings"}), frozenset({"proceedings", "inproceedings"}), _MAIN),
-    (frozenset({"book"}), frozenset({"inbook", "bookinbook", "suppbook"}), _BOOK),
-    (
-        frozenset({"collection", "reference"}),
-        frozenset({"incollection", "inreference", "suppcollection"}),
-        _BOOK,
-    ),
-    (frozenset({"proceedings"}), frozenset({"inproceedings"}), _BOOK),
-    (
-        frozenset({"periodical"}),
-        frozenset({"article", "suppperiodical"}),
-        {
-            "title": ("journaltitle",),
-            "subtitle": ("journalsubtitle",),
-            **{name: () for name in _NOT_TITLES},
-        },
-    ),
-)
-_TYPE_ALIASES = {"conference": "inproceedings"}
-
-
-def inherited(parent_type: str, child_type: str, fields: Mapping[str, str]) -> dict[str, str]:
-    """The fields a `child_type` entry takes from its `parent_type` crossref parent's `fields`,
-    by biblatex's default inheritance rules (the child's own fields win over these)."""
-    parent_type = _TYPE_ALIASES.get(parent_type, parent_type)
-    child_type = _TYPE_ALIASES.get(child_type, child_type)
-    mapping: dict[str, tuple[str, ...]] = {}
-    for parents, children, rules in _RULES:
-        if parent_type in parents and child_type in children:
-            for name, targets in rules.items():
-                mapping.setdefault(name, targets)
-    result: dict[str, str] = {}
-    for name, value in fields.items():
-        if name in NOT_INHERITED:
-            continue
-        for target in mapping.get(name, (name,)):
-            result.setdefault(target, value)
-    return result
-
-
-@dataclass
-class _Entry:
-    """An entry as read, before inheritance: its fields by lower-case name, in file order."""
-
-    key: str
-    type: str
-    fields: dict[str, str]
-    line: int
-    field_lines: dict[str, int]
-
-
-def _parents(entry: _Entry, name: str) -> list[str]:
-    return [key.strip() for key in entry.fields.get(name, "").split(",") if key.strip()]
-
-
-def _parent_problem(
-    entry: _Entry, field: str, key: str, parent: _Entry | None, chain: tuple[str, ...]
-) -> str | None:
-    """Why `entry` cannot inherit from the entry its `field` names as `key`, if it cannot."""
-    if parent is None:
-        return (
-            f"entry '{entry.key}': {field} '{key}' names no entry in this file, so the fields "
-            f"it should give are missing; add an entry '{key}' or delete the {field} field"
-        )
-    if parent.key in chain or parent.key == entry.key:
-        loop = " -> ".join([*chain, entry.key, parent.key])
-        return f"entry '{entry.key}': {field} '{key}' makes a loop ({loop}); delete one link"
-    return None
-
-
-def _inherit(
-    path: str, entries: Mapping[str, _Entry]
-) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    """Each entry's fields with those of its xdata entries, then its crossref parent, added.
-
-    A parent that is missing, or a loop of parents, is a problem at the field that names it.
-    """
-    problems: list[Problem] = []
-    done: dict[str, dict[str, str]] = {}
-    folded = {key.casefold(): key for key in reversed(list(entries))}
-
-    def find(key: str) -> _Entry | None:
-        return entries.get(key) or entries.get(folded.get(key.casefold(), "\0"))
-
-    def resolve(entry: _Entry, chain: tuple[str, ...]) -> dict[str, str]:
-        if entry.key in done:
-            return done[entry.key]
-        fields = dict(entry.fields)
-        for field in ("xdata", "crossref"):
-            for parent_key in _parents(entry, field):
-                parent = find(parent_key)
-                line = entry.field_lines.get(field, entry.line)
-                problem = _parent_problem(entry, field, parent_key, parent, chain)
-                if problem:
-                    problems.append(Problem(path, line, 1, problem))
-                if problem or parent is None:
-                    continue
-                given = resolve(parent, (*chain, entry.key))
-                if field == "xdata":
-                    extra = {k: v for k, v in given.items() if k not in NOT_INHERITED}
-                else:
-                    extra = inherited(parent.type, entry.type, given)
-                for name, value in extra.items():
-                    fields.setdefault(name, value)
-        done[entry.key] = fields
-        return fields
-
-    for entry in entries.values():
-        resolve(entry, ())
-    return done, problems
-
-
-# --- the file -----------------------------------------------------------------------------
-
-
 def _library(path: str, text: str) -> tuple[Library | None, list[Problem]]:
     """bibtexparser's blocks, raw values as written; a failure of the reader is a problem."""
     # bibtexparser logs each failed block itself; we report them with positions instead.
@@ -381,6 +122,7 @@ def _library(path: str, text: str) -> tuple[Library | None, list[Problem]]:
                 1,
                 f"the BibTeX reader could not read this file ({reason}); check its braces, "
                 "quotes and @ signs, or split the file to find the entry at fault",
+                code=Code.BIB_READER,
             )
         ]
 
@@ -393,7 +135,7 @@ def parse(
     With `keys`, only the entries under those keys are read (see `only`).
     """
     if len(data) > MAX_BYTES:
-        return {}, [Problem(path, 1, 1, f"the file is larger than {MAX_BYTES:,} bytes; split it")]
+        return {}, [too_large(path, len(data), KIND)]
     text, problems = decode(path, data)
     if text is None:
         return {}, problems
@@ -402,14 +144,14 @@ def parse(
     if library is None:
         return {}, problems + failed
     strings: dict[str, str] = {}
-    entries: dict[str, _Entry] = {}
+    entries: dict[str, Entry] = {}
     for block in library.blocks:
         line = _first_line(block)
         if isinstance(block, bibmodel.String):
             value, flaw = read_value(str(block.value), strings)
             if flaw:
                 where = f"@string '{block.key}': its value"
-                problems.append(_flaw_problem(path, line, where, str(block.value), flaw))
+                problems.append(flaw_problem(path, line, where, str(block.value), flaw))
             strings[block.key.lower()] = value
         elif isinstance(block, bibmodel.DuplicateBlockKeyBlock):
             if not block.key.strip():
@@ -424,6 +166,8 @@ def parse(
                     f"duplicate BibTeX key '{block.key}' (first at line "
                     f"{first or _first_line(block.previous_block)}); "
                     "give each work its own key or delete the copy",
+                    code=Code.BIB_DUPLICATE_KEY,
+                    subject=block.key,
                 )
             )
         elif isinstance(block, bibmodel.DuplicateFieldKeyBlock) and isinstance(
@@ -433,7 +177,14 @@ def parse(
             entry = block.ignore_error_block
             repeated = " and ".join(f"'{k}'" for k in sorted(block.duplicate_keys))
             problems.append(
-                Problem(path, line, 1, f"entry '{entry.key}' repeats {repeated}; keep one of each")
+                Problem(
+                    path,
+                    line,
+                    1,
+                    f"entry '{entry.key}' repeats {repeated}; keep one of each",
+                    code=Code.BIB_DUPLICATE_FIELD,
+                    subject=entry.key,
+                )
             )
             _add(path, entry, line, strings, entries, problems)
         elif isinstance(block, bibmodel.ParsingFailedBlock):
@@ -448,6 +199,8 @@ def parse(
                         1,
                         f"entry '{comma['key']}': a comma is missing after its key; write "
                         f"`@{comma['type']}{{{comma['key']},`",
+                        code=Code.BIB_KEY_COMMA,
+                        subject=comma["key"],
                     )
                 )
                 continue
@@ -462,6 +215,8 @@ def parse(
                     1,
                     f"this {entry_name} cannot be read: {reason}; check its braces, "
                     "quotes and the commas between fields",
+                    code=Code.BIB_UNREADABLE_ENTRY,
+                    subject=head["key"] if head else "",
                 )
             )
         elif isinstance(block, bibmodel.Entry):
@@ -470,7 +225,7 @@ def parse(
                 continue
             problems += _check_key(path, block.key, line)
             _add(path, block, line, strings, entries, problems)
-    resolved, found = _inherit(path, entries)
+    resolved, found = inherit(path, entries)
     problems += found
     references: dict[str, Reference] = {}
     for key, record in entries.items():
@@ -485,6 +240,8 @@ def parse(
                         record.line,
                         1,
                         f"entry '{key}' has no {required}; add `{required} = {{...}}`",
+                        code=Code.BIB_MISSING_FIELD,
+                        subject=key,
                     )
                 )
         references[key] = Reference(key, record.type, fields, Span(path, record.line, 1))
@@ -500,6 +257,7 @@ def _keyless(path: str, line: int, raw: str | None) -> Problem:
         1,
         f"this BibTeX entry has no key: write one after `@{kind}{{`, e.g. "
         f"`@{kind}{{smith2020,`, and cite it by that key",
+        code=Code.BIB_NO_KEY,
     )
 
 
@@ -508,7 +266,7 @@ def _add(
     entry: bibmodel.Entry,
     line: int,
     strings: Mapping[str, str],
-    entries: dict[str, _Entry],
+    entries: dict[str, Entry],
     problems: list[Problem],
 ) -> None:
     """Read the entry's values (macros resolved, flaws reported) and keep it under its key."""
@@ -520,12 +278,12 @@ def _add(
         value, flaw = read_value(raw, strings)
         if flaw:
             where = f"entry '{entry.key}': the value of '{field.key}'"
-            problems.append(_flaw_problem(path, field_line, where, raw, flaw))
+            problems.append(flaw_problem(path, field_line, where, raw, flaw))
         name = field.key.lower()
         fields.setdefault(name, value)
         lines.setdefault(name, field_line)
     if entry.key not in entries:
-        entries[entry.key] = _Entry(entry.key, entry.entry_type.lower(), fields, line, lines)
+        entries[entry.key] = Entry(entry.key, entry.entry_type.lower(), fields, line, lines)
 
 
 def _check_key(path: str, key: str, line: int) -> list[Problem]:
@@ -537,6 +295,8 @@ def _check_key(path: str, key: str, line: int) -> list[Problem]:
                 1,
                 f"BibTeX key '{key}' starts with '{key.split('-')[0]}-', which is kept for "
                 "briefing ids; rename the key (e.g. without the prefix)",
+                code=Code.BIB_RESERVED_KEY,
+                subject=key,
             )
         ]
     if not KEY.match(key):
@@ -548,6 +308,8 @@ def _check_key(path: str, key: str, line: int) -> list[Problem]:
                 f"BibTeX key '{key}' may use only ASCII letters, digits and _ : . + / -"
                 + (f" ({non_ascii(key)})" if non_ascii(key) else "")
                 + "; rename it",
+                code=Code.BIB_KEY_CHARACTERS,
+                subject=key,
             )
         ]
     return []
@@ -559,5 +321,5 @@ def load(
     file = root / relative
     if not file.exists() and not file.is_symlink():
         return {}, []
-    data, refused = read_bytes(root, file, relative)
+    data, refused = read_bytes(root, file, relative, KIND)
     return parse(relative, data, keys) if data is not None else ({}, refused)

@@ -23,8 +23,8 @@ import tinycss2
 import tinycss2.ast
 import yaml
 
-from ..problems import Problem
-from . import yamlfile
+from ..problems import Code, Problem
+from . import safefile
 
 PAGE = ".md"
 # Every kind of file a briefing publishes from docs/ besides its pages, and what it is.
@@ -152,20 +152,20 @@ def check(root: Path, docs: Path, theme: Iterable[Path] = ()) -> list[Problem]:
 
     `theme`: the theme's folders (`theme_dirs`, or MkDocs' `config.theme.dirs`). Pages
     (`.md`) are read and checked by `load`; links, devices and pipes are refused by
-    `yamlfile.foreign_files`, so they are skipped here.
+    `safefile.foreign_files`, so they are skipped here.
     """
-    if not docs.is_dir() or yamlfile.foreign(root, docs):
+    if not docs.is_dir() or safefile.foreign(root, docs):
         return []
     theme = tuple(theme)
     problems: list[Problem] = []
     for file in _files(docs):
-        if yamlfile.foreign(root, file):
+        if safefile.foreign(root, file):
             continue
         relative = file.relative_to(docs).as_posix()
         shown = Path(os.path.relpath(file, root)).as_posix()
-        reason = _refused(relative, theme)
-        if reason:
-            problems.append(Problem(shown, 1, 1, reason))
+        refused = _refused(relative, theme)
+        if refused:
+            problems.append(Problem(shown, 1, 1, refused[1], code=refused[0]))
         elif file.suffix.lower() == ".css":
             problems += _stylesheet(root, file, shown, relative)
     return problems
@@ -181,7 +181,7 @@ def _files(docs: Path) -> Iterator[Path]:
                 yield Path(directory, name)
 
 
-def _refused(relative: str, theme: Sequence[Path]) -> str | None:
+def _refused(relative: str, theme: Sequence[Path]) -> tuple[Code, str] | None:
     """Why the file at docs-relative `relative` may not be published, or None."""
     name = posixpath.basename(relative)
     suffix = posixpath.splitext(name)[1].lower()
@@ -190,12 +190,12 @@ def _refused(relative: str, theme: Sequence[Path]) -> str | None:
         return None
     replaced = theme_file(theme, relative)
     if replaced:
-        return (
+        return Code.CONTENT_THEME_FILE, (
             f"{name} would replace the theme's own file {replaced} on every page; "
             "rename it or move it to another folder"
         )
     if folded in BUILD_FILES or folded.startswith(BUILD_FOLDERS):
-        return (
+        return Code.CONTENT_BUILD_FILE, (
             f"{name} is at {relative}, which the build writes itself; "
             "rename it or move it to another folder"
         )
@@ -205,16 +205,17 @@ def _refused(relative: str, theme: Sequence[Path]) -> str | None:
     why = ADVICE.get(suffix) or (
         f"files of kind {suffix} are not published" if suffix else "a file with no extension"
     )
-    return f"{name} is not published from docs/: {why} (published kinds: .md, {known})"
+    return (
+        Code.CONTENT_REFUSED_KIND,
+        f"{name} is not published from docs/: {why} (published kinds: .md, {known})",
+    )
 
 
 def _stylesheet(root: Path, file: Path, shown: str, relative: str) -> list[Problem]:
-    data, problems = yamlfile.read_bytes(root, file, shown)
+    data, problems = safefile.read_bytes(root, file, shown, "a stylesheet")
     if data is None:
         return problems
-    if len(data) > yamlfile.MAX_BYTES:
-        return [Problem(shown, 1, 1, f"the stylesheet is larger than {yamlfile.MAX_BYTES:,} bytes")]
-    text, problems = yamlfile.decode(shown, data)
+    text, problems = safefile.decode(shown, data)
     if text is None:
         return problems
     return problems + check_css(shown, text, relative)
@@ -228,7 +229,13 @@ def check_css(shown: str, text: str, relative: str = "") -> list[Problem]:
     for node in _walk(rules):
         place = (shown, node.source_line, node.source_column)
         if isinstance(node, tinycss2.ast.ParseError):
-            problems.append(Problem(*place, f"the stylesheet cannot be read here: {node.message}"))
+            problems.append(
+                Problem(
+                    *place,
+                    f"the stylesheet cannot be read here: {node.message}",
+                    code=Code.CONTENT_CSS_SYNTAX,
+                )
+            )
         elif (
             isinstance(node, tinycss2.ast.AtRule | tinycss2.ast.AtKeywordToken)
             and (
@@ -241,13 +248,16 @@ def check_css(shown: str, text: str, relative: str = "") -> list[Problem]:
                     *place,
                     "@import makes readers' browsers load another stylesheet; "
                     "copy the rules you need into this one",
+                    code=Code.CONTENT_CSS_IMPORT,
                 )
             )
         else:
             for url in _urls(node):
                 reason = leaves_site(url, relative)
                 if reason:
-                    problems.append(Problem(*place, f"url({url!r}) {reason}"))
+                    problems.append(
+                        Problem(*place, f"url({url!r}) {reason}", code=Code.CONTENT_CSS_URL)
+                    )
     return problems
 
 

@@ -11,9 +11,10 @@ very top (a first line such as `Note: ...` is metadata to MkDocs, and vanishes f
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from ..problems import Problem, nearest
+from ..problems import Code, Problem, nearest
 from . import yamlfile
 
 HIDE = ("navigation", "toc", "footer", "path", "tags", "feedback")
@@ -46,7 +47,7 @@ def _unknown(key: str) -> str:
     close = nearest(key, KEYS)
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
     why = (
-        "; `template` would replace the page's template: layouts are code, set in mkdocs.yml"
+        "; `template` would replace the page's layout, which is the site's to set, not a page's"
         if key == "template"
         else ""
     )
@@ -55,24 +56,31 @@ def _unknown(key: str) -> str:
 
 def _yaml(path: str, block: str) -> list[Problem]:
     document, found = yamlfile.parse(path, block.encode("utf-8"))
-    problems = [Problem(p.path, p.line + 1, p.column, p.message, p.severity) for p in found]
+    problems = [replace(p, line=p.line + 1) for p in found]
     if document is None:
         return problems
     if not isinstance(document.value, dict):
-        return [*problems, Problem(path, 2, 1, "the front matter must be `key: value` lines")]
+        problem = Problem(
+            path,
+            2,
+            1,
+            "the front matter must be `key: value` lines",
+            code=Code.FRONTMATTER_NOT_MAPPING,
+        )
+        return [*problems, problem]
 
-    def at(path_: tuple[str | int, ...], message: str, key: bool = False) -> Problem:
+    def at(path_: tuple[str | int, ...], message: str, code: Code, key: bool = False) -> Problem:
         span = document.key_span(path_) if key else document.span(path_)
-        return Problem(path, span.line + 1, span.column, message)
+        return Problem(path, span.line + 1, span.column, message, code=code)
 
     for key, value in document.value.items():
         name = str(key)
         if name not in KEYS:
-            problems.append(at((name,), _unknown(name), key=True))
+            problems.append(at((name,), _unknown(name), Code.FRONTMATTER_UNKNOWN_KEY, key=True))
             continue
         why = _value(name, value)
         if why:
-            problems.append(at((name,), f"front matter '{name}': {why}"))
+            problems.append(at((name,), f"front matter '{name}': {why}", Code.FRONTMATTER_VALUE))
     return problems
 
 
@@ -117,8 +125,9 @@ def _multimarkdown(path: str, text: str) -> list[Problem]:
                         path,
                         number,
                         column,
-                        _unknown(key) + " (MkDocs reads a `key: value` first line as "
-                        "metadata: start the page with its heading or a blank line)",
+                        _unknown(key) + " (a `key: value` first line is read as metadata, "
+                        "not as text: start the page with its heading or a blank line)",
+                        code=Code.FRONTMATTER_UNKNOWN_KEY,
                     )
                 )
         elif not (started and _META_MORE.match(line)):

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..problems import Problem
+from ..problems import Code, Problem
 
 CONTENT = ("data", "docs", "references.bib")
 _SEPARATOR = "\x1e"
@@ -54,6 +54,7 @@ class History:
             "fetch the whole history (git fetch --unshallow, or actions/checkout with "
             "fetch-depth: 0)",
             "warning",
+            code=Code.BUILD_SHALLOW_CLONE,
         )
 
 

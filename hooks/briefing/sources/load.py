@@ -23,11 +23,9 @@ from ..model import (
     StatusChange,
     Theme,
 )
-from ..problems import Problem
-from . import frontmatter, schema, yamlfile
+from ..problems import Code, Problem
+from . import frontmatter, safefile, schema, yamlfile
 from .yamlfile import Document, JSONPath
-
-LISTS = ("themes", "findings", "quotes", "statistics", "recommendations")
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,13 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
         if not (root / relative).is_file():
             if name == "report":
                 problems.append(
-                    Problem(relative, 1, 1, "missing: every briefing needs data/report.yml")
+                    Problem(
+                        relative,
+                        1,
+                        1,
+                        "missing: every briefing needs data/report.yml",
+                        code=Code.FILE_MISSING,
+                    )
                 )
             continue
         document, found = yamlfile.load(root, relative)
@@ -90,27 +94,17 @@ def read_sources(root: Path, docs_dir: Path | None = None) -> tuple[Sources, lis
         for file in sorted(docs.rglob("*.md")):
             relative = file.relative_to(docs).as_posix()
             shown = _shown(root, file)
-            data, found = yamlfile.read_bytes(root, file, shown)
-            if data is not None and len(data) > yamlfile.MAX_BYTES:
-                found = [
-                    Problem(
-                        shown,
-                        1,
-                        1,
-                        f"the page is larger than {yamlfile.MAX_BYTES:,} "
-                        "bytes; split it into several pages",
-                    )
-                ]
-            elif data is not None:
-                text, found = yamlfile.decode(shown, data)
+            data, found = safefile.read_bytes(root, file, shown, "a page")
+            if data is not None:
+                text, found = safefile.decode(shown, data)
                 if text is not None:
                     pages[relative] = Markdown(text, Span(shown, 1, 1), text)
                     # Text-reordering and invisible characters (Trojan Source).
-                    found += yamlfile.check_characters(shown, text)
-                    found += yamlfile.nul_characters(shown, text)
+                    found += safefile.check_characters(shown, text)
+                    found += safefile.nul_characters(shown, text)
                     found += frontmatter.check(shown, text)
             problems += found
-        problems += yamlfile.foreign_files(root, docs)
+        problems += safefile.foreign_files(root, docs)
     return Sources(root, documents, pages), problems
 
 

@@ -14,7 +14,9 @@ from ..model import KINDS
 
 _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 KEY_PATTERN = _KEY  # a citation key as written after @ (bib.py finds keys with it)
-_ID = rf"(?:{'|'.join(KINDS)})-[a-z0-9]+(?:-[a-z0-9]+)*"
+# An item's id: its kind, then lower-case ASCII words joined by single hyphens (the schemas'
+# id patterns say the same in JSON Schema; checks.ids matches whole values with it).
+ID_PATTERN = rf"(?:{'|'.join(KINDS)})-[a-z0-9]+(?:-[a-z0-9]+)*"
 # Atomic groups and greedy locators: an unclosed `[@a, p. 1; @b, p. 2; ...` must fail in
 # linear time (lazy locators in nested groups backtracked exponentially: 160 characters, 4 s).
 # A locator ("p. 4", "ch. 2") holds no bracket or tag, so a citation never swallows HTML.
@@ -24,10 +26,10 @@ CITATION = re.compile(
     rf"(?>[ \t]*;[ \t]*@{_KEY}{_LOCATOR}?)*)[ \t]*\](?![(:]|\[(?!@))"
 )
 CITE_ITEM = re.compile(rf"@(?P<key>{_KEY})(?:[ \t]*,[ \t]*(?P<locator>[^;\]\n]*?))?[ \t]*(?:;|$)")
-CUSTOM_XREF = re.compile(rf"(?<![!\\\]])\[(?P<text>[^\[\]\n]+)\]\[(?P<id>{_ID})\]")
-BARE_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>{_ID})(?!-?\w)")
-_CUSTOM_ANYWHERE = re.compile(rf"\[(?P<text>[^\[\]\n]+)\]\[(?P<id>{_ID})\]")
-_BARE_ANYWHERE = re.compile(rf"@(?P<id>{_ID})(?!-?\w)")
+CUSTOM_XREF = re.compile(rf"(?<![!\\\]])\[(?P<text>[^\[\]\n]+)\]\[(?P<id>{ID_PATTERN})\]")
+BARE_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>{ID_PATTERN})(?!-?\w)")
+_CUSTOM_ANYWHERE = re.compile(rf"\[(?P<text>[^\[\]\n]+)\]\[(?P<id>{ID_PATTERN})\]")
+_BARE_ANYWHERE = re.compile(rf"@(?P<id>{ID_PATTERN})(?!-?\w)")
 # A word that looks like a cross-reference but misses its prefix's hyphen or has capitals.
 ALMOST_XREF = re.compile(rf"(?<![\w@./\\-])@(?P<id>(?i:{'|'.join(KINDS)})[-_][\w-]*\w)")
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from ..model import Span
-from ..problems import Problem, nearest, non_ascii
+from ..problems import Code, Problem, nearest, non_ascii
 from .yamlfile import Document
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
@@ -151,19 +151,20 @@ def _number(value: object) -> str:
     return shown if len(shown) <= 24 else f"{shown[:12]}… ({len(shown)} characters)"
 
 
-def _message(error: ValidationError, name: str) -> str:
+def _message(error: ValidationError, name: str) -> tuple[Code, str]:
     field = _field(error)
     where = f"'{field}'" if field else f"data/{name}.yml"
     schema = error.schema if isinstance(error.schema, dict) else {}
     validator = error.validator
     if validator == "required":
         missing = error.message.split("'")[1]
-        return f"missing required field '{missing}'; add `{missing}: ...`"
+        return Code.SCHEMA_REQUIRED, f"missing required field '{missing}'; add `{missing}: ...`"
     if validator == "additionalProperties":
         extra = _extra(error)
-        return unknown_field(extra[0] if extra else "?", sorted(schema.get("properties", {})))
+        allowed = sorted(schema.get("properties", {}))
+        return Code.SCHEMA_UNKNOWN_FIELD, unknown_field(extra[0] if extra else "?", allowed)
     if "propertyNames" in error.absolute_schema_path:
-        return (
+        return Code.SCHEMA_GLOSSARY_TERM, (
             f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
             + _lookalikes(error.instance)
         )
@@ -174,50 +175,66 @@ def _message(error: ValidationError, name: str) -> str:
             if isinstance(expected, list)
             else TYPES.get(str(expected), str(expected))
         )
-        return f"{_subject(error, name)} must be {wanted}, not {_describe(error.instance)}"
+        return (
+            Code.SCHEMA_TYPE,
+            f"{_subject(error, name)} must be {wanted}, not {_describe(error.instance)}",
+        )
     if validator == "pattern":
         pattern = str(error.validator_value)
         if pattern.startswith("^(quote|stat)-"):
-            return (
+            return Code.SCHEMA_ID, (
                 f"{where}: '{error.instance}' is not a quote or statistic id "
                 "(quote-... or stat-...)"
             )
         for kind in ("theme", "finding", "quote", "stat", "rec"):
             if pattern.startswith(f"^{kind}-"):
-                return (
+                return Code.SCHEMA_ID, (
                     f"'{error.instance}' is not a valid {kind} id: ids look like "
                     f"'{kind}-some-words' (lower-case ASCII letters, digits, single hyphens)"
                     + _lookalikes(error.instance)
                 )
         if pattern == r"\S":
-            return f"{_subject(error, name)} is empty; write its text or delete the field"
+            return (
+                Code.SCHEMA_EMPTY,
+                f"{_subject(error, name)} is empty; write its text or delete the field",
+            )
         if field == "date" or "[0-9]{4}" in pattern:
-            return f'{where}: \'{error.instance}\' is not a date; write "YYYY-MM-DD" or "YYYY-MM"'
+            return (
+                Code.SCHEMA_DATE,
+                f'{where}: \'{error.instance}\' is not a date; write "YYYY-MM-DD" or "YYYY-MM"',
+            )
         if "https?" in pattern:
-            return f"{where}: '{error.instance}' is not an http(s) or mailto address"
+            return (
+                Code.SCHEMA_URL,
+                f"{where}: '{error.instance}' is not an http(s) or mailto address",
+            )
         if field == "doi":
             return (
-                f"doi: '{error.instance}' is not a DOI such as 10.1234/abcd (no https://doi.org/)"
+                Code.SCHEMA_DOI,
+                f"doi: '{error.instance}' is not a DOI such as 10.1234/abcd (no https://doi.org/)",
             )
-        return f"{where}: '{error.instance}' is not allowed here"
+        return Code.SCHEMA_PATTERN, f"{where}: '{error.instance}' is not allowed here"
     if validator in ("minimum", "maximum"):
-        return (
+        return Code.SCHEMA_RANGE, (
             f"{_subject(error, name)}: {_number(error.instance)} is larger than a briefing's "
             f"figures can be (at most {LIMIT:,} either side of 0); check the number, or give it in "
             "a larger unit (millions, billions)"
         )
     if validator == "minLength":
-        return f"{_subject(error, name)} is empty; write its text or delete the field"
+        return (
+            Code.SCHEMA_EMPTY,
+            f"{_subject(error, name)} is empty; write its text or delete the field",
+        )
     if validator == "minItems":
-        return f"{where} needs at least {error.validator_value} item(s)"
+        return Code.SCHEMA_MIN_ITEMS, f"{where} needs at least {error.validator_value} item(s)"
     if validator == "uniqueItems":
-        return f"{where} lists the same entry twice; keep one"
+        return Code.SCHEMA_UNIQUE_ITEMS, f"{where} lists the same entry twice; keep one"
     if validator == "enum":
         options = ", ".join(str(v) for v in list(error.validator_value))  # type: ignore[arg-type]
-        return f"{where}: '{error.instance}' is not one of: {options}"
+        return Code.SCHEMA_ENUM, f"{where}: '{error.instance}' is not one of: {options}"
     if validator == "not" and "description" in schema:
-        return str(schema["description"])
-    return f"{where}: {error.message}"
+        return Code.SCHEMA_FORBIDDEN_FIELD, str(schema["description"])
+    return Code.SCHEMA_OTHER, f"{where}: {error.message}"
 
 
 def check(document: Document, name: str) -> list[Problem]:
@@ -225,7 +242,7 @@ def check(document: Document, name: str) -> list[Problem]:
     problems: list[Problem] = []
     if _valid(document.value, name):
         return problems
-    found: list[tuple[Span, str]] = []
+    found: list[tuple[Span, Code, str]] = []
     for error in _leaves(validator(name).iter_errors(document.value)):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and _extra(error):
@@ -233,7 +250,11 @@ def check(document: Document, name: str) -> list[Problem]:
             schema = error.schema if isinstance(error.schema, dict) else {}
             allowed = sorted(schema.get("properties", {}))
             found += [
-                (document.key_span((*path, extra)), unknown_field(extra, allowed))
+                (
+                    document.key_span((*path, extra)),
+                    Code.SCHEMA_UNKNOWN_FIELD,
+                    unknown_field(extra, allowed),
+                )
                 for extra in _extra(error)
             ]
             continue
@@ -243,9 +264,9 @@ def check(document: Document, name: str) -> list[Problem]:
             span = document.key_span((*path, str(error.instance)))
         else:
             span = document.span(path)
-        found.append((span, _message(error, name)))
-    for span, message in found:
-        problem = Problem.at(span, message)
+        found.append((span, *_message(error, name)))
+    for span, code, message in found:
+        problem = Problem.at(span, message, code=code)
         if problem not in problems:
             problems.append(problem)
     return problems
