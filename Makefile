@@ -5,7 +5,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+# What is installed: building needs requirements.txt (serve, site, validate, export, bench); the
+# tests and checks add requirements-test.txt (test, lint, mutate, bench-hostile). Each stamp is
+# named by the checksum of its files, so an edited pin installs again.
+STAMP := $(VENV)/.installed-build-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+TEST_STAMP := $(VENV)/.installed-test-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/hooks
@@ -16,8 +21,14 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@rm -f $(VENV)/.installed-* && touch $@
+	$(PIP_INSTALL) -r requirements.txt
+	@rm -f $(VENV)/.installed-build-* && touch $@
+
+# The test set includes the build's (`-r requirements.txt`), so it stands for both stamps.
+$(TEST_STAMP): requirements.txt requirements-test.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-test.txt
+	@rm -f $(VENV)/.installed-* && touch $@ $(STAMP)
 
 # The browser tests and the audit drive Debian's Chromium (nothing downloads a browser of its
 # own) with axe-core and Lighthouse from npm (package.json); each is installed when missing.
@@ -132,14 +143,14 @@ bench: $(STAMP)
 # Mutation testing of the engine's stages (checks, rendering, downloads) with mutmut and the fast
 # tests that cover each: score and surviving mutants per module. Slow (tens of minutes); not part
 # of `make test`. One stage: make mutate ARGS=downloads; the last figures again: ARGS=--report.
-mutate: $(STAMP)
+mutate: $(TEST_STAMP)
 	$(PY) tests/mutate.py $(ARGS)
 
 # What validating each hostile file of tests/test_hostile.py costs (seconds, peak MB): one table.
-bench-hostile: $(STAMP)
+bench-hostile: $(TEST_STAMP)
 	$(PY) tests/bench_hostile.py $(ARGS)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check hooks tests
 	$(VENV)/bin/ruff format --check hooks tests
 	$(VENV)/bin/mypy

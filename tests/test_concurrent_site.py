@@ -33,7 +33,8 @@ def _project(tmp_path: Path) -> tuple[Path, Path]:
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy2(ROOT / "Makefile", project / "Makefile")
-    shutil.copy2(ROOT / "requirements.txt", project / "requirements.txt")
+    for name in ("requirements.txt", "requirements-test.txt"):
+        shutil.copy2(ROOT / name, project / name)
     (project / "fake_build.py").write_text(FAKE_BUILD, encoding="utf-8")
     stamp = tmp_path / "installed"
     stamp.touch()  # newer than requirements.txt: make installs nothing

@@ -73,7 +73,13 @@ def test_the_checker_does_report_errors(tmp_path: Path) -> None:
 
 # --- make site: built aside, then swapped in -------------------------------------------------
 
-PROJECT_FILES = ("Makefile", "mkdocs.yml", "references.bib", "requirements.txt")
+PROJECT_FILES = (
+    "Makefile",
+    "mkdocs.yml",
+    "references.bib",
+    "requirements.txt",
+    "requirements-test.txt",
+)
 PROJECT_DIRS = ("hooks", "data", "docs")
 
 

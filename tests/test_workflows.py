@@ -26,7 +26,7 @@ PINNED = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
 
 def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
     """Validate one file against a schema vendored in check-jsonschema, with no network."""
-    assert CHECK_JSONSCHEMA.exists(), f"{CHECK_JSONSCHEMA} missing: pip install -r requirements.txt"
+    assert CHECK_JSONSCHEMA.exists(), f"{CHECK_JSONSCHEMA} missing: pip install -r requirements-test.txt"
     env = dict(os.environ)
     # Any attempt to reach the network fails fast: the vendored schemas must be enough.
     for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
@@ -209,6 +209,8 @@ CODE_SAMPLES = (
     "Makefile",
     "requirements.txt",
     "requirements.in",
+    "requirements-test.txt",
+    "requirements-test.in",
     "pyproject.toml",
     "package.json",
     "package-lock.json",
