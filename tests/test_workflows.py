@@ -26,7 +26,9 @@ PINNED = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
 
 def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
     """Validate one file against a schema vendored in check-jsonschema, with no network."""
-    assert CHECK_JSONSCHEMA.exists(), f"{CHECK_JSONSCHEMA} missing: pip install -r requirements-test.txt"
+    assert CHECK_JSONSCHEMA.exists(), (
+        f"{CHECK_JSONSCHEMA} missing: pip install -r requirements-test.txt"
+    )
     env = dict(os.environ)
     # Any attempt to reach the network fails fast: the vendored schemas must be enough.
     for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
