@@ -353,7 +353,7 @@ def test_the_docs_folder_and_the_theme_are_the_ones_given(tmp_path: Path) -> Non
     file there may not take the place of one of the given theme's files."""
     root = project(tmp_path, [])
     (root / "docs" / "tool.exe").write_bytes(b"MZ")
-    exe = f"tool.exe is not published from docs/: files of kind .exe are not published {KINDS}"
+    exe = f"tool.exe is not published with the site: files of kind .exe are not published {KINDS}"
     default = validate(root)
     assert [str(p) for p in default.problems] == [f"docs/tool.exe:1:1: {exe}"]
     assert sorted(default.sources.pages) == ["context.md", "method.md"]

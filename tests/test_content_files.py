@@ -206,7 +206,7 @@ def _poison(project: Path) -> list[str]:
         "docs/assets/briefing.css:2:1: @import",
         "docs/assets/briefing.css:2:9: url('https://evil.example/track.css') points at another",
         "docs/assets/images/favicon.png:1:1: favicon.png would replace the theme's own file",
-        "docs/evil.html:1:1: evil.html is not published from docs/",
+        "docs/evil.html:1:1: evil.html is not published with the site",
     ]
 
 

@@ -207,7 +207,7 @@ def _refused(relative: str, theme: Sequence[Path]) -> tuple[Code, str] | None:
     )
     return (
         Code.CONTENT_REFUSED_KIND,
-        f"{name} is not published from docs/: {why} (published kinds: .md, {known})",
+        f"{name} is not published with the site: {why} (published kinds: .md, {known})",
     )
 
 
