@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 from briefing.checks.validate import validate
+from briefing.render.formats import Formats
 from briefing.render.pages import Pages
-from briefing.render.text import long_date
 from briefing.sources import history
 from sitetools import ROOT, Site, git
 
@@ -81,7 +81,7 @@ def test_built_pages_carry_last_updated(site: Site) -> None:
         day = _last_commit_date(*files)
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day), day
         assert stamp["datetime"] == day, url
-        assert stamp.get_text() == long_date(day), url
+        assert stamp.get_text() == Formats().date(day), url
     heading = site.page("changes").find("h1")
     assert heading is not None
     assert heading.get_text(strip=True).startswith("What changed")

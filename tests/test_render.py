@@ -14,9 +14,10 @@ from briefing.checks.validate import validate
 from briefing.citations import formatting
 from briefing.citations.bibliography import Bibliography
 from briefing.render import nav, numbering
+from briefing.render.formats import Formats
 from briefing.render.resolve import Resolver, Target
 from briefing.render.site import Site, page_title, prepare_configured
-from briefing.render.text import figure, long_date, md_escape, number
+from briefing.render.text import md_escape
 from briefing.render.urls import href, page_url
 from sitetools import ROOT
 
@@ -74,7 +75,7 @@ def test_href(origin: str, target: str, anchor: str, directory_urls: bool, link:
     ],
 )
 def test_figure(value: float, unit: str, qualifier: str | None, shown: str) -> None:
-    assert figure(value, unit, qualifier) == shown
+    assert Formats().figure(value, unit, qualifier) == shown
 
 
 @pytest.mark.parametrize(
@@ -82,7 +83,7 @@ def test_figure(value: float, unit: str, qualifier: str | None, shown: str) -> N
     [("2024-05", "May 2024"), ("2024-05-20", "20 May 2024"), ("2024", "2024"), ("x", "x")],
 )
 def test_long_date(value: str, shown: str) -> None:
-    assert long_date(value) == shown
+    assert Formats().date(value) == shown
 
 
 @pytest.mark.parametrize(
@@ -102,8 +103,8 @@ def test_md_escape(text: str, escaped: str) -> None:
 
 def test_number_has_separators_from_four_digits() -> None:
     # A year says it is one (unit: year, or a year column): see tests/test_formats.py.
-    assert number(2350) == "2,350"
-    assert number(10000) == "10,000"
+    assert Formats().number(2350) == "2,350"
+    assert Formats().number(10000) == "10,000"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Small text helpers: escaping plain text into Markdown and HTML, numbers, dates, links."""
+"""Small text helpers: escaping plain text into Markdown and HTML, links, excerpts."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ import html
 import posixpath
 import re
 
-from .formats import Formats
-
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")  # Python-Markdown's escapable characters
 _ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space in a number stays
-_DEFAULT = Formats()
 
 
 def md_escape(text: str) -> str:
@@ -35,21 +32,6 @@ def md_link(from_src: str, to_src: str, anchor: str = "") -> str:
         return f"#{anchor}" if anchor else posixpath.basename(to_src)
     path = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
     return path + (f"#{anchor}" if anchor else "")
-
-
-def number(value: object) -> str:
-    """A number in the default locale (en_GB); pages use their briefing's `Formats`."""
-    return _DEFAULT.number(value)
-
-
-def figure(value: object, unit: str | None, qualifier: str | None = None) -> str:
-    """'approximately 17%', '111 responses', in the default locale (en_GB)."""
-    return _DEFAULT.figure(value, unit, qualifier)
-
-
-def long_date(value: str) -> str:
-    """'2024-05' -> 'May 2024', '2024-05-20' -> '20 May 2024'; anything else as written."""
-    return _DEFAULT.date(value)
 
 
 def indent(text: str, spaces: int = 4) -> str:
