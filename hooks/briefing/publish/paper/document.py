@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ...labels import Labels
@@ -36,6 +36,8 @@ from .items import (
     print_theme,
 )
 from .records import Document, Entry, PrintPage
+
+Printed = Callable[[PrintPage, str], str]  # an item's page as printed, given its id
 
 __all__ = ["Document", "Entry", "PrintPage", "document", "finding_numbers"]
 
@@ -154,73 +156,58 @@ def document(
     ]:
         builder.section_of[page_key(page.url)] = slug(page.src)
 
-    body: list[str] = []
+    body: list[str] = []  # one section a part, each starting a new page
     entries: list[Entry] = []
-    parts = 2  # the cover and the contents
+
+    def part(ident: str, heading: str, inner: str) -> None:
+        entries.append(Entry(ident, heading, 1))
+        body.append(f'<section class="part" id="{html.escape(ident)}">{inner}</section>')
+
+    def page_part(page: PrintPage) -> None:
+        ident = slug(page.src)
+        part(ident, builder.heading(page), builder.section(page, ident))
+
+    def group(ident: str, items: list[tuple[str, str]], printed: Printed) -> None:
+        """A part of item pages (the recommendations, the themes): each a contents entry."""
+        shown = [(item_id, by_src[src]) for item_id, src in items if src in by_src]
+        if not shown:
+            return
+        heading = labels(f"pages/{ident}")
+        entries.append(Entry(ident, heading, 1))
+        sections = []
+        for item_id, page in shown:
+            entries.append(Entry(item_id, builder.heading(page), 2))
+            sections.append(
+                f'<section class="item" id="{html.escape(item_id)}-section">'
+                f"{printed(page, item_id)}</section>"
+            )
+        body.append(
+            f'<section class="part group" id="{ident}"><h1>{html.escape(heading)}</h1>'
+            + "".join(sections)
+            + "</section>"
+        )
+
     if generated.HOME in by_src:
         summary = print_summary(builder, by_src[generated.HOME])
         if summary is not None:
             heading, inner = summary
-            entries.append(Entry("summary", heading, 1))
-            body.append(
-                f'<section class="part" id="summary"><h1>{html.escape(heading)}</h1>{inner}'
-                "</section>"
-            )
-            parts += 1
-    shown_recs = [(r, s) for r, s in recs if s in by_src]
-    if shown_recs:
-        entries.append(Entry("recommendations", labels("pages/recommendations"), 1))
-        items = []
-        for rec, src in shown_recs:
-            page = by_src[src]
-            entries.append(Entry(rec.id, builder.heading(page), 2))
-            items.append(
-                f'<section class="item" id="{html.escape(rec.id)}-section">'
-                f"{print_recommendation(builder, page, rec.id, rec.id)}</section>"
-            )
-        body.append(
-            '<section class="part group" id="recommendations">'
-            f"<h1>{html.escape(labels('pages/recommendations'))}</h1>"
-            + "".join(items)
-            + "</section>"
-        )
-        parts += 1
+            part("summary", heading, f"<h1>{html.escape(heading)}</h1>{inner}")
+    group(
+        "recommendations",
+        [(r.id, src) for r, src in recs],
+        lambda page, rec_id: print_recommendation(builder, page, rec_id, rec_id),
+    )
     for page in prose:
-        if page.src == generated.SURVEY or page.src not in fixed:
-            ident = slug(page.src)
-            entries.append(Entry(ident, builder.heading(page), 1))
-            body.append(
-                f'<section class="part" id="{html.escape(ident)}">'
-                f"{builder.section(page, ident)}</section>"
-            )
-            parts += 1
-            continue
-    shown_themes = [(t, s) for t, s in themes if s in by_src]
-    if shown_themes:
-        entries.append(Entry("themes", labels("pages/themes"), 1))
-        items = []
-        for theme, src in shown_themes:
-            page = by_src[src]
-            entries.append(Entry(theme.id, builder.heading(page), 2))
-            items.append(
-                f'<section class="item" id="{html.escape(theme.id)}-section">'
-                f"{print_theme(builder, page, theme.id)}</section>"
-            )
-        body.append(
-            '<section class="part group" id="themes">'
-            f"<h1>{html.escape(labels('pages/themes'))}</h1>" + "".join(items) + "</section>"
-        )
-        parts += 1
+        page_part(page)
+    group(
+        "themes",
+        [(t.id, src) for t, src in themes],
+        lambda page, theme_id: print_theme(builder, page, theme_id),
+    )
     for src in (generated.REFERENCES, generated.GLOSSARY):
         if src in by_src:
-            page = by_src[src]
-            ident = slug(src)
-            entries.append(Entry(ident, builder.heading(page), 1))
-            body.append(
-                f'<section class="part" id="{html.escape(ident)}">'
-                f"{builder.section(page, ident)}</section>"
-            )
-            parts += 1
+            page_part(by_src[src])
+    parts = 2 + len(body)  # the cover and the contents, then each part
     head = (
         '<meta charset="utf-8">\n'
         f"<title>{html.escape(report.title)}</title>\n"
