@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import socket
 import subprocess
 import sys
@@ -12,9 +13,37 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from briefing import labels
+from briefing.checks.validate import validate
+from briefing.citations.bibliography import Bibliography
+from briefing.citations.formatting import plain
+from briefing.render.site import Site as EngineSite
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def engine_site() -> EngineSite:
+    """The real briefing rendered by the engine alone (no MkDocs), references in Vancouver."""
+    briefing = validate(ROOT).checked()
+    bibliography = Bibliography("vancouver")
+    return EngineSite(
+        briefing,
+        lambda keys: bibliography.format([briefing.references[k] for k in keys]),
+        plain,
+    )
+
+
+def english_label_words(*also_same: str) -> set[str]:
+    """The words (four letters or more) of the labels' English defaults that a page in another
+    language must not show, less those the same in French and names (JSON Schema, BibTeX,
+    Zotero); `also_same`: more words a test's pages share with French."""
+    words: set[str] = set()
+    for text in labels.defaults().values():
+        words |= {w.lower() for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{\w+\}", "", text))}
+    same = {"table", "source", "sources", "note", "original", "citation", "part", "pages"}
+    names = {"json", "bibtex", "schema", "zotero", "atom"}
+    return words - same - set(also_same) - names
 
 
 def build_env() -> dict[str, str]:

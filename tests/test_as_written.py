@@ -25,7 +25,7 @@ from briefing.render.site import prepare_configured
 from briefing.render.text import lead
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, HOOK, make_project
-from sitetools import ROOT, Site, mkdocs_build
+from sitetools import ROOT, Site, english_label_words, mkdocs_build
 
 ENQUETE = FIXTURES / "enquete"
 
@@ -390,19 +390,9 @@ _BY_DESIGN = ".reference, .cite-briefing, pre, code, .cited-in, .works-cited li"
 _FILE_NAME = re.compile(r"\S+\.(?:json|csv|bib|pdf)\b")
 
 
-def _english_words() -> set[str]:
-    words: set[str] = set()
-    for text in labels.defaults().values():
-        words |= {w.lower() for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{\w+\}", "", text))}
-    # The same in both languages, or names (JSON Schema, Zotero).
-    same = {"table", "source", "sources", "note", "original", "citation", "part", "pages"}
-    names = {"json", "bibtex", "schema", "zotero", "atom"}  # JSON Schema, BibTeX, CSL-JSON, ...
-    return words - same - names
-
-
 @pytest.mark.slow
 def test_no_english_word_is_left_in_a_french_briefing(enquete: Site) -> None:
-    english = _english_words()
+    english = english_label_words()
     assert {"executive", "summary", "evidence", "respondents", "status", "glance"} <= english
     assert {"became", "tracker", "stand", "recorded", "shown"} <= english  # the tracker's too
     # What is read covers the counts, a whole timeline and the tracker (its filter's words too).

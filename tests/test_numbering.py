@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import briefing_hooks
 import pytest
-from briefing.checks.validate import validate
-from briefing.citations.bibliography import Bibliography
-from briefing.citations.formatting import plain
 from briefing.problems import BriefingError
 from briefing.render import numbering as numbering_module
 from briefing.render import site as site_module
 from briefing.render.numbering import Backlink, Cited, number
 from briefing.render.resolve import Resolver, Unnumbered
-from briefing.render.site import Site
 from briefing.sources.frontmatter import split
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
-from sitetools import ROOT
+from sitetools import ROOT, engine_site
 
 PAGES = [
     Cited("index.md", "Home", ("Intro [@b].",)),
@@ -70,18 +66,8 @@ def test_a_text_the_numbering_never_read_is_a_placed_problem() -> None:
         links.check()
 
 
-def _site() -> Site:
-    briefing = validate(ROOT).checked()
-    bibliography = Bibliography("vancouver")
-    return Site(
-        briefing,
-        lambda keys: bibliography.format([briefing.references[k] for k in keys]),
-        plain,
-    )
-
-
 def test_every_page_is_rendered_from_the_text_it_was_numbered_from() -> None:
-    site = _site()
+    site = engine_site()
     site.prepare(["index.md", "a.md"], {"a.md": "Cited [@lacey2001]."}, {"a.md": "---\n"})
     assert site.front["a.md"] == "---\n"
     assert 'id="cite-lacey2001-1"' in site.markdown("a.md")
@@ -91,7 +77,7 @@ def test_every_page_is_rendered_from_the_text_it_was_numbered_from() -> None:
 
 
 def test_a_hand_written_page_under_a_generated_name_is_refused_once_for_every_builder() -> None:
-    site = _site()
+    site = engine_site()
     site.prepare(["index.md"], {"index.md": "# Mine", "glossary.md": "# Mine too"})
     assert [str(p) for p in site.clashes()] == [
         "docs/glossary.md:1:1: this page is generated from data/glossary.yml; "

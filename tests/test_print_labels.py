@@ -16,7 +16,6 @@ from pathlib import Path
 import pypdf
 import pytest
 import tinycss2
-from briefing import labels
 from briefing.checks.validate import validate
 from briefing.labels import Labels
 from briefing.model import Briefing
@@ -24,7 +23,7 @@ from briefing.publish.paper import style
 from briefing.publish.paper.document import document
 from briefing.render.formats import Formats
 from conftest import FIXTURES, HOOK
-from sitetools import ROOT, mkdocs_build
+from sitetools import ROOT, english_label_words, mkdocs_build
 
 PDF = Path("downloads") / "briefing.pdf"
 SITE_URL = "https://example.org/lisere/"
@@ -113,16 +112,6 @@ def test_the_french_pdf_is_in_french(french: Printed) -> None:
 _CODE = re.compile(r"@\w+\{.*?, \}|\[ \{ \"id\": .*?\] \] \} \} \]")
 
 
-def _english_words() -> set[str]:
-    words: set[str] = set()
-    for text in labels.defaults().values():
-        words |= {w.lower() for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{\w+\}", "", text))}
-    same = {"table", "source", "sources", "note", "original", "citation", "licence", "page"}
-    same |= {"part", "pages"}  # French words too
-    names = {"json", "bibtex", "schema", "zotero", "atom"}  # names, in any language
-    return words - same - names
-
-
 def _by_design_removed(text: str) -> str:
     text = _CODE.sub(" ", text)
     return " ".join(w for w in text.split() if "/" not in w)
@@ -130,7 +119,7 @@ def _by_design_removed(text: str) -> str:
 
 @pytest.mark.slow
 def test_no_english_label_word_in_the_french_pdf(french: Printed) -> None:
-    english = _english_words()
+    english = english_label_words("licence", "page")
     assert {"contents", "online", "cite", "addresses", "finding", "quoted", "above"} <= english
     found: dict[int, set[str]] = {}
     skipped = set(french.part("references"))
@@ -200,7 +189,7 @@ def test_a_label_with_quotes_or_backslashes_stays_one_css_string(hostile: str) -
 
 
 def test_the_by_design_exceptions_leave_the_print_editions_own_words() -> None:
-    english = _english_words()
+    english = english_label_words("licence", "page")
     text = _by_design_removed(
         "Contents Read online: Cite as: Finding 1.2 Addresses: Quoted above: Page 2 of 9 "
         "(Recommendation 3, p. 4) Recommendations Themes"

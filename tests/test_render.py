@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 from briefing.checks.validate import validate
-from briefing.citations import formatting
-from briefing.citations.bibliography import Bibliography
 from briefing.render import nav, numbering
 from briefing.render.formats import Formats
 from briefing.render.resolve import Resolver, Target
-from briefing.render.site import Site, page_title, prepare_configured
+from briefing.render.site import page_title, prepare_configured
 from briefing.render.text import md_escape
 from briefing.render.urls import href, page_url
-from sitetools import ROOT
+from sitetools import ROOT, engine_site
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -143,7 +141,8 @@ RESOLVER_CASES = [
 
 def test_every_generated_page_has_a_golden_file() -> None:
     golden_pages = {"recommendations/flexibility.md", "index.md", "references.md", *GENERATED}
-    assert {p.src for p in _site().generated} - golden_pages == {"changes.md"}  # git's history
+    generated = {p.src for p in engine_site().generated}
+    assert generated - golden_pages == {"changes.md"}  # git's history
 
 
 def test_nav_fills_the_generated_sections_in_order() -> None:
@@ -204,16 +203,6 @@ def test_resolver_is_idempotent_on_its_output() -> None:
     assert resolver.resolve(once, "index.md") == once
 
 
-def _site() -> Site:
-    briefing = validate(ROOT).checked()
-    bibliography = Bibliography("vancouver")
-    return Site(
-        briefing,
-        lambda keys: bibliography.format([briefing.references[k] for k in keys]),
-        formatting.plain,
-    )
-
-
 @pytest.mark.parametrize(
     ("order", "numbers"),
     [
@@ -222,7 +211,7 @@ def _site() -> Site:
     ],
 )
 def test_numbering_follows_reading_order(order: list[str], numbers: dict[str, int]) -> None:
-    site = _site()
+    site = engine_site()
     site.prepare(order, {"b.md": "Second [@lacey2001]", "a.md": "First [@braun2006]"})
     assert {k: site.numbering.numbers[k] for k in numbers} == numbers
     # Pages resolved afterwards, in whatever order MkDocs processes them, keep those numbers.
@@ -252,7 +241,7 @@ GENERATED = [
     ],
 )
 def test_generated_pages_golden(src: str, name: str) -> None:
-    site = _site()
+    site = engine_site()
     docs = ROOT / "docs"
     prose = {p.relative_to(docs).as_posix(): p.read_text() for p in docs.rglob("*.md")}
     order = ["index.md", "background.md", "method.md", "response-bias.md", "survey.md"]
@@ -274,7 +263,7 @@ def test_bad_settings_name_the_setting(settings: dict[str, object], named: str) 
 
 
 def test_a_quotes_editors_note_follows_it_where_it_lives() -> None:
-    site = _site()
+    site = engine_site()
     docs = ROOT / "docs"
     prose = {p.relative_to(docs).as_posix(): p.read_text() for p in docs.rglob("*.md")}
     site.prepare(["index.md", *(p.src for p in site.generated)], prose)
