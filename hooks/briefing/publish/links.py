@@ -1,0 +1,140 @@
+"""A page's links to sources resolved to the built pages' addresses, as a builder resolves them.
+
+Every internal link the engine writes into a page names a source file relative to the page's
+source: `../references.md#ref-x` (a page), `#x` (the same page), `../downloads/briefing.pdf` (a
+file of the site that is not a page). No URL layout is written into a page, so each builder
+resolves the links in its own: Zensical resolves every relative link of a page that way,
+Markdown or raw HTML. MkDocs resolves only Markdown links and leaves raw HTML as written;
+`resolve` does for raw HTML what MkDocs does for a Markdown link, so a relative link means the
+same on every builder. An editor's own raw-HTML links in a docs page are read the same way: to
+a `.md` file, relative to the page's source (CONTRIBUTING.md, "Links").
+
+`resolve` knows no builder: it is given the page's source path and `url_of`, the builder's
+answer to "where is the file built from this source?" (None: no such source, for instance a
+download written after the pages; the link then keeps the file's path). Elements the builder
+resolved already carry `RESOLVED` (the MkDocs hooks mark every link of the Markdown, which
+MkDocs resolved): they are left as they are, and the mark is removed.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+RESOLVED = "data-builder-resolved"  # on an element whose links the builder has resolved
+UrlOf = Callable[[str], "str | None"]
+
+# What a page's HTML holds, in the order met: comments and the text of script and style
+# elements (never links, whatever they contain), then start tags with their attributes.
+_SKIPPED = r"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>"
+_VALUE = r"\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+"
+_ATTRIBUTE = rf"\s+[^\s\"'>/=]+(?:\s*=\s*(?:{_VALUE}))?"
+_TAG = rf"<[A-Za-z][^\s/>]*(?:{_ATTRIBUTE})*\s*/?>"
+_MARKUP = re.compile(rf"{_SKIPPED}|(?P<tag>{_TAG})", re.S | re.I)
+_ATTRIBUTES = re.compile(rf"(\s+)([^\s\"'>/=]+)(?:(\s*=\s*)({_VALUE}))?")
+_LINKING = {"href", "src"}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link resolved to no page nor file of the builder: to a file written after the pages
+    (a download), or to nothing."""
+
+    written: str  # the link as the page holds it
+    path: str  # the site-relative path it names ('' when it leads outside the site)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    html: str
+    unknown: tuple[Link, ...]  # links to no source the builder knows, in page order
+
+
+def resolve(content: str, src: str, url_of: UrlOf) -> Resolved:
+    """`content` (a page's HTML) with every relative `href` and `src` resolved from `src` (the
+    page's source, docs-relative) to the page's URL (`url_of(src)`). Links with a scheme or a
+    host, absolute paths and bare `#anchors` are left as they are, as are the elements marked
+    `RESOLVED`."""
+    here = url_of(src)
+    if here is None:
+        raise ValueError(f"{src}: the builder knows no page built from it")
+    unknown: list[Link] = []
+
+    def tag(match: re.Match[str]) -> str:
+        if match.group("tag") is None:
+            return match.group(0)
+        return _tag(match.group(0), src, here, url_of, unknown)
+
+    return Resolved(_MARKUP.sub(tag, content), tuple(unknown))
+
+
+def _tag(tag: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) -> str:
+    names = [m.group(2).lower() for m in _ATTRIBUTES.finditer(tag)]
+    if RESOLVED in names:
+        return _ATTRIBUTES.sub(lambda m: "" if m.group(2).lower() == RESOLVED else m.group(0), tag)
+    if not _LINKING & set(names):
+        return tag
+
+    def attribute(match: re.Match[str]) -> str:
+        space, name, equals, value = match.groups()
+        if name.lower() not in _LINKING or value is None:
+            return match.group(0)
+        quote_mark = value[0] if value[0] in "\"'" else ""
+        written = html.unescape(value[1:-1] if quote_mark else value)
+        link = _link(written, src, here, url_of, unknown)
+        if link == written:
+            return match.group(0)
+        mark = quote_mark or '"'
+        return f"{space}{name}{equals}{mark}{html.escape(link, quote=True)}{mark}"
+
+    return _ATTRIBUTES.sub(attribute, tag)
+
+
+def _link(link: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) -> str:
+    """One link from the page's source resolved to the page's URL (as written when it is not
+    a relative path)."""
+    if link != link.strip() or link.startswith(("/", "\\", "#", "?")) or _SCHEME.match(link):
+        return link  # absolute, protocol-relative (//host), a scheme (mailto:), or this page
+    cut = min((i for i in (link.find("?"), link.find("#")) if i >= 0), default=len(link))
+    path, rest = link[:cut], link[cut:]
+    folder = posixpath.dirname(src)
+    target = posixpath.normpath(posixpath.join(folder, unquote(path)))
+    if target == ".." or target.startswith("../"):
+        unknown.append(Link(link, ""))
+        return link  # above the docs folder: no builder's file, left for the check to name
+    url = url_of(target)
+    if url is None:
+        # No source: a file of the site written after the pages (a download), at its path.
+        url = posixpath.normpath(posixpath.join(quote(folder), path))
+        url = "" if url == "." else url
+        if path.endswith("/") or posixpath.basename(path) in (".", ".."):
+            url = url + "/" if url else "./"
+        unknown.append(Link(link, unquote(url)))
+    return relative(url, here) + rest
+
+
+def relative(url: str, page: str) -> str:
+    """Site-relative `url` relative to the page whose site-relative URL is `page` (`x/` for a
+    folder's index, `x.html` for a file), as a browser resolves it from that page."""
+    base = _parts(page.rpartition("/")[0])
+    folder, _, name = url.rpartition("/")
+    dest = _parts(folder)
+    common = 0
+    for a, b in zip(base, dest, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base) - common) + dest[common:]
+    if name:
+        return "/".join([*parts, name])
+    return "/".join(parts) + "/" if parts else "./"
+
+
+def _parts(path: str) -> list[str]:
+    normal = posixpath.normpath("/" + path).lstrip("/")
+    return normal.split("/") if normal else []
