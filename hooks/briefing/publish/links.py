@@ -102,6 +102,8 @@ def _link(link: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) ->
         return link  # absolute, protocol-relative (//host), a scheme (mailto:), or this page
     cut = min((i for i in (link.find("?"), link.find("#")) if i >= 0), default=len(link))
     path, rest = link[:cut], link[cut:]
+    if not path:
+        return link  # "": this page
     folder = posixpath.dirname(src)
     target = posixpath.normpath(posixpath.join(folder, unquote(path)))
     if target == ".." or target.startswith("../"):
