@@ -168,7 +168,17 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         file = files.get_file_from_path(path)
         return file.url if file is not None else None
 
-    html = links.resolve(html, page.file.src_uri, url_of).html
+    src = page.file.src_uri
+    resolved = links.resolve(html, src, url_of)
+    if resolved.unknown and src in site.prose and page.file.abs_src_path:  # an editor's page
+        text = Path(page.file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+
+        def pages() -> dict[str, str]:
+            return {file.url: file.src_uri for file in files.documentation_pages()}
+
+        for problem in links.problems(resolved, src, f"{site.docs}/{src}", text, pages):
+            log.warning(format_problems([problem]))
+    html = resolved.html
     # Charts are generated SVG, which the sanitiser would drop: they go in after it.
     stats = site.briefing.statistics if page.file.src_uri == SURVEY else ()
     try:

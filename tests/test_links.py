@@ -4,12 +4,15 @@ a Markdown link: checked against MkDocs' own `File` URLs and relative URLs, for 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from briefing.publish.links import RESOLVED, Link, UrlOf, relative, resolve
 from briefing.render.text import md_link
+from bs4 import BeautifulSoup
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
+from sitetools import mkdocs_build
 
 PAGES = (
     "index.md",
@@ -188,3 +191,61 @@ def test_a_page_the_builder_does_not_know_is_a_bug() -> None:
 )
 def test_relative(url: str, page: str, link: str) -> None:
     assert relative(url, page) == link
+
+
+# --- the MkDocs hooks: an editor's raw-HTML links, resolved, and the ones that name no page --
+
+
+EDITOR_PAGE = """# Notes
+
+<p class="see">
+<a href="method.md#top">The method</a> and <a href='context.md'>the context</a>;
+<a href="downloads/briefing.pdf">the PDF</a>, <img src="pic.png" alt="a picture">
+</p>
+
+A [Markdown link](method.md#top), resolved by MkDocs itself.
+"""
+MISTAKES = """
+<p><a href="../method/">an address</a>, <a href="metod.md">a typo</a>,
+<a href="../../up.md">above</a>, <a href="files/report.pdf">a file written later</a>.</p>
+"""
+
+
+@pytest.mark.slow
+def test_the_hooks_resolve_an_editors_raw_links_as_markdown_links(mini: Path) -> None:
+    """A docs page's raw-HTML links mean what its Markdown links mean: a source file."""
+    (mini / "docs" / "notes.md").write_text(EDITOR_PAGE, encoding="utf-8")
+    (mini / "docs" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (mini / "docs" / "method.md").write_text("# Method {#top}\n\nText.\n", encoding="utf-8")
+    result = mkdocs_build(mini / "mkdocs.yml", mini / "site")
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup((mini / "site" / "notes" / "index.html").read_text(), "html.parser")
+    see = page.select_one("p.see")
+    assert see is not None
+    assert [a["href"] for a in see("a")] == [
+        "../method/#top",
+        "../context/",
+        "../downloads/briefing.pdf",
+    ]
+    assert [img["src"] for img in see("img")] == ["../pic.png"]
+    markdown_link = page.find("a", string="Markdown link")
+    assert markdown_link is not None and markdown_link["href"] == "../method/#top"
+    assert RESOLVED not in str(page)
+
+
+@pytest.mark.slow
+def test_the_hooks_name_an_editors_raw_links_to_no_page(mini: Path) -> None:
+    (mini / "docs" / "notes.md").write_text(EDITOR_PAGE + MISTAKES, encoding="utf-8")
+    (mini / "docs" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (mini / "docs" / "method.md").write_text("# Method {#top}\n\nText.\n", encoding="utf-8")
+    result = mkdocs_build(mini / "mkdocs.yml", mini / "site")
+    assert result.returncode == 1  # --strict: the warnings fail the build
+    rule = "a link names the page's Markdown file, relative to this page"
+    warnings = [line.split(" -  ", 1)[1] for line in result.stderr.splitlines() if rule in line]
+    assert warnings == [
+        "docs/notes.md:10:13: warning: the link '../method/' leads outside the docs folder: "
+        f"{rule}; did you mean 'method.md'?",
+        "docs/notes.md:10:50: warning: the link 'metod.md' names no page of the docs: " + rule,
+        "docs/notes.md:11:10: warning: the link '../../up.md' leads outside the docs folder: "
+        + rule,
+    ]

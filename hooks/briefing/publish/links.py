@@ -21,9 +21,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
+
+from ..problems import Code, Problem
+from ..render.text import md_link
 
 RESOLVED = "data-builder-resolved"  # on an element whose links the builder has resolved
 UrlOf = Callable[[str], "str | None"]
@@ -140,3 +143,68 @@ def relative(url: str, page: str) -> str:
 def _parts(path: str) -> list[str]:
     normal = posixpath.normpath("/" + path).lstrip("/")
     return normal.split("/") if normal else []
+
+
+def problems(
+    resolved: Resolved, src: str, shown: str, text: str, pages: Callable[[], Mapping[str, str]]
+) -> list[Problem]:
+    """Warnings for the links of an editor's page (`src`, shown as `shown`, its text as written)
+    that lead to no page: above the docs folder, to a `.md` file that is not there, or to an
+    address (`../background/`, the built page's, as raw HTML was once written) rather than a
+    file. A link to a file the docs do not hold (`downloads/briefing.pdf`) may name one the
+    build writes after the pages: the link check of the built site follows those.
+
+    `pages`: every page's source by its URL, for "did you mean" (asked only when needed)."""
+    found: list[Problem] = []
+    cursor = 0
+    for link in resolved.unknown:
+        name = posixpath.basename(link.path.rstrip("/"))
+        if link.path and not link.path.endswith(".md") and "." in name:
+            continue
+        at = _find(text, link.written, cursor)
+        cursor = at if at >= 0 else cursor
+        line, column = (
+            (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
+        )
+        where = "leads outside the docs folder" if not link.path else "names no page of the docs"
+        meant = _meant(link.written, src, pages)
+        hint = f"; did you mean '{meant}'?" if meant else ""
+        found.append(
+            Problem(
+                shown,
+                line,
+                column,
+                f"the link '{link.written}' {where}: a link names the page's Markdown file, "
+                f"relative to this page{hint}",
+                "warning",
+                code=Code.CONTENT_LINK_NO_SOURCE,
+            )
+        )
+    return found
+
+
+def _find(text: str, link: str, start: int) -> int:
+    """Where the link is written in the page's text (from `start`, in page order), or -1."""
+    for written in dict.fromkeys((link, html.escape(link, quote=False), html.escape(link))):
+        at = text.find(written, start)
+        if at < 0:
+            at = text.find(written)
+        if at >= 0:
+            return at
+    return -1
+
+
+def _meant(link: str, src: str, pages: Callable[[], Mapping[str, str]]) -> str | None:
+    """The link to a page's source that `link`, read as an address from the page, named."""
+    cut = min((i for i in (link.find("?"), link.find("#")) if i >= 0), default=len(link))
+    path, rest = unquote(link[:cut]), link[cut:]
+    by_url = {unquote(url): source for url, source in pages().items()}
+    here = next((url for url, source in by_url.items() if source == src), None)
+    if here is None:
+        return None
+    address = posixpath.normpath(posixpath.join(here.rpartition("/")[0], path))
+    address = "" if address == "." else address
+    for url in (address + "/", address, address + ".html", "./" if not address else None):
+        if url is not None and url.lstrip("/") in by_url:
+            return md_link(src, by_url[url.lstrip("/")]) + rest
+    return None
