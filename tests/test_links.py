@@ -7,7 +7,8 @@ import itertools
 from pathlib import Path
 
 import pytest
-from briefing.publish.links import RESOLVED, Link, UrlOf, relative, resolve
+from briefing.problems import Code
+from briefing.publish.links import RESOLVED, Link, UrlOf, problems, relative, resolve
 from briefing.render.text import md_link
 from bs4 import BeautifulSoup
 from mkdocs.structure.files import File
@@ -249,3 +250,26 @@ def test_the_hooks_name_an_editors_raw_links_to_no_page(mini: Path) -> None:
         "docs/notes.md:11:10: warning: the link '../../up.md' leads outside the docs folder: "
         + rule,
     ]
+
+
+def test_problems_name_links_to_no_page_where_they_are_written() -> None:
+    """An editor's page: a built page's address (with what it meant), a missing page, a link
+    above the docs; not a file the build may write later (a download)."""
+    text = (
+        "# Notes\n\n"
+        '<a href="../b/#y">b</a> <a href="c.md">c</a>\n'
+        '<a href="../downloads/x.pdf">x</a> <a href="../../../up.md">up</a>\n'
+    )
+    answer = url_of(True)
+    resolved = resolve(text, "themes/a.md", answer)
+    pages = {str(answer(p)): p for p in PAGES}
+    found = problems(resolved, "themes/a.md", "docs/themes/a.md", text, lambda: pages)
+    assert [(p.line, p.column, p.code, p.severity) for p in found] == [
+        (3, 10, Code.CONTENT_LINK_NO_SOURCE, "warning"),
+        (3, 34, Code.CONTENT_LINK_NO_SOURCE, "warning"),
+        (4, 45, Code.CONTENT_LINK_NO_SOURCE, "warning"),
+    ]
+    assert found[0].message.endswith("did you mean 'b.md#y'?")
+    assert "names no page of the docs" in found[1].message
+    assert "did you mean" not in found[1].message
+    assert "leads outside the docs folder" in found[2].message
