@@ -100,6 +100,11 @@ def one(href: str, src: str, directory_urls: bool = True, attribute: str = "href
         ("themes/a.md", "?q=1", True, "?q=1"),
         ("themes/a.md", "", True, ""),
         ("themes/a.md", "../../outside.md", True, "../../outside.md"),
+        # A path never turns into a scheme, whatever it holds.
+        ("index.md", "./javascript:alert(1)", True, "./javascript:alert(1)"),
+        ("themes/a.md", "../javascript:x", False, "../javascript:x"),
+        ("themes/a.md", "./javascript:x", False, "./javascript:x"),
+        ("themes/a.md", "javascript%3Ax", True, "../javascript%3Ax"),
     ],
 )
 def test_resolve_one_link(src: str, href: str, directory_urls: bool, resolved: str) -> None:

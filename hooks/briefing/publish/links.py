@@ -135,9 +135,9 @@ def relative(url: str, page: str) -> str:
             break
         common += 1
     parts = [".."] * (len(base) - common) + dest[common:]
-    if name:
-        return "/".join([*parts, name])
-    return "/".join(parts) + "/" if parts else "./"
+    link = "/".join([*parts, name]) if name else "/".join(parts) + "/" if parts else "./"
+    # A first segment with a colon would read as a scheme (`javascript:`): keep it a path.
+    return "./" + link if ":" in link.partition("/")[0] else link
 
 
 def _parts(path: str) -> list[str]:
