@@ -77,6 +77,9 @@ def resolve(content: str, src: str, url_of: UrlOf) -> Resolved:
 
 
 def _tag(tag: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) -> str:
+    lowered = tag.lower()
+    if "href" not in lowered and "src" not in lowered and RESOLVED not in lowered:
+        return tag  # most tags: cheaper than reading their attributes
     names = [m.group(2).lower() for m in _ATTRIBUTES.finditer(tag)]
     if RESOLVED in names:
         return _ATTRIBUTES.sub(lambda m: "" if m.group(2).lower() == RESOLVED else m.group(0), tag)
