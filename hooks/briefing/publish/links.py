@@ -7,7 +7,8 @@ resolves the links in its own: Zensical resolves every relative link of a page t
 Markdown or raw HTML. MkDocs resolves only Markdown links and leaves raw HTML as written;
 `resolve` does for raw HTML what MkDocs does for a Markdown link, so a relative link means the
 same on every builder. An editor's own raw-HTML links in a docs page are read the same way: to
-a `.md` file, relative to the page's source (CONTRIBUTING.md, "Links").
+a `.md` file, relative to the page's source (CONTRIBUTING.md: "Add or reorder a prose page"
+and "A link to no page").
 
 `resolve` knows no builder: it is given the page's source path and `url_of`, the builder's
 answer to "where is the file built from this source?" (None: no such source, for instance a
