@@ -105,6 +105,9 @@ def one(href: str, src: str, directory_urls: bool = True, attribute: str = "href
         ("themes/a.md", "../javascript:x", False, "../javascript:x"),
         ("themes/a.md", "./javascript:x", False, "./javascript:x"),
         ("themes/a.md", "javascript%3Ax", True, "../javascript%3Ax"),
+        # What a browser reads otherwise than written is the sanitiser's to judge, as written.
+        ("themes/a.md", "java\tscript:alert(1)", True, "java\tscript:alert(1)"),
+        ("themes/a.md", " b.md", True, " b.md"),
     ],
 )
 def test_resolve_one_link(src: str, href: str, directory_urls: bool, resolved: str) -> None:
@@ -264,6 +267,7 @@ def test_problems_name_links_to_no_page_where_they_are_written() -> None:
         "# Notes\n\n"
         '<a href="../b/#y">b</a> <a href="c.md">c</a>\n'
         '<a href="../downloads/x.pdf">x</a> <a href="../../../up.md">up</a>\n'
+        '<img src="x" alt="a picture, not a link"> and c, c, <a href="c">c</a>\n'
     )
     answer = url_of(True)
     resolved = resolve(text, "themes/a.md", answer)
@@ -273,6 +277,7 @@ def test_problems_name_links_to_no_page_where_they_are_written() -> None:
         (3, 10, Code.CONTENT_LINK_NO_SOURCE, "warning"),
         (3, 34, Code.CONTENT_LINK_NO_SOURCE, "warning"),
         (4, 45, Code.CONTENT_LINK_NO_SOURCE, "warning"),
+        (5, 62, Code.CONTENT_LINK_NO_SOURCE, "warning"),  # at its href, not the first "c"
     ]
     assert found[0].message.endswith("did you mean 'b.md#y'?")
     assert "names no page of the docs" in found[1].message

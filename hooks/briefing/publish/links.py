@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from .. import weblinks
 from ..problems import Code, Problem
 from ..render.text import md_link
 
@@ -51,6 +52,7 @@ class Link:
 
     written: str  # the link as the page holds it
     path: str  # the site-relative path it names ('' when it leads outside the site)
+    attribute: str = "href"  # "src": a picture or another part of the page, not a link
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def _tag(tag: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) -> s
             return match.group(0)
         quote_mark = value[0] if value[0] in "\"'" else ""
         written = html.unescape(value[1:-1] if quote_mark else value)
-        link = _link(written, src, here, url_of, unknown)
+        link = _link(written, src, here, url_of, unknown, name.lower())
         if link == written:
             return match.group(0)
         mark = quote_mark or '"'
@@ -102,10 +104,14 @@ def _tag(tag: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) -> s
     return _ATTRIBUTES.sub(attribute, tag)
 
 
-def _link(link: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) -> str:
+def _link(
+    link: str, src: str, here: str, url_of: UrlOf, unknown: list[Link], attribute: str
+) -> str:
     """One link from the page's source resolved to the page's URL (as written when it is not
     a relative path)."""
-    if link != link.strip() or link.startswith(("/", "\\", "#", "?")) or _SCHEME.match(link):
+    if weblinks.browser_text(link) != link:
+        return link  # spaces, controls, tabs (`java<TAB>script:`): for the sanitiser to judge
+    if link.startswith(("/", "\\", "#", "?")) or _SCHEME.match(link):
         return link  # absolute, protocol-relative (//host), a scheme (mailto:), or this page
     cut = min((i for i in (link.find("?"), link.find("#")) if i >= 0), default=len(link))
     path, rest = link[:cut], link[cut:]
@@ -114,7 +120,7 @@ def _link(link: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) ->
     folder = posixpath.dirname(src)
     target = posixpath.normpath(posixpath.join(folder, unquote(path)))
     if target == ".." or target.startswith("../"):
-        unknown.append(Link(link, ""))
+        unknown.append(Link(link, "", attribute))
         return link  # above the docs folder: no builder's file, left for the check to name
     url = url_of(target)
     if url is None:
@@ -123,7 +129,7 @@ def _link(link: str, src: str, here: str, url_of: UrlOf, unknown: list[Link]) ->
         url = "" if url == "." else url
         if path.endswith("/") or posixpath.basename(path) in (".", ".."):
             url = url + "/" if url else "./"
-        unknown.append(Link(link, unquote(url)))
+        unknown.append(Link(link, unquote(url), attribute))
     return relative(url, here) + rest
 
 
@@ -163,10 +169,12 @@ def problems(
     cursor = 0
     for link in resolved.unknown:
         name = posixpath.basename(link.path.rstrip("/"))
-        if link.path and not link.path.endswith(".md") and "." in name:
+        if link.attribute != "href" or (
+            link.path and not link.path.endswith(".md") and "." in name
+        ):
             continue
         at = _find(text, link.written, cursor)
-        cursor = at if at >= 0 else cursor
+        cursor = at + 1 if at >= 0 else cursor
         line, column = (
             (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
         )
@@ -188,13 +196,13 @@ def problems(
 
 
 def _find(text: str, link: str, start: int) -> int:
-    """Where the link is written in the page's text (from `start`, in page order), or -1."""
+    """Where the link is written in the page's text as an `href` (from `start`, in page
+    order, else anywhere), or -1."""
     for written in dict.fromkeys((link, html.escape(link, quote=False), html.escape(link))):
-        at = text.find(written, start)
-        if at < 0:
-            at = text.find(written)
-        if at >= 0:
-            return at
+        value = re.compile(rf"""\bhref\s*=\s*["']?({re.escape(written)})(?=["'\s>])""", re.I)
+        found = value.search(text, start) or value.search(text)
+        if found:
+            return found.start(1)
     return -1
 
 
