@@ -72,6 +72,8 @@ class _MarkResolved(Treeprocessor):  # type: ignore[misc]  # Python-Markdown has
 
 
 class _Resolved(Extension):  # type: ignore[misc]
+    """`_MarkResolved` for every page (on_config adds it to the Markdown extensions)."""
+
     def extendMarkdown(self, md: Markdown) -> None:
         # Just before MkDocs' own (priority 0): it sees the same elements.
         md.treeprocessors.register(_MarkResolved(md), "briefing_resolved", 0.5)
