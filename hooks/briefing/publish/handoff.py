@@ -1,0 +1,145 @@
+"""What the export hands a builder without hooks, and what the post-builder pass reads back.
+
+A builder without hooks writes the theme around each page's Markdown as it is given it. So the
+export (export.py, `--for-finish`) gives it what the hooks would have given the theme:
+
+- every page's title as escaped plain text, in its front matter (the theme writes titles
+  unescaped, into the navigation, `<title>` and attributes), and every other front-matter
+  text escaped (`sanitize.metadata`), as the hooks' `on_page_content` does;
+- markers around each page's content, HTML comments that survive Markdown, so that the
+  post-builder pass (afterbuild.py) finds the content in the built page and sanitises it.
+
+A marker carries a digest of the whole export (every page's text) and the page's path: an
+editor cannot write a marker the pass accepts, since the digest depends on the text that
+would hold it; a marker copied from another page names the wrong path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import markdown as python_markdown  # type: ignore[import-untyped]  # no stubs; one call
+import yaml
+
+from ..render import nav as navigation
+from ..render.site import Prepared
+from ..sources import frontmatter
+from . import sanitize
+
+
+def site_key(pages: Mapping[str, str], options: str) -> str:
+    """A digest of every exported page (path and text) and the export's options."""
+    digest = hashlib.sha256(options.encode("utf-8"))
+    for src in sorted(pages):
+        digest.update(b"\0" + src.encode("utf-8") + b"\0" + pages[src].encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _digest(key: str, src: str) -> str:
+    return hashlib.sha256(f"{key}\0{src}".encode()).hexdigest()[:40]
+
+
+def start(key: str, src: str) -> str:
+    return f"<!-- briefing:start {_digest(key, src)} -->"
+
+
+def end(key: str, src: str) -> str:
+    return f"<!-- briefing:end {_digest(key, src)} -->"
+
+
+def wrap(key: str, src: str, body: str) -> str:
+    """A page's Markdown between its markers (each a block of its own)."""
+    return f"{start(key, src)}\n\n{body.rstrip()}\n\n{end(key, src)}\n"
+
+
+def content(key: str, src: str, built: str) -> tuple[int, int] | None:
+    """Where the content of the page `src` is in its built HTML `built`: the span from the end
+    of the first start marker to the beginning of the last end marker; None if either is
+    missing (or the end comes first)."""
+    opening, closing = built.find(start(key, src)), built.rfind(end(key, src))
+    if opening < 0 or closing < 0:
+        return None
+    begin = opening + len(start(key, src))
+    return (begin, closing) if begin <= closing else None
+
+
+# --- titles ------------------------------------------------------------------------------------
+
+_ATX_H1 = re.compile(r"#(?!#)[ \t]*(?P<text>.*?)[ \t]*(?:#+[ \t]*)?$")
+_ATTRIBUTES = re.compile(r"\s*\{[^}]*\}\s*$")
+
+
+def _first_heading(body: str) -> str | None:
+    """The text of the page's first block when it is a level-1 heading (MkDocs takes the
+    title from the first element only), as HTML."""
+    first = body.lstrip("\n").split("\n", 1)[0]
+    match = _ATX_H1.match(first)
+    if not match or not match["text"]:
+        return None
+    text = _ATTRIBUTES.sub("", match["text"])
+    rendered: str = python_markdown.markdown(text)
+    return rendered.removeprefix("<p>").removesuffix("</p>")
+
+
+def _meta(front: str) -> dict[str, Any]:
+    """A page's front matter as MkDocs reads it: YAML between `---` lines, or MultiMarkdown's
+    `key: value` lines."""
+    text = front.strip()
+    if not text:
+        return {}
+    if text.startswith("---"):
+        block = text.split("\n", 1)[1] if "\n" in text else ""
+        block = re.sub(r"\n(?:---|\.\.\.)\s*$", "", block)
+        try:
+            value = yaml.safe_load(block)
+        except yaml.YAMLError:
+            return {}
+        return value if isinstance(value, dict) else {}
+    meta: dict[str, Any] = {}
+    key = None
+    for line in text.split("\n"):
+        if match := frontmatter._META.match(line):
+            key = match.group("key").lower().strip()
+            value = match.group("value").strip()
+            meta[key] = f"{meta[key]} {value}" if key in meta else value
+        elif key and (more := frontmatter._META_MORE.match(line)):
+            meta[key] += " " + more.group("value").strip()
+    return meta
+
+
+def title(src: str, nav_title: str | None, meta: Mapping[str, Any], body: str) -> str:
+    """The page's title as MkDocs finds it (the nav's name, the front matter's `title`, the
+    first heading, "Home", the file name), as the hooks give it to the theme: escaped text."""
+    found: object = nav_title
+    if found is None:
+        found = meta.get("title")
+    if found is None:
+        found = _first_heading(body)
+    if found is None and src == "index.md":
+        found = "Home"
+    if found is None:
+        name = src.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ").replace("_", " ")
+        found = name.capitalize() if name.lower() == name else name
+    return sanitize.title(str(found))
+
+
+def titles(prepared: Prepared, bodies: Mapping[str, str]) -> dict[str, str]:
+    """Every page's escaped title (`title`), by path; `bodies`: each page's Markdown."""
+    site = prepared.site
+    assert site is not None
+    named = navigation.titles(prepared.nav)
+    return {
+        src: title(src, named.get(src), _meta(site.front.get(src, "")), body)
+        for src, body in bodies.items()
+    }
+
+
+def front_matter(src: str, front: str, page_title: str) -> str:
+    """The page's front matter with every text escaped and its title set (YAML)."""
+    meta = sanitize.metadata(_meta(front))
+    meta["title"] = page_title
+    dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
+    return f"---\n{dumped}---\n\n"
