@@ -7,6 +7,9 @@ as a JSON list on standard output, each with its path, line, column, severity, c
 OUT/mkdocs.yml`), then `python -m briefing finish OUT/site`: everything the hooks do after
 Markdown (sanitising, charts, head tags, the policy, downloads, PDF, feeds) over that site.
 
+`python -m briefing build --builder zensical SITE`: the three steps at once (what
+`make site BUILDER=zensical` runs), the export kept in .zensical/ for Zensical's cache.
+
 `python -m briefing protect SITE`: give every page of a site built without the hooks its
 Content-Security-Policy.
 
@@ -31,7 +34,7 @@ from . import cache
 from .checks.validate import bibliography_is_shared, validate
 from .citations import cite
 from .problems import BriefingError, format_problems
-from .publish import afterbuild, csp, finish, linkcheck, pdf
+from .publish import afterbuild, builders, csp, finish, linkcheck, pdf
 from .publish.export import briefing_settings, export, read_config
 from .sources import content
 
@@ -59,6 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     done.add_argument("site", type=Path, help="the built site's folder")
     done.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     done.add_argument("--site-url", help="the site's address, as given to the export")
+    build = commands.add_parser(
+        "build", help="export, build with a builder without hooks, finish (make site BUILDER=)"
+    )
+    build.add_argument("site", type=Path, help="the folder to build into (new or empty)")
+    build.add_argument("--builder", choices=("zensical",), required=True)
+    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    build.add_argument("--site-url", help="the site's address (else mkdocs.yml's)")
     protect = commands.add_parser("protect", help="add the Content-Security-Policy to a built site")
     protect.add_argument("site", type=Path, help="the built site's folder")
     cite_it = commands.add_parser("cite", help="write CITATION.cff (from data/report.yml)")
@@ -73,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cite(args.root)
     if args.command == "export":
         return _export(args.config_file, args.out, args.strict, args.for_finish, args.site_url)
+    if args.command == "build":
+        return _build(args.config_file, args.site, args.site_url)
     if args.command == "finish":
         return _finish(args.config_file, args.site, args.site_url)
     if args.command == "protect":
@@ -187,6 +199,36 @@ def _finish(config: Path, site: Path, site_url: str | None) -> int:
     print(
         f"finished {done.pages} page(s) in {site}; {finish.summary(done.published)}; "
         f"{elapsed:.2f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _build(config: Path, site: Path, site_url: str | None) -> int:
+    started = time.perf_counter()
+    try:
+        done, warnings = builders.zensical_build(config, site, site_url=site_url)
+    except BriefingError as err:
+        print(format_problems(err.problems), file=sys.stderr)
+        print(f"{len(err.problems)} problem(s): nothing was built.", file=sys.stderr)
+        return 1
+    except builders.BuildFailed as err:
+        print(f"zensical build: {err}", file=sys.stderr)
+        return 1
+    except pdf.PdfError as err:
+        print(f"downloads/briefing.pdf: {err}", file=sys.stderr)
+        return 1
+    except (ValueError, OSError, yaml.YAMLError) as err:
+        print(f"{config}: {err}", file=sys.stderr)
+        return 1
+    if warnings:
+        print(format_problems(warnings), file=sys.stderr)
+    for problem in done.published.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    print(
+        f"built {done.pages} page(s) with Zensical into {site}; "
+        f"{finish.summary(done.published)}; {elapsed:.2f} s",
         file=sys.stderr,
     )
     return 0

@@ -85,12 +85,13 @@ def finish_site(
         except (OSError, UnicodeDecodeError) as err:
             problems.append(_missing(where, name, site_dir, err))
             continue
-        span = handoff.content(handed.key, src, text)
+        span = handoff.content(handed.marks[src], text)
         if span is None:
             problems.append(_unmarked(where, name, site_dir))
             continue
         begin, stop = span
-        opening = begin - len(handoff.start(handed.key, src))
+        start, end = handed.marks[src]
+        opening = begin - len(start)
         try:
             content = finish.content(site, src, text[begin:stop])
         except charts.UnsafeChart as err:  # as the hooks: a fault in drawing, not in a page
@@ -103,7 +104,7 @@ def finish_site(
             home=src == "index.md",
             canonical_url=finish.canonical_url(site_url, src, directory_urls),
         )
-        page = text[:opening] + content + text[stop + len(handoff.end(handed.key, src)) :]
+        page = text[:opening] + content + text[stop + len(end) :]
         output, duplicates = finish.page(page, site, built, settings)
         problems += duplicates
         finished[path] = output

@@ -123,7 +123,7 @@ class Handoff:
     files: dict[str, str]  # each page's file text: escaped front matter, then its Markdown
     titles: dict[str, str]  # each page's title, escaped (the front matter's)
     bodies: dict[str, str]  # each page's Markdown without front matter or markers
-    key: str  # handoff.site_key: the markers' digest, or "" without markers
+    marks: dict[str, tuple[str, str]]  # each page's markers (handoff.marks), if it has them
 
 
 def handed_off(prepared: Prepared, *, for_finish: bool, site_url: str | None = None) -> Handoff:
@@ -140,15 +140,15 @@ def handed_off(prepared: Prepared, *, for_finish: bool, site_url: str | None = N
     fronts = {
         src: handoff.front_matter(src, site.front.get(src, ""), titles[src]) for src in bodies
     }
-    key = ""
+    marks = {}
     if for_finish:
         options = f"site_url={site_url or ''}\ndirectory_urls={site.directory_urls}"
-        key = handoff.site_key({src: fronts[src] + bodies[src] for src in bodies}, options)
+        marks = {src: handoff.marks(options, src, fronts[src] + bodies[src]) for src in bodies}
     files = {
-        src: fronts[src] + (handoff.wrap(key, src, body) if for_finish else body)
+        src: fronts[src] + (handoff.wrap(marks[src], body) if for_finish else body)
         for src, body in bodies.items()
     }
-    return Handoff(files, titles, bodies, key)
+    return Handoff(files, titles, bodies, marks)
 
 
 def _escaped_nav(nav: Sequence[Any]) -> list[Any]:
@@ -208,6 +208,28 @@ def prepare_project(
     )
 
 
+BUILDERS_OWN = ("site", ".cache")  # what a builder writes into the export folder
+
+
+def _update(new: Path, out: Path) -> None:
+    """`out` made the same as `new`, touching only the files that differ."""
+    wanted = {p.relative_to(new) for p in new.rglob("*") if p.is_file()}
+    for relative in sorted(wanted):
+        target = out / relative
+        data = (new / relative).read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    for path in sorted(out.rglob("*"), reverse=True):  # files before their folders
+        relative = path.relative_to(out)
+        if relative.parts[0] in BUILDERS_OWN or relative in wanted:
+            continue
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
 def export(
     config_path: Path,
     out: Path,
@@ -215,12 +237,17 @@ def export(
     *,
     for_finish: bool = False,
     site_url: str | None = None,
+    in_place: bool = False,
 ) -> list[Problem]:
     """Write the plain project for the briefing of `config_path` into `out`; its warnings.
 
     `for_finish`: for a builder followed by the post-builder pass (`python -m briefing
     finish`), which adds what the hooks add: the downloads listed, `site_url` (mkdocs.yml's
     unless given) for the citations and head tags, markers around each page's content.
+
+    `in_place`: update an earlier export, writing only the files whose bytes changed (and
+    removing those gone), for a builder that rebuilds what changed (`zensical serve`); what the
+    builder writes there (`site/`, `.cache/`) is left alone.
 
     Raises BriefingError for errors (and warnings, with `strict`), ValueError for bad settings
     or an `out` that is neither new nor an earlier export.
@@ -270,9 +297,12 @@ def export(
         if site_url:
             settings["site_url"] = site_url
         (staging / "mkdocs.yml").write_text(HEADER + dump_config(settings), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        if in_place and out.exists():
+            _update(staging, out)
+        else:
+            if out.exists():
+                shutil.rmtree(out)
+            staging.rename(out)
     finally:
         if staging.exists():
             shutil.rmtree(staging)

@@ -9,9 +9,11 @@ export (export.py, `--for-finish`) gives it what the hooks would have given the 
 - markers around each page's content, HTML comments that survive Markdown, so that the
   post-builder pass (afterbuild.py) finds the content in the built page and sanitises it.
 
-A marker carries a digest of the whole export (every page's text) and the page's path: an
+A marker carries a digest of the page's path and exported text and the export's settings: an
 editor cannot write a marker the pass accepts, since the digest depends on the text that
-would hold it; a marker copied from another page names the wrong path.
+would hold it; another page's marker is looked for only in that page's built file, where the
+theme writes nothing of this page unescaped. A page's markers change only with the page, so a
+builder that rebuilds what changed (`zensical serve`) rebuilds little.
 """
 
 from __future__ import annotations
@@ -30,39 +32,26 @@ from ..sources import frontmatter
 from . import sanitize
 
 
-def site_key(pages: Mapping[str, str], options: str) -> str:
-    """A digest of every exported page (path and text) and the export's options."""
-    digest = hashlib.sha256(options.encode("utf-8"))
-    for src in sorted(pages):
-        digest.update(b"\0" + src.encode("utf-8") + b"\0" + pages[src].encode("utf-8"))
-    return digest.hexdigest()
+def marks(options: str, src: str, text: str) -> tuple[str, str]:
+    """The start and end markers of the page `src` exported as `text` under `options` (the
+    export's settings): a digest of all three, so a page's text cannot hold its own marker."""
+    digest = hashlib.sha256(f"{options}\0{src}\0{text}".encode()).hexdigest()[:40]
+    return f"<!-- briefing:start {digest} -->", f"<!-- briefing:end {digest} -->"
 
 
-def _digest(key: str, src: str) -> str:
-    return hashlib.sha256(f"{key}\0{src}".encode()).hexdigest()[:40]
-
-
-def start(key: str, src: str) -> str:
-    return f"<!-- briefing:start {_digest(key, src)} -->"
-
-
-def end(key: str, src: str) -> str:
-    return f"<!-- briefing:end {_digest(key, src)} -->"
-
-
-def wrap(key: str, src: str, body: str) -> str:
+def wrap(marked: tuple[str, str], body: str) -> str:
     """A page's Markdown between its markers (each a block of its own)."""
-    return f"{start(key, src)}\n\n{body.rstrip()}\n\n{end(key, src)}\n"
+    return f"{marked[0]}\n\n{body.rstrip()}\n\n{marked[1]}\n"
 
 
-def content(key: str, src: str, built: str) -> tuple[int, int] | None:
-    """Where the content of the page `src` is in its built HTML `built`: the span from the end
-    of the first start marker to the beginning of the last end marker; None if either is
-    missing (or the end comes first)."""
-    opening, closing = built.find(start(key, src)), built.rfind(end(key, src))
+def content(marked: tuple[str, str], built: str) -> tuple[int, int] | None:
+    """Where the content is in the page's built HTML `built`: the span from the end of the
+    first start marker to the beginning of the last end marker; None if either is missing
+    (or the end comes first)."""
+    opening, closing = built.find(marked[0]), built.rfind(marked[1])
     if opening < 0 or closing < 0:
         return None
-    begin = opening + len(start(key, src))
+    begin = opening + len(marked[0])
     return (begin, closing) if begin <= closing else None
 
 
