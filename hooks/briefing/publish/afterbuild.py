@@ -15,14 +15,16 @@ are gone, is a placed problem and nothing is changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import BriefingError, Code, Problem
 from ..render import charts
 from ..render import nav as navigation
+from ..render.site import Prepared, Site
 from ..render.urls import page_url
-from . import downloads, export, finish, handoff, pdf
+from . import csp, downloads, export, finish, handoff, pdf
 from .paper import style
 
 THEME_PAGES = ("404.html",)  # the theme's own pages (the hooks' on_post_template)
@@ -43,19 +45,27 @@ def built_file(src: str, directory_urls: bool) -> str:
     return url + "index.html" if url.endswith("/") or not url else url
 
 
-def finish_site(
-    config_path: Path,
-    site_dir: Path,
-    *,
-    site_url: str | None = None,
-    epoch: int | None = None,
-    live_reload: bool = False,
-    background: pdf.Background | None = None,
-) -> Finished:
-    """Finish the site in `site_dir` built from the export of the project at `config_path`.
+@dataclass(frozen=True)
+class Handed:
+    """One export for the pass: the project's briefing, prepared as the export prepared it."""
 
-    Raises BriefingError with every problem found (nothing is written then), ValueError for
-    bad settings, pdf.PdfError when the PDF cannot be made.
+    root: Path
+    prepared: Prepared
+    handed: export.Handoff
+    settings: finish.Settings
+    reading: list[str]
+    paper: str
+
+    @property
+    def site(self) -> Site:
+        assert self.prepared.site is not None
+        return self.prepared.site
+
+
+def handed(config_path: Path, site_url: str | None = None, live_reload: bool = False) -> Handed:
+    """The export of the project at `config_path` as the pass reads it back.
+
+    Raises BriefingError (the briefing's errors), ValueError for bad settings.
     """
     config, prepared = export.prepare_project(config_path, for_finish=True, site_url=site_url)
     result, site = prepared.result, prepared.site
@@ -69,69 +79,120 @@ def finish_site(
     language = export.theme_language(config)
     paper = style.paper(export.briefing_settings(config).get("paper"))
     settings = finish.Settings(root, site_url, directory_urls, language, live_reload)
-    handed = export.handed_off(prepared, for_finish=True, site_url=site_url)
-    reading = navigation.flatten(prepared.nav)
-    order = sorted(handed.files, key=lambda src: (src not in reading, src))
+    handoff_ = export.handed_off(prepared, for_finish=True, site_url=site_url)
+    return Handed(root, prepared, handoff_, settings, navigation.flatten(prepared.nav), paper)
 
-    problems: list[Problem] = []
-    finished: dict[Path, str] = {}
-    printed: list[pdf.PrintPage] = []
+
+@dataclass
+class Pages:
+    """The pages one pass finished (by path, to write) and every page's record for the PDF."""
+
+    written: dict[Path, str] = field(default_factory=dict)
+    built: dict[str, finish.Built] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def finish_pages(
+    given: Handed, site_dir: Path, earlier: Mapping[str, finish.Built] | None = None
+) -> Pages:
+    """Every page of the site finished in memory (nothing written), or the problems.
+
+    `earlier`: the pages a pass before finished (`zensical serve`, which rebuilds only what
+    changed): a page without markers that was finished then is kept as it is.
+    """
+    site, settings, handoff_ = given.site, given.settings, given.handed
+    order = sorted(handoff_.files, key=lambda src: (src not in given.reading, src))
+    out = Pages()
     for src in order:
-        where = f"{site.docs}/{src}"
-        name = built_file(src, directory_urls)
+        name = built_file(src, settings.directory_urls)
         path = site_dir / name
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
-            problems.append(_missing(where, name, site_dir, err))
+            out.problems.append(_missing(f"{site.docs}/{src}", name, site_dir, err))
             continue
-        span = handoff.content(handed.marks[src], text)
+        span = handoff.content(handoff_.marks[src], text)
         if span is None:
-            problems.append(_unmarked(where, name, site_dir))
+            if earlier and src in earlier and csp.protected(text):
+                out.built[src] = earlier[src]
+            else:
+                out.problems.append(_unmarked(f"{site.docs}/{src}", name, site_dir))
             continue
         begin, stop = span
-        start, end = handed.marks[src]
-        opening = begin - len(start)
+        start, end = handoff_.marks[src]
         try:
             content = finish.content(site, src, text[begin:stop])
         except charts.UnsafeChart as err:  # as the hooks: a fault in drawing, not in a page
             raise ValueError(f"data/statistics.yml: {err}") from None
         built = finish.Built(
             src,
-            page_url(src, directory_urls),
-            handed.titles[src],
+            page_url(src, settings.directory_urls),
+            handoff_.titles[src],
             content,
             home=src == "index.md",
-            canonical_url=finish.canonical_url(site_url, src, directory_urls),
+            canonical_url=finish.canonical_url(settings.site_url, src, settings.directory_urls),
         )
-        page = text[:opening] + content + text[stop + len(end) :]
+        page = text[: begin - len(start)] + content + text[stop + len(end) :]
         output, duplicates = finish.page(page, site, built, settings)
-        problems += duplicates
-        finished[path] = output
-        printed.append(built.printed())
-    if problems:
-        raise BriefingError(problems)
-    for path, output in finished.items():
+        out.problems += duplicates
+        out.written[path] = output
+        out.built[src] = built
+    return out
+
+
+def finish_written(
+    given: Handed,
+    site_dir: Path,
+    pages: Pages,
+    *,
+    epoch: int | None = None,
+    background: pdf.Background | None = None,
+) -> downloads.Published:
+    """Write the finished pages, the theme's own, and the site's files (finish.site_files)."""
+    for path, output in pages.written.items():
         path.write_text(output, encoding="utf-8")
     for name in THEME_PAGES:
         theme = site_dir / name
         if theme.is_file():
             text = theme.read_text(encoding="utf-8")
-            theme.write_text(finish.theme_page(text, live_reload), encoding="utf-8")
+            if not csp.protected(text):
+                live = given.settings.live_reload
+                theme.write_text(finish.theme_page(text, live), encoding="utf-8")
     published = finish.site_files(
-        site,
+        given.site,
         site_dir,
-        root / "references.bib",
-        printed,
-        reading,
-        site_url=site_url,
-        language=language,
+        given.root / "references.bib",
+        [built.printed() for built in pages.built.values()],
+        given.reading,
+        site_url=given.settings.site_url,
+        language=given.settings.language,
         epoch=epoch,
-        paper=paper,
+        paper=given.paper,
         background=background,
     )
     finish.sitemap_gz(site_dir, epoch)
-    return Finished(len(finished), published, tuple(result.warnings))
+    return published
+
+
+def finish_site(
+    config_path: Path,
+    site_dir: Path,
+    *,
+    site_url: str | None = None,
+    epoch: int | None = None,
+) -> Finished:
+    """Finish the site in `site_dir` built from the export of the project at `config_path`.
+
+    Raises BriefingError with every problem found (nothing is written then), ValueError for
+    bad settings, pdf.PdfError when the PDF cannot be made.
+    """
+    given = handed(config_path, site_url)
+    pages = finish_pages(given, site_dir)
+    if pages.problems:
+        raise BriefingError(pages.problems)
+    published = finish_written(given, site_dir, pages, epoch=epoch)
+    warnings = tuple(given.prepared.result.warnings)
+    return Finished(len(pages.written), published, warnings)
 
 
 def _missing(where: str, name: str, site_dir: Path, err: Exception) -> Problem:

@@ -117,6 +117,14 @@ def policy(page: str, *, live_reload: bool = False) -> str:
     return "; ".join((FIXED[0], script_src, style_src, *FIXED[1:]))
 
 
+def protected(page: str) -> bool:
+    """Whether a built page carries its policy already (`protect` was applied): in its head,
+    where the theme writes nothing a page's text gives it (not in the body, where a page
+    that was never finished could hold one)."""
+    found, head_end = _EXISTING.search(page), page.find("</head>")
+    return found is not None and 0 <= found.start() < head_end
+
+
 def protect(page: str, *, live_reload: bool = False) -> str:
     """`page` with its policy as the first thing after `<meta charset>` (or `<head>`).
 
