@@ -204,4 +204,4 @@ audit: site $(CHROMIUM) $(NPM_STAMP)
 	$(PY) tests/audit.py site
 
 clean:
-	rm -rf site site.tmp.* site.old.* site.lock export .zensical .zensical.lock test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate .corpus
+	rm -rf site site.tmp.* site.old.* site.lock export .zensical .zensical-serve .zensical.lock test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate .corpus

@@ -10,6 +10,9 @@ Markdown (sanitising, charts, head tags, the policy, downloads, PDF, feeds) over
 `python -m briefing build --builder zensical SITE`: the three steps at once (what
 `make site BUILDER=zensical` runs), the export kept in .zensical/ for Zensical's cache.
 
+`python -m briefing serve --builder zensical [-a IP:PORT]`: a live preview with Zensical
+(what `make serve BUILDER=zensical` runs): the export kept current, each rebuild finished.
+
 `python -m briefing protect SITE`: give every page of a site built without the hooks its
 Content-Security-Policy.
 
@@ -34,7 +37,7 @@ from . import cache
 from .checks.validate import bibliography_is_shared, validate
 from .citations import cite
 from .problems import BriefingError, format_problems
-from .publish import afterbuild, builders, csp, finish, linkcheck, pdf
+from .publish import afterbuild, builders, csp, finish, linkcheck, pdf, zensical_serve
 from .publish.export import briefing_settings, export, read_config
 from .sources import content
 
@@ -69,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--builder", choices=("zensical",), required=True)
     build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     build.add_argument("--site-url", help="the site's address (else mkdocs.yml's)")
+    build.add_argument("--work", type=Path, help="the export's folder (default: .zensical/)")
+    preview = commands.add_parser(
+        "serve", help="a live preview with a builder without hooks (make serve BUILDER=)"
+    )
+    preview.add_argument("--builder", choices=("zensical",), required=True)
+    preview.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    preview.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve at")
     protect = commands.add_parser("protect", help="add the Content-Security-Policy to a built site")
     protect.add_argument("site", type=Path, help="the built site's folder")
     cite_it = commands.add_parser("cite", help="write CITATION.cff (from data/report.yml)")
@@ -83,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         return _cite(args.root)
     if args.command == "export":
         return _export(args.config_file, args.out, args.strict, args.for_finish, args.site_url)
+    if args.command == "serve":
+        return zensical_serve.serve(args.config_file, args.dev_addr)
     if args.command == "build":
-        return _build(args.config_file, args.site, args.site_url)
+        return _build(args.config_file, args.site, args.site_url, args.work)
     if args.command == "finish":
         return _finish(args.config_file, args.site, args.site_url)
     if args.command == "protect":
@@ -204,10 +216,10 @@ def _finish(config: Path, site: Path, site_url: str | None) -> int:
     return 0
 
 
-def _build(config: Path, site: Path, site_url: str | None) -> int:
+def _build(config: Path, site: Path, site_url: str | None, work: Path | None) -> int:
     started = time.perf_counter()
     try:
-        done, warnings = builders.zensical_build(config, site, site_url=site_url)
+        done, warnings = builders.zensical_build(config, site, site_url=site_url, work=work)
     except BriefingError as err:
         print(format_problems(err.problems), file=sys.stderr)
         print(f"{len(err.problems)} problem(s): nothing was built.", file=sys.stderr)

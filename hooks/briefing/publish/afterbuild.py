@@ -15,6 +15,7 @@ are gone, is a placed problem and nothing is changed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +25,12 @@ from ..render import charts
 from ..render import nav as navigation
 from ..render.site import Prepared, Site
 from ..render.urls import page_url
-from . import csp, downloads, export, finish, handoff, pdf
+from . import csp, downloads, export, finish, handoff, pdf, sanitize
 from .paper import style
 
 THEME_PAGES = ("404.html",)  # the theme's own pages (the hooks' on_post_template)
+# A page the builder has not written yet (or not from this export): a server waits for it.
+PENDING = frozenset({Code.BUILD_FINISH_PAGE, Code.BUILD_FINISH_MARKERS})
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def finish_written(
             if not csp.protected(text):
                 live = given.settings.live_reload
                 theme.write_text(finish.theme_page(text, live), encoding="utf-8")
+    clean_search(site_dir)
     published = finish.site_files(
         given.site,
         site_dir,
@@ -193,6 +197,32 @@ def finish_site(
     published = finish_written(given, site_dir, pages, epoch=epoch)
     warnings = tuple(given.prepared.result.warnings)
     return Finished(len(pages.written), published, warnings)
+
+
+SEARCH_INDEX = "search.json"  # Zensical's: each section's title and text, as HTML
+
+
+def clean_search(site_dir: Path) -> bool:
+    """The builder's search index with every title and text sanitised as page content is (the
+    search shows them as HTML, and the builder indexed the content before the pass cleaned
+    it); whether it was rewritten. An index in another shape is refused, not skipped."""
+    path = site_dir / SEARCH_INDEX
+    if not path.is_file():
+        return False
+    raw = path.read_text(encoding="utf-8")
+    index = json.loads(raw)
+    items = index.get("items") if isinstance(index, dict) else None
+    if not isinstance(items, list):
+        raise ValueError(f"{path}: not a search index this pass knows (no 'items' list)")
+    for item in items:
+        for key in ("title", "text"):
+            if isinstance(item, dict) and isinstance(item.get(key), str):
+                item[key] = sanitize.clean(item[key])
+    cleaned = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    if cleaned == raw:
+        return False
+    path.write_text(cleaned, encoding="utf-8")
+    return True
 
 
 def _missing(where: str, name: str, site_dir: Path, err: Exception) -> Problem:

@@ -38,16 +38,22 @@ def epoch() -> int | None:
 
 
 def zensical_build(
-    config_path: Path, site_dir: Path, *, site_url: str | None = None, strict: bool = True
+    config_path: Path,
+    site_dir: Path,
+    *,
+    site_url: str | None = None,
+    strict: bool = True,
+    work: Path | None = None,
 ) -> tuple[afterbuild.Finished, list[Problem]]:
     """Build the briefing of `config_path` with Zensical into `site_dir` (new or empty),
-    finished; the pass's outcome and the export's warnings.
+    finished; the pass's outcome and the export's warnings. `work`: the export's folder
+    (`.zensical/` in the project unless given; a new one builds without Zensical's cache).
 
     Raises what export.export and afterbuild.finish_site raise, and BuildFailed.
     """
     root = config_path.resolve().parent
-    work = root / WORK
-    with (root / f"{WORK}.lock").open("w") as lock:
+    work = work or root / WORK
+    with work.with_name(f"{work.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two builds at once take turns with the work folder
         warnings = export.export(
             config_path, work, strict, for_finish=True, site_url=site_url, in_place=True
