@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -174,6 +175,8 @@ def serve(config_path: Path, address: str, say: Callable[[str], None] | None = N
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    # Zensical replaces site/ when mkdocs.yml changes; watchdog then warns it watches anew.
+    warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning)
     try:
         while True:
             kinds = {events.get()}
