@@ -130,7 +130,7 @@ bib-corpus:
 # `zensical serve` on it, each rebuild finished (README, "Choosing a builder").
 PORT ?= 8000
 SERVE_mkdocs = $(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
-SERVE_properdocs = $(VENV)/bin/properdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
+SERVE_properdocs = $(VENV)/bin/properdocs serve --strict -f mkdocs.yml --dev-addr 127.0.0.1:$(PORT)
 SERVE_zensical = $(PY) -m briefing serve --builder zensical --dev-addr 127.0.0.1:$(PORT)
 serve: $(BUILDER_STAMP) print-deps
 	@$(PY) -c 'import socket, sys; socket.create_server(("127.0.0.1", int(sys.argv[1]))).close()' "$(PORT)" 2>/dev/null || \
