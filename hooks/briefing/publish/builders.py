@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..problems import Problem
+from ..problems import BriefingError, Problem
 from . import afterbuild, export
 
 BUILDERS = ("mkdocs", "zensical", "properdocs")  # `make site BUILDER=...`
@@ -55,8 +55,15 @@ def zensical_build(
     work = work or root / WORK
     with work.with_name(f"{work.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two builds at once take turns with the work folder
+        given = afterbuild.handed(config_path, site_url)  # read once, for both steps
         warnings = export.export(
-            config_path, work, strict, for_finish=True, site_url=site_url, in_place=True
+            config_path,
+            work,
+            strict,
+            for_finish=True,
+            site_url=site_url,
+            in_place=True,
+            prepared=given.prepared,
         )
         ran = subprocess.run(
             zensical_command("build", *(["--strict"] if strict else []), "-f", "mkdocs.yml"),
@@ -68,5 +75,8 @@ def zensical_build(
         if ran.returncode != 0:
             raise BuildFailed((ran.stdout + ran.stderr).strip() or f"exit status {ran.returncode}")
         shutil.copytree(work / "site", site_dir, dirs_exist_ok=True)
-    done = afterbuild.finish_site(config_path, site_dir, site_url=site_url, epoch=epoch())
-    return done, warnings
+    pages = afterbuild.finish_pages(given, site_dir)
+    if pages.problems:
+        raise BriefingError(pages.problems)
+    published = afterbuild.finish_written(given, site_dir, pages, epoch=epoch())
+    return afterbuild.Finished(len(pages.written), published, tuple(warnings)), warnings

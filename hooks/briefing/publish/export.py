@@ -238,6 +238,7 @@ def export(
     for_finish: bool = False,
     site_url: str | None = None,
     in_place: bool = False,
+    prepared: Prepared | None = None,
 ) -> list[Problem]:
     """Write the plain project for the briefing of `config_path` into `out`; its warnings.
 
@@ -247,7 +248,9 @@ def export(
 
     `in_place`: update an earlier export, writing only the files whose bytes changed (and
     removing those gone), for a builder that rebuilds what changed (`zensical serve`); what the
-    builder writes there (`site/`, `.cache/`) is left alone.
+    builder writes there (`site/`, `.cache/`) is left alone. `prepared`: the briefing as
+    `prepare_project` prepared it with the same settings, when the caller has it already (the
+    post-builder pass reads the same), so that it is not read twice.
 
     Raises BriefingError for errors (and warnings, with `strict`), ValueError for bad settings
     or an `out` that is neither new nor an earlier export.
@@ -265,7 +268,8 @@ def export(
         if not (marker.is_file() and marker.read_text(encoding="utf-8").startswith(HEADER)):
             raise ValueError(f"{out}: not empty and not an earlier export; choose a new folder")
     site_url = finish_site_url(config, site_url) if for_finish else None
-    config, prepared = prepare_project(config_path, for_finish=for_finish, site_url=site_url)
+    if prepared is None:
+        config, prepared = prepare_project(config_path, for_finish=for_finish, site_url=site_url)
     result = prepared.result
     site = prepared.site
     if site is None:

@@ -93,8 +93,10 @@ class Preview:
         """The export brought up to date; False (and the problems said) if the briefing has
         errors: the preview keeps the last good export."""
         try:
-            warnings = export.export(self.config, self.work, for_finish=True, in_place=True)
             given = afterbuild.handed(self.config, live_reload=True)
+            warnings = export.export(
+                self.config, self.work, for_finish=True, in_place=True, prepared=given.prepared
+            )
         except BriefingError as err:
             self.say(format_problems(err.problems))
             self.say(f"{len(err.problems)} problem(s): the preview shows the last good build.")
