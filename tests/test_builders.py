@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from briefing.__main__ import main
-from briefing.publish import afterbuild, handoff
+from briefing.publish import afterbuild, csp, handoff, zensical_theme
 from briefing.publish.export import export
 from briefing.render.download_list import FILES, FOLDER
 from sitetools import ROOT, Site, build_env, build_with
@@ -69,6 +69,34 @@ def test_zensical_pages_are_finished_as_the_hooks_finish_them(site: Site, zensic
     assert survey.select("figure.chart svg"), "the charts are drawn in after the sanitiser"
     assert zensical.page("tracker").find("script", src=True, defer=True) is not None
     assert zensical.page("").find("link", rel="alternate", type="application/atom+xml")
+
+
+@pytest.mark.slow
+def test_zensical_policy_allows_the_stylesheet_its_script_inserts(zensical: Site) -> None:
+    styles = zensical_theme.script_styles(zensical.root)
+    assert styles, "the pinned Zensical's search dialog stylesheet was not found"
+    wanted = csp.policy("", styles=styles).split("style-src ")[1].split(";")[0].split()[-1]
+    for url, page in zensical.pages.items():
+        policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert policy is not None and wanted in str(policy["content"]), url
+    assert "Traceback" not in zensical.log and "WARNING" not in zensical.log
+
+
+def test_an_unreadable_script_stylesheet_is_said(tmp_path: Path) -> None:
+    scripts = tmp_path / zensical_theme.SCRIPTS
+    scripts.mkdir(parents=True)
+    assert zensical_theme.script_styles(tmp_path) == ()
+    (scripts / "bundle.1.min.js").write_text(
+        'var Q="x";n.attachShadow({mode:"open"});o.appendChild(C("style",{},Q.toString()))',
+        encoding="utf-8",
+    )
+    assert zensical_theme.script_styles(tmp_path) is None  # not a literal this can read
+    (scripts / "bundle.1.min.js").write_text(
+        "var Q='.a{color:red}';"
+        'n.attachShadow({mode:"open"});o.appendChild(C("style",{},Q.toString()))',
+        encoding="utf-8",
+    )
+    assert zensical_theme.script_styles(tmp_path) == (".a{color:red}",)
 
 
 @pytest.mark.slow

@@ -207,6 +207,8 @@ def _finish(config: Path, site: Path, site_url: str | None) -> int:
         print(format_problems(list(done.warnings)), file=sys.stderr)
     for problem in done.published.problems:
         print(f"warning: {problem}", file=sys.stderr)
+    for note in done.notes:
+        print(note, file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(
         f"finished {done.pages} page(s) in {site}; {finish.summary(done.published)}; "
@@ -237,6 +239,8 @@ def _build(config: Path, site: Path, site_url: str | None, work: Path | None) ->
         print(format_problems(warnings), file=sys.stderr)
     for problem in done.published.problems:
         print(f"warning: {problem}", file=sys.stderr)
+    for note in done.notes:
+        print(note, file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(
         f"built {done.pages} page(s) with Zensical into {site}; "

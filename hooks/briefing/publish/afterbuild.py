@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..problems import BriefingError, Code, Problem
@@ -25,7 +25,7 @@ from ..render import charts
 from ..render import nav as navigation
 from ..render.site import Prepared, Site
 from ..render.urls import page_url
-from . import csp, downloads, export, finish, handoff, pdf, sanitize
+from . import csp, downloads, export, finish, handoff, pdf, sanitize, zensical_theme
 from .paper import style
 
 THEME_PAGES = ("404.html",)  # the theme's own pages (the hooks' on_post_template)
@@ -40,6 +40,7 @@ class Finished:
     pages: int
     published: downloads.Published
     warnings: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()  # for the log (what the pass could not do)
 
 
 def built_file(src: str, directory_urls: bool) -> str:
@@ -90,9 +91,11 @@ def handed(config_path: Path, site_url: str | None = None, live_reload: bool = F
 class Pages:
     """The pages one pass finished (by path, to write) and every page's record for the PDF."""
 
+    settings: finish.Settings
     written: dict[Path, str] = field(default_factory=dict)
     built: dict[str, finish.Built] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the log
 
 
 def finish_pages(
@@ -103,9 +106,17 @@ def finish_pages(
     `earlier`: the pages a pass before finished (`zensical serve`, which rebuilds only what
     changed): a page without markers that was finished then is kept as it is.
     """
-    site, settings, handoff_ = given.site, given.settings, given.handed
+    site, handoff_ = given.site, given.handed
+    styles = zensical_theme.script_styles(site_dir)
+    settings = replace(given.settings, styles=styles or ())
     order = sorted(handoff_.files, key=lambda src: (src not in given.reading, src))
-    out = Pages()
+    out = Pages(settings)
+    if styles is None:
+        out.notes.append(
+            f"WARNING: {site_dir}/{zensical_theme.SCRIPTS}: the theme's script inserts a "
+            "stylesheet this pass cannot read, which the pages' policy refuses (the search "
+            "dialog shows unstyled): see README, 'Moving to a newer Zensical'"
+        )
     for src in order:
         name = built_file(src, settings.directory_urls)
         path = site_dir / name
@@ -159,8 +170,8 @@ def finish_written(
         if theme.is_file():
             text = theme.read_text(encoding="utf-8")
             if not csp.protected(text):
-                live = given.settings.live_reload
-                theme.write_text(finish.theme_page(text, live), encoding="utf-8")
+                live, styles = pages.settings.live_reload, pages.settings.styles
+                theme.write_text(finish.theme_page(text, live, styles), encoding="utf-8")
     clean_search(site_dir)
     published = finish.site_files(
         given.site,
@@ -196,7 +207,7 @@ def finish_site(
         raise BriefingError(pages.problems)
     published = finish_written(given, site_dir, pages, epoch=epoch)
     warnings = tuple(given.prepared.result.warnings)
-    return Finished(len(pages.written), published, warnings)
+    return Finished(len(pages.written), published, warnings, tuple(pages.notes))
 
 
 SEARCH_INDEX = "search.json"  # Zensical's: each section's title and text, as HTML

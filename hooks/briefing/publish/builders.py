@@ -79,4 +79,5 @@ def zensical_build(
     if pages.problems:
         raise BriefingError(pages.problems)
     published = afterbuild.finish_written(given, site_dir, pages, epoch=epoch())
-    return afterbuild.Finished(len(pages.written), published, tuple(warnings)), warnings
+    done = afterbuild.Finished(len(pages.written), published, tuple(warnings), tuple(pages.notes))
+    return done, warnings

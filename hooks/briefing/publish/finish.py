@@ -62,6 +62,7 @@ class Settings:
     directory_urls: bool = True
     language: str = "en"
     live_reload: bool = False  # a preview server's pages (see csp.policy)
+    styles: tuple[str, ...] = ()  # stylesheets the theme's script inserts (see csp.policy)
 
 
 def canonical_url(site_url: str | None, src: str, directory_urls: bool = True) -> str | None:
@@ -103,12 +104,13 @@ def page(
         site_url=settings.site_url,
         language=settings.language,
     )
-    return csp.protect(output, live_reload=settings.live_reload), duplicates  # last: hashes
+    protected = csp.protect(output, live_reload=settings.live_reload, styles=settings.styles)
+    return protected, duplicates  # the policy last: it hashes what the page holds
 
 
-def theme_page(output: str, live_reload: bool = False) -> str:
+def theme_page(output: str, live_reload: bool = False, styles: Sequence[str] = ()) -> str:
     """A page the theme writes on its own (404.html), finished."""
-    return csp.protect(material.page(output), live_reload=live_reload)
+    return csp.protect(material.page(output), live_reload=live_reload, styles=styles)
 
 
 def site_files(

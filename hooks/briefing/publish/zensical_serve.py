@@ -125,6 +125,8 @@ class Preview:
         problems: list[Problem] = [p for p in pages.problems if p.code not in afterbuild.PENDING]
         if problems:
             self.say(format_problems(problems))
+        for note in pages.notes:
+            self.say(note)
         if not pages.written:
             return
         self.printer.cancel()  # a PDF still printing belongs to the pass before
