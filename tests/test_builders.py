@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from briefing.__main__ import main
-from briefing.publish import afterbuild, csp, handoff, zensical_theme
+from briefing.publish import afterbuild, csp, handoff, linkcheck, zensical_theme
 from briefing.publish.export import export
 from briefing.render.download_list import FILES, FOLDER
 from sitetools import ROOT, Site, build_env, build_with
@@ -97,6 +97,20 @@ def test_an_unreadable_script_stylesheet_is_said(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert zensical_theme.script_styles(tmp_path) == (".a{color:red}",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("builder", ["zensical", "properdocs"])
+def test_every_link_resolves_under_a_sub_path(tmp_path: Path, builder: str) -> None:
+    """`make site BUILDER=... SITE_URL=https://example.org/repo/`, then the link check."""
+    out = tmp_path / "site"
+    result = build_with(builder, ROOT / "mkdocs.yml", out, site_url=URL, work=tmp_path / "work")
+    assert result.returncode == 0, result.stderr
+    report = linkcheck.check_folder(out, "/repo/")
+    assert report.pages > 20 and report.links > 1000
+    assert report.broken == ()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{URL}">' in home
 
 
 @pytest.mark.slow
