@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -66,6 +67,46 @@ def mkdocs_build(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
         env=build_env(),
         check=False,
         timeout=600,
+    )
+
+
+BUILDERS = ("mkdocs", "zensical", "properdocs")  # `make site BUILDER=...`
+
+
+def build_with(
+    builder: str,
+    config: Path,
+    out: Path,
+    site_url: str | None = None,
+    work: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Build the project of `config` with `builder` into `out` as `make site BUILDER=...`
+    does (Zensical: exported, built, finished), served at `site_url` when given; the caller
+    checks the outcome (each builder is installed by `make test`). `work`: Zensical's export
+    folder (a new one is a build without its cache; the project's .zensical/ if not given)."""
+    if builder == "zensical":
+        command = [sys.executable, "-m", "briefing", "build", "--builder", "zensical", str(out)]
+        command += ["-f", str(config), *(["--site-url", site_url] if site_url else [])]
+        command += ["--work", str(work)] if work else []
+    elif builder in ("mkdocs", "properdocs"):
+        if site_url:
+            inherit = config.parent / ".site-url.mkdocs.yml"
+            inherit.write_text(
+                f"INHERIT: {config.name}\nsite_url: {json.dumps(site_url)}\n", encoding="utf-8"
+            )
+            config = inherit
+        command = [sys.executable, "-m", builder, "build", "--strict", "-f", str(config)]
+        command += ["-d", str(out)]
+    else:
+        raise ValueError(f"unknown builder {builder!r}; one of: {', '.join(BUILDERS)}")
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        check=False,
+        timeout=600,
+        cwd=config.parent,
     )
 
 
