@@ -161,21 +161,6 @@ def test_theme_attributes_html_does_not_allow_are_removed() -> None:
     assert material.fix_theme(fixed) == fixed
 
 
-def test_a_control_s_label_is_never_hidden_from_assistive_technology() -> None:
-    """Zensical's drawer overlay: HTML forbids `aria-hidden` on a label of a control; a label
-    that names no control, or another element, keeps it."""
-    page = (
-        '<label class="md-overlay" for="__drawer" aria-hidden="true"></label>'
-        '<label aria-hidden="true">L</label><span aria-hidden="true">s</span><main>'
-        '<label for="x" aria-hidden="true">content is not the theme\'s</label>'
-    )
-    assert material.fix_theme(page) == (
-        '<label class="md-overlay" for="__drawer"></label>'
-        '<label aria-hidden="true">L</label><span aria-hidden="true">s</span><main>'
-        '<label for="x" aria-hidden="true">content is not the theme\'s</label>'
-    )
-
-
 def test_a_toc_label_is_kept_where_its_control_exists() -> None:
     page = '<input type="checkbox" id="__toc"><label class="md-nav__title" for="__toc">T</label>'
     assert material.fix_theme(page) == page

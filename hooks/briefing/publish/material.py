@@ -1,6 +1,5 @@
-"""Material for MkDocs' own markup (and Zensical's, its successor's), patched in one place: the
-theme writes a few things that HTML does not allow, that fail an accessibility check, or that
-ask another site for data.
+"""Material for MkDocs' own markup, patched in one place: the theme writes a few things that
+HTML does not allow, that fail an accessibility check, or that ask another site for data.
 
 Nothing here touches what the engine wrote; `page` is applied to every page the theme writes
 (the hooks' `on_post_page` and `on_post_template`). Another theme, or another builder, needs
@@ -23,9 +22,6 @@ _AUTOCOMPLETE = re.compile(r"""\s+autocomplete\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)
 _TOC_LABEL = re.compile(r"""(<label\b[^>]*?)\s+for\s*=\s*["']?__toc["']?""", re.IGNORECASE)
 _TOC_INPUT = re.compile(r"""(?<![\w-])id\s*=\s*["']?__toc["'\s>]""", re.IGNORECASE)
 _TOC = re.compile("__toc", re.IGNORECASE)
-_LABEL = re.compile(r"<label\b[^>]*>", re.IGNORECASE)
-_FOR = re.compile(r"""\sfor\s*=""", re.IGNORECASE)
-_ARIA_HIDDEN = re.compile(r"""\s+aria-hidden\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 
 
 def _has_toc_control(page: str) -> bool:
@@ -44,11 +40,6 @@ def _checkbox_without_autocomplete(match: re.Match[str]) -> str:
     return _AUTOCOMPLETE.sub("", tag) if _CHECKBOX.search(tag) else tag
 
 
-def _label_not_hidden(match: re.Match[str]) -> str:
-    tag = match.group(0)
-    return _ARIA_HIDDEN.sub("", tag) if _FOR.search(tag) else tag
-
-
 def split_header(page: str) -> tuple[str, str]:
     """A built page cut where the theme's header ends (at `<main`), or the whole page and "".
 
@@ -65,13 +56,10 @@ def fix_theme(page: str) -> str:
     - `autocomplete` on the drawer and search checkboxes (in the header): HTML allows it only on
       text-like inputs (browsers ignore it on checkboxes anyway);
     - `<label for="__toc">` on pages where the theme writes no `__toc` control (section index
-      pages): a label must name an existing control, and this one names nothing;
-    - `aria-hidden` on a label of a control (Zensical's theme writes it on the drawer's
-      overlay, `<label for="__drawer">`): HTML forbids it there; Material writes none.
+      pages): a label must name an existing control, and this one names nothing.
     """
     header, rest = split_header(page)
-    header = _INPUT.sub(_checkbox_without_autocomplete, header)
-    page = _LABEL.sub(_label_not_hidden, header) + rest
+    page = _INPUT.sub(_checkbox_without_autocomplete, header) + rest
     if not _has_toc_control(page):
         page = _TOC_LABEL.sub(r"\1", page)
     return page
