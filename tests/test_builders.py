@@ -14,6 +14,7 @@ from briefing.__main__ import main
 from briefing.publish import afterbuild, csp, handoff, linkcheck, zensical_theme
 from briefing.publish.export import export
 from briefing.render.download_list import FILES, FOLDER
+from briefing.sources import frontmatter
 from sitetools import ROOT, Site, build_env, build_with
 from test_integrity import html_errors
 
@@ -241,6 +242,20 @@ def test_titles_are_found_as_mkdocs_finds_them_and_escaped(
     nav: str | None, meta: dict[str, str], body: str, title: str
 ) -> None:
     assert handoff.title("method.md", nav, meta, body) == title
+
+
+@pytest.mark.parametrize(
+    ("page", "meta"),
+    [
+        ("---\ntitle: A\nhide: [toc]\n---\n# B\n", {"title": "A", "hide": ["toc"]}),
+        ("Title: A\n    more\nStatus: new\n\n# B\n", {"title": "A more", "status": "new"}),
+        ("---\n- a list\n---\n# B\n", {}),
+        ("# B\n", {}),
+    ],
+)
+def test_front_matter_is_read_as_mkdocs_reads_it(page: str, meta: dict[str, object]) -> None:
+    front, _ = frontmatter.split(page)
+    assert frontmatter.metadata(front) == meta
 
 
 def test_the_pass_names_its_problems_codes() -> None:
