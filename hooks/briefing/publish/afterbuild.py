@@ -147,7 +147,7 @@ def finish_pages(
             canonical_url=finish.canonical_url(settings.site_url, src, settings.directory_urls),
         )
         page = text[: begin - len(start)] + content + text[stop + len(end) :]
-        output, duplicates = finish.page(page, site, built, settings)
+        output, duplicates = finish.page(zensical_theme.page(page), site, built, settings)
         out.problems += duplicates
         out.written[path] = output
         out.built[src] = built
@@ -171,7 +171,8 @@ def finish_written(
             text = theme.read_text(encoding="utf-8")
             if not csp.protected(text):
                 live, styles = pages.settings.live_reload, pages.settings.styles
-                theme.write_text(finish.theme_page(text, live, styles), encoding="utf-8")
+                patched = finish.theme_page(zensical_theme.page(text), live, styles)
+                theme.write_text(patched, encoding="utf-8")
     clean_search(site_dir)
     published = finish.site_files(
         given.site,

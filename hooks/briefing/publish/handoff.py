@@ -73,32 +73,6 @@ def _first_heading(body: str) -> str | None:
     return rendered.removeprefix("<p>").removesuffix("</p>")
 
 
-def _meta(front: str) -> dict[str, Any]:
-    """A page's front matter as MkDocs reads it: YAML between `---` lines, or MultiMarkdown's
-    `key: value` lines."""
-    text = front.strip()
-    if not text:
-        return {}
-    if text.startswith("---"):
-        block = text.split("\n", 1)[1] if "\n" in text else ""
-        block = re.sub(r"\n(?:---|\.\.\.)\s*$", "", block)
-        try:
-            value = yaml.safe_load(block)
-        except yaml.YAMLError:
-            return {}
-        return value if isinstance(value, dict) else {}
-    meta: dict[str, Any] = {}
-    key = None
-    for line in text.split("\n"):
-        if match := frontmatter._META.match(line):
-            key = match.group("key").lower().strip()
-            value = match.group("value").strip()
-            meta[key] = f"{meta[key]} {value}" if key in meta else value
-        elif key and (more := frontmatter._META_MORE.match(line)):
-            meta[key] += " " + more.group("value").strip()
-    return meta
-
-
 def title(src: str, nav_title: str | None, meta: Mapping[str, Any], body: str) -> str:
     """The page's title as MkDocs finds it (the nav's name, the front matter's `title`, the
     first heading, "Home", the file name), as the hooks give it to the theme: escaped text."""
@@ -121,14 +95,14 @@ def titles(prepared: Prepared, bodies: Mapping[str, str]) -> dict[str, str]:
     assert site is not None
     named = navigation.titles(prepared.nav)
     return {
-        src: title(src, named.get(src), _meta(site.front.get(src, "")), body)
+        src: title(src, named.get(src), frontmatter.metadata(site.front.get(src, "")), body)
         for src, body in bodies.items()
     }
 
 
 def front_matter(src: str, front: str, page_title: str) -> str:
     """The page's front matter with every text escaped and its title set (YAML)."""
-    meta = sanitize.metadata(_meta(front))
+    meta = sanitize.metadata(frontmatter.metadata(front))
     meta["title"] = page_title
     dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
     return f"---\n{dumped}---\n\n"

@@ -1,5 +1,9 @@
 """Zensical's own theme, where the pass must know it (as material.py knows Material's).
 
+`page` patches what Zensical's templates write that HTML does not allow: the drawer's overlay
+is a `<label for="__drawer">` with `aria-hidden`, which the W3C checker refuses on a label of
+a control (Material writes the same label without it).
+
 Zensical's script styles its search dialog at run time: it puts a `<style>` element, its text a
 constant of the script, into a shadow root. The Content-Security-Policy refuses inline styles
 it has no hash for, so the policy of a Zensical site allows that one stylesheet by its hash,
@@ -12,6 +16,14 @@ import re
 from pathlib import Path
 
 SCRIPTS = "assets/javascripts"
+_OVERLAY = '<label class="md-overlay" for="__drawer" aria-hidden="true">'
+
+
+def page(output: str) -> str:
+    """A page Zensical wrote, with its theme's invalid markup patched (in its header)."""
+    return output.replace(_OVERLAY, _OVERLAY.replace(' aria-hidden="true"', ""), 1)
+
+
 # `...attachShadow({mode:"open"});o.appendChild(C("style",{},Tc.toString()))` in 0.0.73.
 _SHADOW_STYLE = re.compile(
     r'attachShadow\(\{mode:"open"\}\);[\w$]+\.appendChild\([\w$]+\("style",\{\},'
