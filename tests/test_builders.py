@@ -3,7 +3,6 @@ and ProperDocs (the hooks unchanged). The builders are installed by `make test`.
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import subprocess
 import sys
@@ -11,43 +10,26 @@ from pathlib import Path
 
 import pytest
 from briefing.__main__ import main
-from briefing.publish import afterbuild, csp, handoff, linkcheck, zensical_theme
+from briefing.publish import afterbuild, csp, handoff, zensical_theme
 from briefing.publish.export import export
-from briefing.render.download_list import FILES, FOLDER
 from briefing.sources import frontmatter
+from conftest import URL
 from sitetools import ROOT, Site, build_env, build_with
-from test_integrity import html_errors
-
-URL = "https://example.org/repo/"
 
 
 @pytest.fixture(scope="module")
-def zensical(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The real briefing built with Zensical and finished, as `make site BUILDER=zensical`
-    does (without Zensical's cache)."""
-    folder = tmp_path_factory.mktemp("zensical")
-    result = build_with("zensical", ROOT / "mkdocs.yml", folder / "site", work=folder / "work")
-    assert result.returncode == 0, result.stderr
-    return Site(folder / "site", result.stderr)
+def zensical(builds: dict[str, Site]) -> Site:
+    """The real briefing built with Zensical and finished for a sub-path, as `make site
+    BUILDER=zensical SITE_URL=...` does (conftest's `builds`, shared with tests/test_parity.py,
+    which holds its pages, downloads, feeds, sitemap, links and HTML to MkDocs')."""
+    return builds["zensical"]
 
 
 @pytest.mark.slow
-def test_zensical_builds_every_page_and_every_download(site: Site, zensical: Site) -> None:
-    assert set(zensical.pages) == set(site.pages)
-    for download in FILES:
-        assert (zensical.root / FOLDER / download.name).is_file(), download.name
-    for name in ("briefing.json", "recommendations.csv", "references.json", "references.bib"):
-        ours = (zensical.root / "downloads" / name).read_bytes()
-        assert ours == (site.root / "downloads" / name).read_bytes(), name
-    for made in ("feed.atom", "feeds/mri.atom", "assets/javascripts/tracker.js"):
-        assert (zensical.root / made).read_bytes() == (site.root / made).read_bytes(), made
-    with gzip.open(zensical.root / "sitemap.xml.gz") as unpacked:
-        assert unpacked.read() == (zensical.root / "sitemap.xml").read_bytes()
-    assert (zensical.root / "downloads" / "briefing.pdf").read_bytes().startswith(b"%PDF")
-
-
-@pytest.mark.slow
-def test_zensical_pages_are_finished_as_the_hooks_finish_them(site: Site, zensical: Site) -> None:
+def test_zensical_pages_are_finished_as_the_hooks_finish_them(
+    builds: dict[str, Site], zensical: Site
+) -> None:
+    site = builds["mkdocs"]
     for url, page in zensical.pages.items():
         text = str(page)
         assert "briefing:start" not in text and "briefing:end" not in text, url
@@ -103,59 +85,22 @@ def test_an_unreadable_script_stylesheet_is_said(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("builder", ["zensical", "properdocs"])
-def test_every_link_resolves_under_a_sub_path(tmp_path: Path, builder: str) -> None:
-    """`make site BUILDER=... SITE_URL=https://example.org/repo/`, then the link check."""
-    out = tmp_path / "site"
-    result = build_with(builder, ROOT / "mkdocs.yml", out, site_url=URL, work=tmp_path / "work")
-    assert result.returncode == 0, result.stderr
-    report = linkcheck.check_folder(out, "/repo/")
-    assert report.pages > 20 and report.links > 1000
-    assert report.broken == ()
-    home = (out / "index.html").read_text(encoding="utf-8")
-    assert f'<link rel="canonical" href="{URL}">' in home
-
-
-@pytest.mark.slow
-def test_zensical_pages_are_valid_html(zensical: Site) -> None:
-    """The W3C checker finds nothing, as in the MkDocs build (zensical_theme.page patches the
-    one thing Zensical's templates write that HTML does not allow)."""
-    assert html_errors(zensical.root) == []
-
-
-@pytest.mark.slow
-def test_zensical_builds_are_reproducible(tmp_path: Path, zensical: Site) -> None:
-    again = tmp_path / "again"
-    result = build_with("zensical", ROOT / "mkdocs.yml", again, work=tmp_path / "work")
-    assert result.returncode == 0, result.stderr
-    cached = tmp_path / "cached"  # the same export folder: Zensical's cache in use
-    result = build_with("zensical", ROOT / "mkdocs.yml", cached, work=tmp_path / "work")
-    assert result.returncode == 0, result.stderr
-    for file in sorted(zensical.root.rglob("*")):
+def test_a_rebuild_is_byte_identical(tmp_path: Path, builds: dict[str, Site], builder: str) -> None:
+    """Built again (Zensical from a new export folder, then again with its cache in use): the
+    same bytes (tests/test_reproducible.py holds MkDocs' builds so)."""
+    first = builds[builder].root
+    again, cached = tmp_path / "again", tmp_path / "cached"
+    for out in (again, cached):  # the same export folder: Zensical's cache in use the 2nd time
+        result = build_with(builder, ROOT / "mkdocs.yml", out, site_url=URL, work=tmp_path / "w")
+        assert result.returncode == 0, result.stderr
+        if builder != "zensical":
+            break
+    for file in sorted(first.rglob("*")):
         if file.is_file():
-            relative = file.relative_to(zensical.root)
+            relative = file.relative_to(first)
             assert (again / relative).read_bytes() == file.read_bytes(), relative
-            assert (cached / relative).read_bytes() == file.read_bytes(), relative
-
-
-@pytest.mark.slow
-def test_properdocs_runs_the_hooks_unchanged(tmp_path: Path, site: Site) -> None:
-    out = tmp_path / "site"
-    result = build_with("properdocs", ROOT / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr
-    ours = {f.relative_to(out) for f in out.rglob("*") if f.is_file()}
-    assert ours == {f.relative_to(site.root) for f in site.root.rglob("*") if f.is_file()}
-    for relative in sorted(ours):
-        mine, theirs = (out / relative).read_bytes(), (site.root / relative).read_bytes()
-        if relative.suffix == ".html":
-            assert b"ProperDocs 1.6.7" in mine, relative
-            mine, theirs = _without_generator(mine), _without_generator(theirs)
-        if relative.suffix == ".gz":
-            continue  # the gzip holds the sitemap, whose bytes are compared as sitemap.xml
-        assert mine == theirs, relative
-
-
-def _without_generator(page: bytes) -> bytes:
-    return b"\n".join(line for line in page.split(b"\n") if b'name="generator"' not in line)
+            if builder == "zensical":
+                assert (cached / relative).read_bytes() == file.read_bytes(), relative
 
 
 # --- what the pass refuses -----------------------------------------------------------------

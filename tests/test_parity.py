@@ -219,6 +219,8 @@ def test_every_internal_link_resolves_under_the_sub_path(builds: dict[str, Site]
         assert report.pages == len(built.pages), name
         assert report.links > 1000, name
         assert report.broken == (), f"{name}: {report.broken[:5]}"
+        home = (built.root / "index.html").read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="{URL}">' in home, name
 
 
 @pytest.mark.slow
