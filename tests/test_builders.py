@@ -150,6 +150,27 @@ def test_a_page_the_builder_did_not_write_is_refused_by_name(
     assert "not a folder" in capsys.readouterr().err
 
 
+def test_the_build_command_says_what_it_built_or_why_nothing(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m briefing build --builder zensical` (make site BUILDER=zensical): a briefing
+    with an error builds nothing and says where; a good one says what was written."""
+    out = mini.parent / "out"
+    config = str(mini / "mkdocs.yml")
+    themes = mini / "data" / "themes.yml"
+    good = themes.read_text(encoding="utf-8")
+    themes.write_text(good.replace("title:", "titel:", 1), encoding="utf-8")
+    assert main(["build", "--builder", "zensical", str(out), "-f", config]) == 1
+    err = capsys.readouterr().err
+    assert "data/themes.yml:" in err and "problem(s): nothing was built." in err
+    assert "Traceback" not in err and not (out / "index.html").exists()
+    themes.write_text(good, encoding="utf-8")
+    assert main(["build", "--builder", "zensical", str(out), "-f", config]) == 0
+    err = capsys.readouterr().err
+    assert f"page(s) with Zensical into {out}; Wrote " in err, err
+    assert (out / "downloads" / "briefing.json").is_file()
+
+
 def test_a_finished_site_is_not_finished_twice(
     mini: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -29,6 +29,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
@@ -36,7 +37,7 @@ import yaml
 from . import cache
 from .checks.validate import bibliography_is_shared, validate
 from .citations import cite
-from .problems import BriefingError, format_problems
+from .problems import BriefingError, Problem, format_problems
 from .publish import afterbuild, builders, csp, finish, linkcheck, pdf, zensical_serve
 from .publish.export import briefing_settings, export, read_config
 from .sources import content
@@ -184,47 +185,41 @@ def _export(
 
 
 def _finish(config: Path, site: Path, site_url: str | None) -> int:
-    started = time.perf_counter()
     if not site.is_dir():
         print(f"{site}: not a folder; give the built site's folder", file=sys.stderr)
         return 1
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    try:
+
+    def run() -> tuple[afterbuild.Finished, Sequence[Problem]]:
         done = afterbuild.finish_site(
             config, site, site_url=site_url, epoch=int(epoch) if epoch.isdigit() else None
         )
-    except BriefingError as err:
-        print(format_problems(err.problems), file=sys.stderr)
-        print(f"{len(err.problems)} problem(s): nothing was finished.", file=sys.stderr)
-        return 1
-    except pdf.PdfError as err:
-        print(f"downloads/briefing.pdf: {err}", file=sys.stderr)
-        return 1
-    except (ValueError, OSError, yaml.YAMLError) as err:
-        print(f"{config}: {err}", file=sys.stderr)
-        return 1
-    if done.warnings:
-        print(format_problems(list(done.warnings)), file=sys.stderr)
-    for problem in done.published.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    for note in done.notes:
-        print(note, file=sys.stderr)
-    elapsed = time.perf_counter() - started
-    print(
-        f"finished {done.pages} page(s) in {site}; {finish.summary(done.published)}; "
-        f"{elapsed:.2f} s",
-        file=sys.stderr,
-    )
-    return 0
+        return done, done.warnings
+
+    return _after_build(config, run, "finished", f"finished {{pages}} page(s) in {site}")
 
 
 def _build(config: Path, site: Path, site_url: str | None, work: Path | None) -> int:
+    def run() -> tuple[afterbuild.Finished, Sequence[Problem]]:
+        return builders.zensical_build(config, site, site_url=site_url, work=work)
+
+    return _after_build(config, run, "built", f"built {{pages}} page(s) with Zensical into {site}")
+
+
+def _after_build(
+    config: Path,
+    run: Callable[[], tuple[afterbuild.Finished, Sequence[Problem]]],
+    undone: str,
+    done_line: str,
+) -> int:
+    """Run a build or the post-builder pass and say what came of it: the problems, or what was
+    written (`done_line` with `{pages}`); nothing `undone` when it failed."""
     started = time.perf_counter()
     try:
-        done, warnings = builders.zensical_build(config, site, site_url=site_url, work=work)
+        done, warnings = run()
     except BriefingError as err:
         print(format_problems(err.problems), file=sys.stderr)
-        print(f"{len(err.problems)} problem(s): nothing was built.", file=sys.stderr)
+        print(f"{len(err.problems)} problem(s): nothing was {undone}.", file=sys.stderr)
         return 1
     except builders.BuildFailed as err:
         print(f"zensical build: {err}", file=sys.stderr)
@@ -236,15 +231,14 @@ def _build(config: Path, site: Path, site_url: str | None, work: Path | None) ->
         print(f"{config}: {err}", file=sys.stderr)
         return 1
     if warnings:
-        print(format_problems(warnings), file=sys.stderr)
+        print(format_problems(list(warnings)), file=sys.stderr)
     for problem in done.published.problems:
         print(f"warning: {problem}", file=sys.stderr)
     for note in done.notes:
         print(note, file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(
-        f"built {done.pages} page(s) with Zensical into {site}; "
-        f"{finish.summary(done.published)}; {elapsed:.2f} s",
+        f"{done_line.format(pages=done.pages)}; {finish.summary(done.published)}; {elapsed:.2f} s",
         file=sys.stderr,
     )
     return 0
