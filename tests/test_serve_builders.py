@@ -17,39 +17,10 @@ from pathlib import Path
 
 import pytest
 from conftest import make_project
-from sitetools import build_env, free_port, stop
+from sitetools import WATCHDOG, build_env, free_port, log_lines, read_log_until, stop
 
-WATCHDOG = 120  # seconds before a silent server counts as hung: never a bound on speed
 IN_USE = "Address already in use"
 SERVE = (sys.executable, "-m", "briefing", "serve", "--builder", "zensical")
-
-
-def _lines(stream: object, into: queue.Queue[str]) -> None:
-    for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
-        into.put(line)
-    into.put("")
-
-
-def _until(
-    lines: queue.Queue[str], wanted: tuple[str, ...], seen: list[str], timeout: float = WATCHDOG
-) -> str | None:
-    """Read the server's log until a line holds one of `wanted`: which one (None after
-    `timeout` seconds when it is shorter than the watchdog, which fails the test)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        seen.append(line)
-        if not line:
-            break
-        for word in wanted:
-            if word in line:
-                return word
-    if timeout < WATCHDOG and (not seen or seen[-1]):
-        return None
-    pytest.fail(f"no {wanted!r} from the Zensical preview:\n{''.join(seen)}")
 
 
 Served = tuple[Path, str, queue.Queue[str], list[str]]
@@ -72,9 +43,9 @@ def _serve(tmp_path: Path, command: tuple[str, ...], ready: str, in_use: str) ->
             text=True,
         )
         lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=_lines, args=(server.stderr, lines), daemon=True).start()
+        threading.Thread(target=log_lines, args=(server.stderr, lines), daemon=True).start()
         seen: list[str] = []
-        if _until(lines, (ready, in_use), seen) == in_use:
+        if read_log_until(lines, (ready, in_use), seen) == in_use:
             stop(server)
             continue
         break
@@ -114,7 +85,7 @@ def _get(url: str, lines: queue.Queue[str] | None = None, seen: list[str] | None
             )
             if lines is None or seen is None or not restarting:
                 raise
-            _until(lines, ("zensical: ", "Finished"), seen)
+            read_log_until(lines, ("zensical: ", "Finished"), seen)
     pytest.fail(f"{url}: the server never came back:\n{''.join(seen or [])}")
 
 
@@ -131,11 +102,11 @@ def test_the_preview_is_finished_and_follows_a_data_edit(served: Served) -> None
     title = next(line for line in text.splitlines() if line.startswith("  title: "))
     renamed = title.removeprefix("  title: ").strip().strip("'\"") + " renamed live"
     recommendations.write_text(text.replace(title, f"  title: {renamed}", 1), encoding="utf-8")
-    _until(lines, ("Exported the briefing",), seen)
+    read_log_until(lines, ("Exported the briefing",), seen)
     # Zensical writes the page, then the pass finishes it: wait for both, one event at a time.
     page = _get(url + "recommendations/", lines, seen)
     while renamed not in page or 'http-equiv="Content-Security-Policy"' not in page:
-        _until(lines, ("Finished",), seen)
+        read_log_until(lines, ("Finished",), seen)
         page = _get(url + "recommendations/", lines, seen)
     assert "briefing:start" not in page
     assert renamed in _get(url + "downloads/briefing.json", lines, seen)
@@ -149,7 +120,7 @@ def test_a_briefing_with_errors_is_named_and_the_last_good_build_stays(served: S
         findings.read_text(encoding="utf-8").replace("theme:", "theme: [unclosed", 1),
         encoding="utf-8",
     )
-    _until(lines, ("the preview shows the last good build",), seen)
+    read_log_until(lines, ("the preview shows the last good build",), seen)
     assert any("data/findings.yml:" in line for line in seen), "".join(seen)
     assert 'http-equiv="Content-Security-Policy"' in _get(url)
     assert not any("Traceback" in line for line in seen), "".join(seen)
@@ -166,9 +137,9 @@ def test_properdocs_serves_the_hooks_site_and_rebuilds_on_a_data_edit(properdocs
     # ProperDocs' watcher polls: should a poll fall in the same instant as the write, touch the
     # file again (a wait on the server's word, not a sleep; as tests/test_serve.py).
     watchdog = time.monotonic() + WATCHDOG
-    while _until(lines, ("Detected file changes",), seen, timeout=10) is None:
+    while read_log_until(lines, ("Detected file changes",), seen, timeout=10, missing=None) is None:
         assert time.monotonic() < watchdog, "the server never saw the edit:\n" + "".join(seen)
         os.utime(recommendations)
-    _until(lines, ("Reloading browsers",), seen)
+    read_log_until(lines, ("Reloading browsers",), seen)
     assert "renamed" in _get(url + "recommendations/")
     assert not any("ERROR" in line or "Traceback" in line for line in seen), "".join(seen)
