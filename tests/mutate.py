@@ -60,28 +60,54 @@ STAGES = {
             "checks",
             ("briefing/checks/*.py", "briefing/sources/schema.py"),
             # test_schema_fast's properties and the fuzzer take a minute a mutant: left out
-            ("test_validation.py", "test_check_messages.py"),
+            (
+                "test_validation.py",
+                "test_check_messages.py",
+                "test_as_written.py",  # labels, tables, no recommendations
+                "test_tracker.py",  # check_progress
+            ),
         ),
         Stage(
             "rendering",
-            ("briefing/render/*.py", "briefing/render/pages/*.py"),
-            ("test_render.py", "test_head.py", "test_charts.py", "test_outputs.py"),
+            # fnmatch's * crosses folders: render/*.py holds render/pages/*.py
+            ("briefing/render/*.py",),
+            (
+                "test_render.py",
+                "test_numbering.py",
+                "test_charts.py",
+                "test_outputs.py",
+                "test_as_written.py",
+                "test_tracker.py",
+                "test_history.py",
+                "test_feed.py",
+                "test_mutants_render.py",
+            ),
         ),
         Stage(
+            # the files the download list offers: briefing.json and recommendations.csv
+            # (briefing_json, items), references.bib and references.json (downloads), the
+            # citation files (citefiles); the PDF is printed by Chromium in a subprocess, the
+            # feed is a page of news, not a download
             "downloads",
             (
                 "briefing/publish/downloads.py",
                 "briefing/publish/briefing_json.py",
                 "briefing/publish/items.py",
+                "briefing/publish/citefiles.py",
             ),
-            ("test_downloads.py", "test_outputs.py"),
+            (
+                "test_downloads.py",
+                "test_outputs.py",
+                "test_tracker.py",
+                "test_mutants_downloads.py",
+            ),
         ),
     )
 }
 # Fixtures that build a site in a subprocess (by their names in the test files), and calls
-# that run one.
-BUILT = {"site", "larger", "exported", "published", "served"}
-RUNS = re.compile(r"\b(mkdocs_build|plain_build|run_cli|subprocess\.\w+)\(")
+# that run one, or MkDocs' configuration (its hooks are at hooks/, not in the scratch copy).
+BUILT = {"site", "larger", "exported", "published", "served", "enquete"}
+RUNS = re.compile(r"\b(mkdocs_build|plain_build|run_cli|subprocess\.\w+|load_config)\(")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
