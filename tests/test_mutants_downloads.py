@@ -225,6 +225,9 @@ def test_an_items_address_with_and_without_anchor_and_site_address() -> None:
     assert items.url(site, "context.md", site_url="https://example.org/b/") == (
         "https://example.org/b/context/"
     )
+    assert items.url(site, "index.md", site_url="https://example.org/b/") == (
+        "https://example.org/b/"  # the home page's address, not ...b//
+    )
     flat = engine_site(FIXTURES / "mini", directory_urls=False)
     assert items.url(flat, "context.md") == "context.html"
     assert items.item_url(flat, "rec-plant-hot-streets") == (
