@@ -1,0 +1,202 @@
+"""What the rendering stage does that `make mutate` (tests/mutate.py, stage rendering) found no
+engine-only test checking: each test reads the engine's output as a page or the hooks get it,
+without a build, so the stage's mutants run it in a second.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from briefing.checks.validate import validate
+from briefing.citations.bibliography import Bibliography
+from briefing.citations.formatting import plain
+from briefing.labels import Labels
+from briefing.model import Span, Statistic
+from briefing.problems import BriefingError
+from briefing.render import charts, tracker
+from briefing.render.formats import Formats
+from briefing.render.pages import SURVEY
+from briefing.render.site import Site, prepare_configured
+from briefing.sources.history import History
+
+HEAD = "<html><head><title>Tracker</title></head><body><h1>Tracker</h1></body></html>"
+
+# --- the tracker's filter: its script file and its tag ----------------------------------------
+
+
+def test_the_filter_script_is_written_under_the_site(tmp_path: Path) -> None:
+    path = tracker.write_script(tmp_path / "site")
+    assert path == tmp_path / "site" / "assets" / "javascripts" / "tracker.js"
+    assert path.read_text(encoding="utf-8") == tracker.SCRIPT_TEXT
+    assert tracker.write_script(tmp_path / "site") == path  # a second build writes it again
+
+
+def test_the_filters_words_are_the_briefings_labels() -> None:
+    labels = Labels(
+        {
+            "tracker/filter": "Filtrer",
+            "tracker/filter_all": "Tous les statuts",
+            "tracker/filter_result": "{shown} sur {all}",
+            "statuses/accepted": "Acceptée",
+        }
+    )
+    words = tracker.filter_words(labels)
+    assert list(words) == [
+        "data-filter-label",
+        "data-filter-all",
+        "data-filter-result",
+        "data-filter-statuses",
+    ]
+    assert words["data-filter-label"] == "Filtrer"
+    assert words["data-filter-all"] == "Tous les statuts"
+    assert words["data-filter-result"] == "{shown} sur {all}"
+    assert json.loads(words["data-filter-statuses"]) == [
+        ["proposed", "Proposed"],
+        ["accepted", "Acceptée"],
+        ["in-progress", "In progress"],
+        ["implemented", "Implemented"],
+        ["declined", "Declined"],
+    ]
+    assert "Acceptée" in words["data-filter-statuses"]  # as written, not \\u escapes
+
+
+def test_the_tracker_page_alone_gets_the_script_tag_in_its_head() -> None:
+    labels = Labels({"tracker/filter": 'Show <only> "these"'})
+    shown = tracker.script_tag(HEAD, tracker.TRACKER, labels)
+    head, _, body = shown.partition("</head>")
+    assert body == "<body><h1>Tracker</h1></body></html>"
+    before, _, after = head.partition("<script ")
+    assert before == "<html><head><title>Tracker</title>" and after.endswith("></script>\n")
+    assert 'src="../assets/javascripts/tracker.js"' in after
+    assert ' data-filter-label="Show &lt;only&gt; &quot;these&quot;"' in after
+    assert ' data-filter-all="All statuses"' in after
+    assert after.endswith(" defer></script>\n")
+    assert tracker.script_tag(HEAD, "index.md", labels) == HEAD  # any other page as it is
+    no_head = "<p>a fragment</p>"
+    assert tracker.script_tag(no_head, tracker.TRACKER, labels) == no_head
+
+
+# --- Site.markdown: the one text every builder is given -------------------------------------
+
+
+def _site(locale: str = "en_GB", glossary: bool = True) -> Site:
+    """The small briefing rendered by the engine, with a content history to date its pages."""
+    briefing = validate(MINI).checked()
+    if not glossary:
+        briefing = replace(briefing, glossary={})
+    bibliography = Bibliography("vancouver")
+    site = Site(
+        briefing,
+        lambda keys: bibliography.format([briefing.references[k] for k in keys]),
+        plain,
+        history=History(updated=UPDATED),
+        locale=locale,
+    )
+    docs = MINI / "docs"
+    site.prepare([], {p.name: p.read_text(encoding="utf-8") for p in docs.glob("*.md")})
+    return site
+
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+UPDATED = {"data/recommendations.yml": "2024-06-02", "docs/context.md": "2024-05-01"}
+TERMS = "\n\n*[NDVI]: Normalised Difference Vegetation Index\n*[UHI]: Urban Heat Island\n"
+
+
+def _dated(day: str, shown: str) -> str:
+    return f'\n\n<p class="last-updated">Last updated <time datetime="{day}">{shown}</time></p>\n'
+
+
+def test_a_page_ends_with_its_last_update_and_the_glossarys_abbreviations() -> None:
+    site = _site()
+    rec = "recommendations/plant-hot-streets.md"
+    assert site.markdown(rec) == site.pages[rec] + _dated("2024-06-02", "2 June 2024") + TERMS
+    assert site.markdown("context.md") == (
+        site.prose["context.md"] + _dated("2024-05-01", "1 May 2024") + TERMS
+    )
+    assert site.markdown("method.md") == site.prose["method.md"] + TERMS  # no change known
+    french = _site("fr_FR")
+    assert french.markdown(rec).endswith(_dated("2024-06-02", "2 juin 2024") + TERMS)
+
+
+def test_abbreviations_put_the_longest_term_first_and_none_without_a_glossary() -> None:
+    site = _site()
+    assert site.abbreviations() == TERMS
+    assert _site(glossary=False).markdown("method.md") == _site().prose["method.md"]
+
+
+def test_a_page_the_build_did_not_read_is_refused_at_its_file() -> None:
+    with pytest.raises(BriefingError) as raised:
+        _site().markdown("appeared.md")
+    assert [str(p) for p in raised.value.problems] == [
+        "docs/appeared.md:1:1: this page appeared after the briefing was read; build again"
+    ]
+
+
+def test_charts_are_drawn_into_the_survey_only_when_asked() -> None:
+    site = _site()
+    survey = site.markdown(SURVEY)
+    assert "<svg" not in survey
+    drawn = site.markdown(SURVEY, charts=True)
+    assert drawn.count('<figure class="chart" id="stat-canopy-by-district-chart">') == 1
+    assert drawn.endswith(TERMS) and "<svg" in drawn
+    rec = "recommendations/plant-hot-streets.md"
+    assert site.markdown(rec, charts=True) == site.markdown(rec)
+
+
+# --- figures in the briefing's language -----------------------------------------------------
+
+COSTS = Statistic(
+    id="stat-costs",
+    title="Costs",
+    source=None,  # type: ignore[arg-type]
+    value=None,
+    unit=None,
+    qualifier=None,
+    columns=("Year", "Cost (£)"),
+    rows=((2020, 1234.5), (2021, 2000)),
+    chart="bar",
+    key=False,
+    note=None,
+    span=Span("data/statistics.yml", 1, 1),
+)
+
+
+def test_a_chart_writes_its_figures_in_the_briefings_locale() -> None:
+    page = "<p>x</p>" + charts.placeholder(COSTS)
+    for locale, shown in (("en_GB", "1,234.5"), ("fr_FR", "1\u202f234,5")):
+        formats = Formats(locale)
+        assert f">{shown}</text>" in charts.figure(COSTS, formats)
+        embedded = charts.embed(page, [COSTS], formats)
+        assert f">{shown}</text>" in embedded, locale
+
+
+@pytest.mark.parametrize(
+    ("locale", "value", "code", "shown"),
+    [
+        ("en_GB", 250000, "GBP", "£250,000"),  # whole: no pence
+        ("en_GB", 250000.0, "EUR", "€250,000"),
+        ("en_GB", 2350.5, "GBP", "£2,350.50"),  # else the currency's digits
+        ("en_GB", 12.3456, "GBP", "£12.35"),
+        ("en_GB", 12.25, "JPY", "JP¥12"),  # a currency without minor units
+        ("fr_FR", 250000, "GBP", "250\u202f000\xa0£GB"),
+        ("fr_FR", 2350.5, "GBP", "2\u202f350,50\xa0£GB"),
+    ],
+)
+def test_money_is_whole_or_in_the_currencys_digits(
+    locale: str, value: float, code: str, shown: str
+) -> None:
+    assert Formats(locale).money(value, code) == shown
+
+
+# --- the briefing's settings ----------------------------------------------------------------
+
+
+def test_the_locale_setting_is_the_sites_and_a_bad_one_is_named() -> None:
+    prepared = prepare_configured(MINI, MINI / "docs", None, {"locale": "fr_FR"})
+    assert prepared.site is not None
+    assert prepared.site.formats.money(2350.5, "GBP") == "2\u202f350,50\xa0£GB"
+    with pytest.raises(ValueError, match=r"^mkdocs\.yml: extra\.briefing\.locale: 'xx_NOWHERE'"):
+        prepare_configured(MINI, MINI / "docs", None, {"locale": "xx_NOWHERE"})
