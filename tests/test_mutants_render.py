@@ -6,6 +6,7 @@ without a build, so the stage's mutants run it in a second.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,10 +17,10 @@ from briefing.citations.formatting import plain
 from briefing.labels import Labels
 from briefing.model import Span, Statistic
 from briefing.problems import BriefingError
-from briefing.render import charts, tracker
+from briefing.render import charts, citing, tracker
 from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
-from briefing.render.site import Site, prepare_configured
+from briefing.render.site import Site, prepare, prepare_configured
 from briefing.sources.history import History
 
 HEAD = "<html><head><title>Tracker</title></head><body><h1>Tracker</h1></body></html>"
@@ -200,3 +201,57 @@ def test_the_locale_setting_is_the_sites_and_a_bad_one_is_named() -> None:
     assert prepared.site.formats.money(2350.5, "GBP") == "2\u202f350,50\xa0£GB"
     with pytest.raises(ValueError, match=r"^mkdocs\.yml: extra\.briefing\.locale: 'xx_NOWHERE'"):
         prepare_configured(MINI, MINI / "docs", None, {"locale": "xx_NOWHERE"})
+
+
+def test_the_settings_reach_the_site_nav_and_bibliography_included() -> None:
+    nav = [{"Home": "index.md"}, {"Method": "method.md"}, {"Context": "context.md"}]
+    prepared = prepare_configured(MINI, MINI / "docs", nav, {"bibliography": "shared"})
+    assert prepared.site is not None
+    assert prepared.site.shared_bibliography is True
+    assert prepared.site.titles["method.md"] == "Method"
+    assert prepared.nav[:3] == nav
+    own = prepare_configured(MINI, MINI / "docs", None, {}, directory_urls=False)
+    assert own.site is not None and own.site.shared_bibliography is False
+    assert own.site.directory_urls is False
+
+
+# --- how to cite each recommendation: at its page's address --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("site_url", "directory_urls", "address"),
+    [
+        (None, True, None),  # no site address: no URL to cite
+        ("https://example.org/b", True, "https://example.org/b/recommendations/watering-rota/"),
+        ("https://example.org/b/", True, "https://example.org/b/recommendations/watering-rota/"),
+        (
+            "https://example.org/b",
+            False,
+            "https://example.org/b/recommendations/watering-rota.html",
+        ),
+    ],
+)
+def test_a_recommendations_citation_gives_its_pages_address(
+    site_url: str | None, directory_urls: bool, address: str | None
+) -> None:
+    prepared = prepare(
+        MINI,
+        MINI / "docs",
+        None,
+        published=True,
+        site_url=site_url,
+        directory_urls=directory_urls,
+    )
+    assert prepared.site is not None
+    citation = prepared.site.rec_citations["rec-watering-rota"]
+    (item,) = json.loads(citing.csl_json(citation))
+    assert item.get("URL") == address
+    if address is not None:
+        assert re.search(rf"\n  url += \{{{re.escape(address)}\}},\n", citation.bibtex)
+
+
+def test_a_citation_file_is_indented_json_as_written() -> None:
+    prepared = prepare(MINI, MINI / "docs", None, published=True, site_url="https://e.org/")
+    assert prepared.site is not None
+    text = citing.csl_json(prepared.site.rec_citations["rec-watering-rota"])
+    assert text.startswith('[\n  {\n    "') and text.endswith("\n  }\n]\n")
