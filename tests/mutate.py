@@ -19,6 +19,7 @@ Not part of `make test`; nothing here is asserted. Usage:
     make mutate ARGS="--survivors"       # only the mutants the last run left alive, with the
                                          # tests as they are now: the habit after adding tests
     make mutate ARGS="rendering --survivors --only 'briefing.render.nav*'"  # one module's
+    make mutate ARGS="checks --survivors --reached"  # only those a stopped run had reached
     make mutate ARGS="--report checks"   # print the last run's figures again, run nothing
     make mutate ARGS="--show NAME"       # what one mutant changed
 
@@ -246,6 +247,11 @@ def main() -> int:
         help="run only the mutants the last run left alive, with today's tests (a kill stays one)",
     )
     parser.add_argument(
+        "--reached",
+        action="store_true",
+        help="with --survivors: only the mutants the last run reached (not those it never got to)",
+    )
+    parser.add_argument(
         "--only", metavar="PATTERN", help="only mutants whose name matches (briefing.render.nav*)"
     )
     parser.add_argument("--show", metavar="NAME", help="the diff of one mutant")
@@ -274,6 +280,8 @@ def main() -> int:
             saved(stage).write_text(json.dumps(statuses, indent=1) + "\n", encoding="utf-8")
         if not args.report:
             alive = [n for n, status in statuses.items() if status not in KILLED]
+            if args.reached:
+                alive = [n for n in alive if statuses[n] != "not checked"]
             if args.only:
                 alive = [n for n in alive if fnmatch.fnmatch(n, args.only)]
             if args.survivors and not statuses:
