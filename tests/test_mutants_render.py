@@ -250,8 +250,36 @@ def test_a_recommendations_citation_gives_its_pages_address(
         assert re.search(rf"\n  url += \{{{re.escape(address)}\}},\n", citation.bibtex)
 
 
+ENQUETE = Path(__file__).resolve().parent / "fixtures" / "enquete"
+
+
+def _enquete() -> Site:
+    """The French inquiry, prepared as its build prepares it (engine only: no build)."""
+    prepared = prepare(
+        ENQUETE,
+        ENQUETE / "docs",
+        None,
+        published=True,
+        site_url="https://example.org/enquete/",
+        language="fr",
+        locale="fr_FR",
+    )
+    assert prepared.site is not None, prepared.result.errors
+    return prepared.site
+
+
 def test_a_citation_file_is_indented_json_as_written() -> None:
-    prepared = prepare(MINI, MINI / "docs", None, published=True, site_url="https://e.org/")
-    assert prepared.site is not None
-    text = citing.csl_json(prepared.site.rec_citations["rec-watering-rota"])
-    assert text.startswith('[\n  {\n    "') and text.endswith("\n  }\n]\n")
+    site = _enquete()
+    rec = site.briefing.recommendations[0]
+    text = citing.csl_json(site.rec_citations[rec.id])
+    assert text.startswith('[\n  {\n    "id": "') and text.endswith("\n  }\n]\n")
+    assert '\n    "title": "Recommandation 1 : Rendre les cartes consultables",\n' in text
+    assert "Enquête publique" in text  # UTF-8 as written, not \\u escapes
+
+
+def test_the_home_page_lists_the_downloads_in_the_briefings_words() -> None:
+    home = _enquete().pages["index.md"]
+    assert (
+        '<li><a href="downloads/briefing.pdf">Le dossier complet (PDF)</a>: toutes les pages '
+        "dans l&#x27;ordre de lecture, à imprimer ou lire hors ligne</li>"
+    ) in home
