@@ -174,6 +174,16 @@ def test_a_chart_writes_its_figures_in_the_briefings_locale() -> None:
         assert f">{shown}</text>" in embedded, locale
 
 
+def test_a_long_category_is_wrapped_at_26_characters_a_line() -> None:
+    groups = replace(
+        COSTS,
+        columns=("Group", "Count"),
+        rows=(("Clinical engineers in acute trusts", 4), ("Physicists", 3)),
+    )
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", charts.figure(groups))
+    assert texts[:3] == ["Clinical engineers in", "acute trusts", "Physicists"]
+
+
 @pytest.mark.parametrize(
     ("locale", "value", "code", "shown"),
     [
