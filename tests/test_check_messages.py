@@ -14,10 +14,11 @@ its wording or its place would otherwise show.
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
-from briefing.checks import anchors
+from briefing.checks import anchors, check_progress
 from briefing.checks.validate import bibliography_is_shared, validate
 from briefing.model import Span
 from briefing.problems import BriefingError
@@ -425,3 +426,27 @@ def test_a_shared_work_mentioned_outside_a_citation_is_read_and_not_warned(
         "references.bib:29:1: warning: reference 'spare2020' is never cited: cite it with "
         "[@spare2020] or delete it"
     ]
+
+
+# --- "today" for the tracker's dates: the later of the editor's and UTC's -------------------
+
+
+class _LocalDay(date):
+    @classmethod
+    def today(cls) -> _LocalDay:
+        return cls(2026, 12, 1)  # 17:00 on 1 December at UTC-12 ...
+
+
+class _Moment(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _Moment:
+        moment = cls(2026, 12, 2, 5, 0, tzinfo=UTC)  # ... is 05:00 on 2 December in UTC
+        return moment if tz is not None else moment.astimezone(timezone(timedelta(hours=-12)))
+
+
+def test_today_is_the_later_of_the_local_and_the_utc_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(check_progress, "date", _LocalDay)
+    monkeypatch.setattr(check_progress, "datetime", _Moment)
+    assert check_progress.today() == date(2026, 12, 2)
