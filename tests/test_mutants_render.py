@@ -22,6 +22,8 @@ from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare, prepare_configured
 from briefing.sources.history import History
+from sitetools import ROOT
+from test_render import golden
 
 HEAD = "<html><head><title>Tracker</title></head><body><h1>Tracker</h1></body></html>"
 
@@ -182,6 +184,41 @@ def test_a_long_category_is_wrapped_at_26_characters_a_line() -> None:
     )
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", charts.figure(groups))
     assert texts[:3] == ["Clinical engineers in", "acute trusts", "Physicists"]
+
+
+# Each chart as drawn, byte for byte (the SVG is reproducible): the real briefing's, one of
+# three panels (three units, the first with two series side by side) and one with losses.
+PANELS = replace(
+    COSTS,
+    id="stat-panels",
+    columns=("Region", "Men (count)", "Women (count)", "Vacancies (%)", "Budget (GBP)"),
+    rows=(
+        ("North", 40, 52, 12.5, 250000),
+        ("South", 35, None, 8, 198000.5),
+        ("A region with a name too long for one line", 12, 15, 30, 0),
+    ),
+)
+LOSSES = replace(
+    COSTS,
+    id="stat-losses",
+    columns=("Year", "Change (%)"),
+    rows=((2022, -4.5), (2023, 2), (2024, -12)),
+)
+
+
+def _charted() -> dict[str, Statistic]:
+    real = validate(ROOT).checked().statistics
+    found = {s.id: s for s in real if charts.has_chart(s)}
+    assert len(found) == 2, sorted(found)
+    return {**found, "stat-panels": PANELS, "stat-losses": LOSSES}
+
+
+@pytest.mark.parametrize(
+    "stat_id",
+    ["stat-responses-by-specialism", "stat-attrition-comparison", "stat-panels", "stat-losses"],
+)
+def test_each_chart_is_drawn_as_approved(stat_id: str) -> None:
+    golden(f"charts/{stat_id}.svg", charts.figure(_charted()[stat_id]))
 
 
 @pytest.mark.parametrize(
