@@ -17,7 +17,7 @@ from briefing.citations.formatting import plain
 from briefing.labels import Labels
 from briefing.model import Span, Statistic
 from briefing.problems import BriefingError
-from briefing.render import charts, citing, tracker
+from briefing.render import charts, citing, svgcheck, tracker
 from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare, prepare_configured
@@ -330,3 +330,67 @@ def test_the_home_page_lists_the_downloads_in_the_briefings_words() -> None:
         '<li><a href="downloads/briefing.pdf">Le dossier complet (PDF)</a>: toutes les pages '
         "dans l&#x27;ordre de lecture, à imprimer ou lire hors ligne</li>"
     ) in home
+
+
+# --- the charts' allow-list: what it refuses, in words, and what it lets through -------------
+
+NS = 'xmlns="http://www.w3.org/2000/svg"'
+XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+@pytest.mark.parametrize(
+    ("svg", "found"),
+    [
+        (f"<svg {NS}><!-- a note --></svg>", ["a declaration, comment or processing instruction"]),
+        (f'<?xml version="1.0"?><svg {NS}/>', ["a declaration, comment or processing instruction"]),
+        (
+            f"<svg {NS}><script>alert(1)</script><g><foreignObject/></g>"
+            '<rect id="stat-x-r"/></svg>',
+            ["element <script>", "element <foreignObject>"],
+        ),
+        (f"<html><svg {NS}/></html>", ["the root element is html, not svg", "element <html>"]),
+        (
+            f'<svg {NS} {XLINK}><use xlink:href="#stat-x-a"/><use href="https://x.example/s#a"/>'
+            '<path href="#stat-x-a"/></svg>',
+            [
+                "<use href>: 'https://x.example/s#a' is not a reference inside the chart",
+                "<path href>: '#stat-x-a' is not a reference inside the chart",
+            ],
+        ),
+        (
+            f'<svg {NS}><rect ID="x"/><rect id="rec-plant"/><rect id="stat-x-ok"/></svg>',
+            [
+                "attribute <rect ID>",
+                "<rect id>: 'rec-plant' is not one of the chart's own ids (stat-x-...)",
+            ],
+        ),
+        (
+            f'<svg {NS}><g clip-path="url(#stat-x-c)"/><g clip-path="url(https://x.example/#c)"/>'
+            "</svg>",
+            ["<g clip-path>: 'url(https://x.example/#c)' is not a reference inside the chart"],
+        ),
+        (
+            f'<svg {NS}><path style="fill: url(#stat-x-g); stroke:#000"/><path style="fill: '
+            'url(https://x.example/a); behavior: url(#x); font-family: a:b; stroke"/></svg>',
+            [
+                "<path style>: 'fill: url(https://x.example/a)' calls a function",
+                "<path style>: style property 'behavior'",
+                "<path style>: 'font-family: a:b' holds characters no chart writes",
+                "<path style>: style property 'stroke'",
+            ],
+        ),
+        (
+            f'<svg {NS}><path d="M 0 0 L 1 1" fill="#fff" onclick="x"/>'
+            '<text x="1;" font-size="10px">a</text></svg>',
+            ["attribute <path onclick>", "<text x>: '1;' holds characters no chart writes"],
+        ),
+        (f"<svg {NS}><rect/></svg>", []),
+    ],
+)
+def test_the_chart_allow_list_names_each_thing_it_refuses(svg: str, found: list[str]) -> None:
+    assert svgcheck.problems(svg, "stat-x") == found
+
+
+def test_the_chart_allow_list_refuses_broken_xml() -> None:
+    (found,) = svgcheck.problems(f"<svg {NS}><g></svg>", "stat-x")
+    assert found.startswith("not well-formed XML (mismatched tag")
