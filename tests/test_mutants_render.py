@@ -77,6 +77,8 @@ def test_the_tracker_page_alone_gets_the_script_tag_in_its_head() -> None:
     assert ' data-filter-label="Show &lt;only&gt; &quot;these&quot;"' in after
     assert ' data-filter-all="All statuses"' in after
     assert after.endswith(" defer></script>\n")
+    flat = tracker.script_tag(HEAD, tracker.TRACKER, labels, directory_urls=False)
+    assert '<script src="assets/javascripts/tracker.js" ' in flat  # tracker.html, at the root
     assert tracker.script_tag(HEAD, "index.md", labels) == HEAD  # any other page as it is
     no_head = "<p>a fragment</p>"
     assert tracker.script_tag(no_head, tracker.TRACKER, labels) == no_head
