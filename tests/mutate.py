@@ -252,7 +252,9 @@ def main() -> int:
         help="with --survivors: only the mutants the last run reached (not those it never got to)",
     )
     parser.add_argument(
-        "--only", metavar="PATTERN", help="only mutants whose name matches (briefing.render.nav*)"
+        "--only",
+        metavar="PATTERN",
+        help="only mutants whose name matches one of these, comma-separated (briefing.render.nav*)",
     )
     parser.add_argument("--show", metavar="NAME", help="the diff of one mutant")
     parser.add_argument("--children", type=int, default=2, help="mutants run at once")
@@ -282,8 +284,9 @@ def main() -> int:
             alive = [n for n, status in statuses.items() if status not in KILLED]
             if args.reached:
                 alive = [n for n in alive if statuses[n] != "not checked"]
-            if args.only:
-                alive = [n for n in alive if fnmatch.fnmatch(n, args.only)]
+            patterns = args.only.split(",") if args.only else []
+            if patterns:
+                alive = [n for n in alive if any(fnmatch.fnmatch(n, p) for p in patterns)]
             if args.survivors and not statuses:
                 parser.error(f"{name} has not run yet: make mutate ARGS={name}")
             which = f"{len(alive)} survivors" if args.survivors else ", ".join(stage.modules)
@@ -291,7 +294,7 @@ def main() -> int:
             if args.survivors and not alive:
                 code = 0
             else:
-                chosen = alive if args.survivors else [args.only] if args.only else None
+                chosen = alive if args.survivors else patterns or None
                 code = run(stage, args.children, chosen)
             if code:
                 print(f"mutmut exited {code}: see {SCRATCH / name / 'run.log'}")
