@@ -77,6 +77,22 @@ def test_the_tracker_page_alone_gets_the_script_tag_in_its_head() -> None:
     assert ' data-filter-label="Show &lt;only&gt; &quot;these&quot;"' in after
     assert ' data-filter-all="All statuses"' in after
     assert after.endswith(" defer></script>\n")
+    plain = tracker.script_tag("<head></head>", tracker.TRACKER, Labels({"tracker/filter": "F"}))
+    statuses = ", ".join(
+        f"[&quot;{s}&quot;, &quot;{n}&quot;]"
+        for s, n in (
+            ("proposed", "Proposed"),
+            ("accepted", "Accepted"),
+            ("in-progress", "In progress"),
+            ("implemented", "Implemented"),
+            ("declined", "Declined"),
+        )
+    )
+    assert plain == (
+        '<head><script src="../assets/javascripts/tracker.js" data-filter-label="F" '
+        'data-filter-all="All statuses" data-filter-result="{shown} of {all} recommendations '
+        f'shown." data-filter-statuses="[{statuses}]" defer></script>\n</head>'
+    )
     flat = tracker.script_tag(HEAD, tracker.TRACKER, labels, directory_urls=False)
     assert '<script src="assets/javascripts/tracker.js" ' in flat  # tracker.html, at the root
     assert tracker.script_tag(HEAD, "index.md", labels) == HEAD  # any other page as it is
@@ -87,11 +103,15 @@ def test_the_tracker_page_alone_gets_the_script_tag_in_its_head() -> None:
 # --- Site.markdown: the one text every builder is given -------------------------------------
 
 
-def _site(locale: str = "en_GB", glossary: bool = True) -> Site:
+def _site(
+    locale: str = "en_GB", glossary: bool = True, labels: dict[str, str] | None = None
+) -> Site:
     """The small briefing rendered by the engine, with a content history to date its pages."""
     briefing = validate(MINI).checked()
     if not glossary:
         briefing = replace(briefing, glossary={})
+    if labels:
+        briefing = replace(briefing, labels=Labels(labels))
     bibliography = Bibliography("vancouver")
     site = Site(
         briefing,
@@ -124,6 +144,14 @@ def test_a_page_ends_with_its_last_update_and_the_glossarys_abbreviations() -> N
     assert site.markdown("method.md") == site.prose["method.md"] + TERMS  # no change known
     french = _site("fr_FR")
     assert french.markdown(rec).endswith(_dated("2024-06-02", "2 juin 2024") + TERMS)
+
+
+def test_the_last_update_line_is_the_briefings_label_escaped() -> None:
+    site = _site(labels={"last_updated": "Revised by R&D <staff> on {date}"})
+    assert site.last_updated("x", ("docs/context.md",)) == (
+        '\n\n<p class="last-updated">Revised by R&amp;D &lt;staff&gt; on '
+        '<time datetime="2024-05-01">1 May 2024</time></p>\n'
+    )
 
 
 def test_abbreviations_put_the_longest_term_first_and_none_without_a_glossary() -> None:

@@ -333,6 +333,12 @@ NOT_LISTED = (
             id="two-responses-on-one-day",
         ),
         pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS + '    - date: "2025-07-09"\n      actor: City Council\n' + COUNCIL_SAYS,
+            [],
+            id="the-same-words-on-another-day",
+        ),
+        pytest.param(
             '    - date: "2025-10-02"\n      status: in-progress',
             '    - date: "2025-07-15"\n      status: in-progress',
             [],
