@@ -339,6 +339,27 @@ NOT_LISTED = (
             id="the-same-words-on-another-day",
         ),
         pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS
+            + '    - date: "2025-07-01"\n      actor: City Parks Department\n'
+            + COUNCIL_SAYS,
+            [],
+            id="the-same-words-from-another-actor",
+        ),
+        pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS + '    - date: "2025-07-01"\n      actor: City Council\n'
+            "      text: The council has set a date.\n",
+            [],
+            id="other-words-from-the-same-actor-on-the-same-day",
+        ),
+        pytest.param(
+            "      summary: Published in the briefing.\n      actor: Riverside Civic Trust\n",
+            "      summary: Published in the briefing.\n",
+            [],
+            id="a-status-change-with-no-actor",
+        ),
+        pytest.param(
             '    - date: "2025-10-02"\n      status: in-progress',
             '    - date: "2025-07-15"\n      status: in-progress',
             [],
@@ -376,6 +397,24 @@ def test_what_is_and_is_not_a_repeat_or_an_unknown_actor(
     tmp_path: Path, old: str, new: str, expected: list[str]
 ) -> None:
     assert _problems(_copy(tmp_path, old, new)) == expected
+
+
+def test_a_status_change_with_no_actor_does_not_hide_a_later_unknown_one(tmp_path: Path) -> None:
+    root = _copy(
+        tmp_path,
+        "      summary: Published in the briefing.\n      actor: Riverside Civic Trust\n",
+        "      summary: Published in the briefing.\n",
+    )
+    path = root / RECS
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("actor: City Council\n", "actor: The Mayor\n", 1), encoding="utf-8"
+    )
+    assert _problems(root) == [
+        "data/recommendations.yml:26:14: warning: 'The Mayor' is not among this "
+        "recommendation's actors (City Parks Department, City Council): add them to "
+        "`actors:` if they were asked to act, or fix the name of this status change's actor"
+    ]
 
 
 def test_a_date_that_is_not_one_does_not_hide_a_later_future_one(tmp_path: Path) -> None:
