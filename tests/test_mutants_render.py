@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from briefing import cache
 from briefing.checks.validate import validate
 from briefing.citations.bibliography import Bibliography
 from briefing.citations.formatting import plain
@@ -424,3 +425,46 @@ def test_the_chart_allow_list_names_each_thing_it_refuses(svg: str, found: list[
 def test_the_chart_allow_list_refuses_broken_xml() -> None:
     (found,) = svgcheck.problems(f"<svg {NS}><g></svg>", "stat-x")
     assert found.startswith("not well-formed XML (mismatched tag")
+
+
+# --- a chart from the build cache is trusted no more than a fresh one --------------------------
+
+
+@pytest.mark.parametrize(
+    "planted",
+    ['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "not svg"],
+)
+def test_a_cached_chart_that_fails_is_drawn_again_and_replaced(
+    planted: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
+    french = Formats("fr_FR")
+    fresh = charts.svg(COSTS, french)
+    assert "1\u202f234,5" in fresh  # drawn in the locale asked for
+    name = cache.key("chart", charts.cache_parts(COSTS, french))
+    drawn = cache.shared().get("chart", name)
+    assert drawn is not None
+    cache.shared().put("chart", name, planted.encode("utf-8"))
+    assert charts.svg(COSTS, french) == fresh
+    assert cache.shared().get("chart", name) == drawn  # the fresh drawing, in its place
+
+
+@pytest.mark.parametrize(
+    ("drawn", "why"),
+    [
+        ("</svg>", "element <script>"),  # matplotlib's drawing with a script added
+        ("not svg", "not an SVG document"),
+    ],
+)
+def test_a_fresh_chart_that_fails_the_allow_list_is_refused_by_name(
+    drawn: str, why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    real = charts._draw(COSTS)
+    hostile = (
+        real.replace("</svg>", "<script>alert(1)</script></svg>") if "svg>" in drawn else drawn
+    )
+    monkeypatch.setattr(charts, "_draw", lambda stat, formats: hostile)
+    with pytest.raises(charts.UnsafeChart) as raised:
+        charts.svg(COSTS)
+    assert str(raised.value) == f"the chart of 'stat-costs' is not safe to embed: {why}"
