@@ -237,19 +237,56 @@ LOSSES = replace(
 )
 
 
+# Every value below zero (the axis ends at zero), fractions below one, two series without a
+# unit, and one long category alone.
+DEFICITS = replace(
+    LOSSES, id="stat-deficits", columns=("Year", "Balance"), rows=((2022, -3), (2023, -1.5))
+)
+SHARES = replace(
+    LOSSES, id="stat-shares", columns=("Group", "Share"), rows=(("A", 0.2), ("B", 0.5))
+)
+PAIRS = replace(
+    LOSSES,
+    id="stat-pairs",
+    columns=("Year", "Men", "Women"),
+    rows=((2022, 40, 60), (2023, 45, 55)),
+)
+LONG = replace(
+    LOSSES,
+    id="stat-long",
+    columns=("Group", "Count"),
+    rows=(("Clinical engineers in acute trusts", 4), ("Physicists", 3)),
+)
+CHARTS = {s.id: s for s in (PANELS, LOSSES, DEFICITS, SHARES, PAIRS, LONG)}
+
+
 def _charted() -> dict[str, Statistic]:
     real = validate(ROOT).checked().statistics
     found = {s.id: s for s in real if charts.has_chart(s)}
     assert len(found) == 2, sorted(found)
-    return {**found, "stat-panels": PANELS, "stat-losses": LOSSES}
+    return {**found, **CHARTS}
 
 
 @pytest.mark.parametrize(
-    "stat_id",
-    ["stat-responses-by-specialism", "stat-attrition-comparison", "stat-panels", "stat-losses"],
+    "stat_id", ["stat-responses-by-specialism", "stat-attrition-comparison", *CHARTS]
 )
 def test_each_chart_is_drawn_as_approved(stat_id: str) -> None:
     golden(f"charts/{stat_id}.svg", charts.figure(_charted()[stat_id]))
+
+
+def test_a_french_chart_writes_its_categories_bars_and_description_in_french() -> None:
+    stat = replace(
+        LOSSES,
+        id="stat-bands",
+        columns=("Band", "Rate (‰)"),
+        rows=((1500, 2.5), ("$5 to $10", 4)),
+    )
+    made = charts.figure(stat, Formats("fr_FR"))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", made)
+    assert texts == ["1\u202f500", "$5 to $10", "2,5‰", "4‰", "Rate (‰)"]  # no TeX from $s
+    assert re.findall(r"<desc[^>]*>([^<]*)</desc>", made) == [
+        "Bar chart of the table above. Rate (‰) by Band. 1\u202f500: 2,5‰; $5 to $10: 4‰."
+    ]
 
 
 @pytest.mark.parametrize(
