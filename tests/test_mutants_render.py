@@ -161,6 +161,12 @@ def test_abbreviations_put_the_longest_term_first_and_none_without_a_glossary() 
     assert _site(glossary=False).markdown("method.md") == _site().prose["method.md"]
 
 
+def test_a_longer_term_comes_first_even_after_a_shorter_one_in_the_alphabet() -> None:
+    site = _site()
+    site.briefing = replace(site.briefing, glossary={"AB": "A b", "ZZZ": "Z  z\n z"})
+    assert site.abbreviations() == "\n\n*[ZZZ]: Z z z\n*[AB]: A b\n"
+
+
 def test_a_page_the_build_did_not_read_is_refused_at_its_file() -> None:
     with pytest.raises(BriefingError) as raised:
         _site().markdown("appeared.md")
@@ -453,6 +459,7 @@ XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
             ["attribute <path onclick>", "<text x>: '1;' holds characters no chart writes"],
         ),
         (f"<svg {NS}><rect/></svg>", []),
+        (f'<svg {NS} {XLINK}><use xlink:href="#stat-x-Ab_1.2:3"/></svg>', []),
     ],
 )
 def test_the_chart_allow_list_names_each_thing_it_refuses(svg: str, found: list[str]) -> None:
