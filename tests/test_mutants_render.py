@@ -18,7 +18,8 @@ from briefing.citations.formatting import plain
 from briefing.labels import Labels
 from briefing.model import Span, Statistic
 from briefing.problems import BriefingError
-from briefing.render import charts, citing, svgcheck, tracker
+from briefing.render import charts, citing, svgcheck, text, tracker
+from briefing.render import nav as navigation
 from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare, prepare_configured
@@ -512,3 +513,21 @@ def test_a_fresh_chart_that_fails_the_allow_list_is_refused_by_name(
     with pytest.raises(charts.UnsafeChart) as raised:
         charts.svg(COSTS)
     assert str(raised.value) == f"the chart of 'stat-costs' is not safe to embed: {why}"
+
+
+# --- the nav's names for pages, and indented Markdown ----------------------------------------
+
+
+def test_the_nav_names_each_page_it_lists_the_first_name_kept() -> None:
+    listed = [
+        "plain.md",  # no name of its own: MkDocs uses the page's heading
+        {"Home": "index.md"},
+        {"Part": [{"A": "a.md"}, "b.md", {"Home again": "index.md"}]},
+        {"Method": "method.md"},
+    ]
+    assert navigation.titles(listed) == {"index.md": "Home", "a.md": "A", "method.md": "Method"}
+    assert navigation.titles(None) == {}
+
+
+def test_indent_pads_each_line_with_text_and_leaves_blank_lines_empty() -> None:
+    assert text.indent("a\n\n  b\n   \nc", 2) == "  a\n\n    b\n\n  c"
