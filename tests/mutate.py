@@ -19,6 +19,7 @@ Not part of `make test`; nothing here is asserted. Usage:
     make mutate ARGS="--survivors"       # only the mutants the last run left alive, with the
                                          # tests as they are now: the habit after adding tests
     make mutate ARGS="rendering --survivors --only 'briefing.render.nav*'"  # one module's
+    make mutate ARGS="checks --survivors --reached"  # only those a stopped run had reached
     make mutate ARGS="--report checks"   # print the last run's figures again, run nothing
     make mutate ARGS="--show NAME"       # what one mutant changed
 
@@ -60,28 +61,54 @@ STAGES = {
             "checks",
             ("briefing/checks/*.py", "briefing/sources/schema.py"),
             # test_schema_fast's properties and the fuzzer take a minute a mutant: left out
-            ("test_validation.py", "test_check_messages.py"),
+            (
+                "test_validation.py",
+                "test_check_messages.py",
+                "test_as_written.py",  # labels, tables, no recommendations
+                "test_tracker.py",  # check_progress
+            ),
         ),
         Stage(
             "rendering",
-            ("briefing/render/*.py", "briefing/render/pages/*.py"),
-            ("test_render.py", "test_head.py", "test_charts.py", "test_outputs.py"),
+            # fnmatch's * crosses folders: render/*.py holds render/pages/*.py
+            ("briefing/render/*.py",),
+            (
+                "test_render.py",
+                "test_numbering.py",
+                "test_charts.py",
+                "test_outputs.py",
+                "test_as_written.py",
+                "test_tracker.py",
+                "test_history.py",
+                "test_feed.py",
+                "test_mutants_render.py",
+            ),
         ),
         Stage(
+            # the files the download list offers: briefing.json and recommendations.csv
+            # (briefing_json, items), references.bib and references.json (downloads), the
+            # citation files (citefiles); the PDF is printed by Chromium in a subprocess, the
+            # feed is a page of news, not a download
             "downloads",
             (
                 "briefing/publish/downloads.py",
                 "briefing/publish/briefing_json.py",
                 "briefing/publish/items.py",
+                "briefing/publish/citefiles.py",
             ),
-            ("test_downloads.py", "test_outputs.py"),
+            (
+                "test_downloads.py",
+                "test_outputs.py",
+                "test_tracker.py",
+                "test_mutants_downloads.py",
+            ),
         ),
     )
 }
 # Fixtures that build a site in a subprocess (by their names in the test files), and calls
-# that run one.
-BUILT = {"site", "larger", "exported", "published", "served"}
-RUNS = re.compile(r"\b(mkdocs_build|plain_build|run_cli|subprocess\.\w+)\(")
+# that run one, or MkDocs' configuration (its hooks are at hooks/, not in the scratch copy).
+BUILT = {"site", "larger", "exported", "published", "served", "enquete"}
+RUNS = re.compile(r"\b(mkdocs_build|plain_build|run_cli|subprocess\.\w+|load_config)\(")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -220,7 +247,14 @@ def main() -> int:
         help="run only the mutants the last run left alive, with today's tests (a kill stays one)",
     )
     parser.add_argument(
-        "--only", metavar="PATTERN", help="only mutants whose name matches (briefing.render.nav*)"
+        "--reached",
+        action="store_true",
+        help="with --survivors: only the mutants the last run reached (not those it never got to)",
+    )
+    parser.add_argument(
+        "--only",
+        metavar="PATTERN",
+        help="only mutants whose name matches one of these, comma-separated (briefing.render.nav*)",
     )
     parser.add_argument("--show", metavar="NAME", help="the diff of one mutant")
     parser.add_argument("--children", type=int, default=2, help="mutants run at once")
@@ -248,8 +282,11 @@ def main() -> int:
             saved(stage).write_text(json.dumps(statuses, indent=1) + "\n", encoding="utf-8")
         if not args.report:
             alive = [n for n, status in statuses.items() if status not in KILLED]
-            if args.only:
-                alive = [n for n in alive if fnmatch.fnmatch(n, args.only)]
+            if args.reached:
+                alive = [n for n in alive if statuses[n] != "not checked"]
+            patterns = args.only.split(",") if args.only else []
+            if patterns:
+                alive = [n for n in alive if any(fnmatch.fnmatch(n, p) for p in patterns)]
             if args.survivors and not statuses:
                 parser.error(f"{name} has not run yet: make mutate ARGS={name}")
             which = f"{len(alive)} survivors" if args.survivors else ", ".join(stage.modules)
@@ -257,7 +294,7 @@ def main() -> int:
             if args.survivors and not alive:
                 code = 0
             else:
-                chosen = alive if args.survivors else [args.only] if args.only else None
+                chosen = alive if args.survivors else patterns or None
                 code = run(stage, args.children, chosen)
             if code:
                 print(f"mutmut exited {code}: see {SCRATCH / name / 'run.log'}")

@@ -14,11 +14,13 @@ its wording or its place would otherwise show.
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
-from briefing.checks import anchors
+from briefing.checks import anchors, check_progress
 from briefing.checks.validate import bibliography_is_shared, validate
+from briefing.model import Span
 from briefing.problems import BriefingError
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -186,6 +188,32 @@ RELATIONS = [
     ("value-too-many", [(S, "- [North, 31]", "- [North, 31, 4]")], [f"{S}:17:7: " + ROW.format(n=3)]),
     ("quoted-too-many", [(S, "- [North, 31]", '- ["North, East", 31, 4]')], [f"{S}:17:7: " + ROW.format(n=3)]),
     ("block-row", [(S, "    - [North, 31]", "    - - North\n      - East\n      - 31")], [f"{S}:17:7: " + ROW.format(n=3)]),
+    # two cuts as tight: the first is named; a quoted cell or a comment before the cut cell
+    # does not hide it; a double quote in the cell is escaped in the hint
+    ("comma-first-of-two", [(S, "- [North, 31]", "- [North,East,South]")],
+     [f"{S}:17:8: " + ROW.format(n=3) + FLOW.format(cell="North,East")]),
+    ("comma-after-a-quoted-cell", [(S, "- [North, 31]", '- ["North", 20,000]')],
+     [f"{S}:17:17: " + ROW.format(n=3) + FLOW.format(cell="20,000")]),
+    ("comma-after-a-comment", [(S, "- [North, 31]", "- [North, # a note\n      Less than £20,000]")],
+     [f"{S}:18:7: " + ROW.format(n=3) + FLOW.format(cell="Less than £20,000")]),
+    ("comma-double-quote", [(S, "- [North, 31]", '- [North "side", East, 31]')],
+     [f"{S}:17:8: " + ROW.format(n=3) + FLOW.format(cell='North \\"side\\", East')]),
+    # a key with a hyphen is still a key, not an item id
+    ("cite-unknown-hyphenated", [("docs/context.md", "[@oke2017, p. 4]", "[@oke-2017]")],
+     ["docs/context.md:3:116: unknown citation key 'oke-2017'; did you mean 'oke2017'? (add the work to references.bib or fix the key)"]),
+    # the URL is placed in its own entry: not in the one before (on the line before), even
+    # when it is on the entry's first line
+    ("bib-url-on-the-entry-line", [("references.bib", "urban.2017.001}\n}\n\n@online{cityatlas2024,\n", "urban.2017.001},\n  url = {https://example.org/oke}}\n@online{cityatlas2024, url = {javascript:alert(1)},\n"), ("references.bib", "  url          = {https://example.org/tree-atlas},\n", "")],
+     ["references.bib:11:24: entry 'cityatlas2024', field 'url': the URL 'javascript:alert(1)' is refused: 'javascript:' addresses are not allowed, only https:, http: and mailto:"]),
+    # an inherited URL (crossref) is placed at the entry that inherits it, not at the next
+    # entry's field (an indented @ starts an entry too)
+    ("bib-url-inherited", [("references.bib", "  year      = {2021}\n}", "  year      = {2021}\n}\n@inbook{child2020, crossref = {parent2020}, title = {Child}, author = {Ash, Ann}}\n  @book{parent2020,\n  url = {javascript:alert(1)},\n  title = {Parent}, year = {2020}}\n")],
+     ["references.bib:28:1: entry 'child2020', field 'url': the URL 'javascript:alert(1)' is refused: 'javascript:' addresses are not allowed, only https:, http: and mailto:",
+      "references.bib:28:1: warning: reference 'child2020' is never cited: cite it with [@child2020] or delete it",
+      "references.bib:30:3: entry 'parent2020', field 'url': the URL 'javascript:alert(1)' is refused: 'javascript:' addresses are not allowed, only https:, http: and mailto:"]),
+    # an unquoted id in an attribute list
+    ("forged-unquoted-id", [("docs/method.md", "# Method", "# Method\n\nText {: id=rec-x }")],
+     ["docs/method.md:3:6: the id 'rec-x' is written here, but ids starting with 'rec-' belong to the briefing's items, references, citations and glossary terms, and links to them would land here instead; choose another id (to link to the item, cross-reference it: @rec-x)"]),
 ]  # fmt: skip
 
 
@@ -305,6 +333,11 @@ def test_an_id_used_twice_is_placed_where_it_is_written(tmp_path: Path) -> None:
     assert anchors.in_page("<p id='x'></p><p id='y'></p>", tmp_path, "docs/page.md", "") == []
 
 
+def test_an_id_is_placed_on_its_line_when_the_page_starts_with_a_blank_line() -> None:
+    assert anchors.place("dup", "\n## List {#dup}\n", "docs/page.md") == Span("docs/page.md", 2, 11)
+    assert anchors.place("dup", "\n\nthe dup", "docs/page.md") == Span("docs/page.md", 3, 5)
+
+
 def test_a_shared_bibliography_is_read_for_what_is_cited_and_whole_for_an_unknown_key(
     tmp_path: Path,
 ) -> None:
@@ -393,3 +426,27 @@ def test_a_shared_work_mentioned_outside_a_citation_is_read_and_not_warned(
         "references.bib:29:1: warning: reference 'spare2020' is never cited: cite it with "
         "[@spare2020] or delete it"
     ]
+
+
+# --- "today" for the tracker's dates: the later of the editor's and UTC's -------------------
+
+
+class _LocalDay(date):
+    @classmethod
+    def today(cls) -> _LocalDay:
+        return cls(2026, 12, 1)  # 17:00 on 1 December at UTC-12 ...
+
+
+class _Moment(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _Moment:
+        moment = cls(2026, 12, 2, 5, 0, tzinfo=UTC)  # ... is 05:00 on 2 December in UTC
+        return moment if tz is not None else moment.astimezone(timezone(timedelta(hours=-12)))
+
+
+def test_today_is_the_later_of_the_local_and_the_utc_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(check_progress, "date", _LocalDay)
+    monkeypatch.setattr(check_progress, "datetime", _Moment)
+    assert check_progress.today() == date(2026, 12, 2)

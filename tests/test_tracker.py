@@ -300,3 +300,129 @@ def test_without_downloads_there_is_no_citation_nor_feed_link() -> None:
     assert prepared.site is not None
     assert "Cite this recommendation" not in prepared.site.pages["recommendations/sensors.md"]
     assert "feed.atom" not in prepared.site.pages[TRACKER]
+
+
+COUNCIL_SAYS = (
+    "      text: |\n        The council will consider the recommendation at its July meeting.\n"
+)
+NOT_LISTED = (
+    "is not among this recommendation's actors (none are listed): add them to `actors:` if "
+    "they were asked to act, or fix the name of this {what}'s actor"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS + '    - date: "2025-07-01"\n      actor: City Council\n'
+            "      text: The council will consider the\n"
+            "        recommendation at its July meeting.\n",
+            [
+                "data/recommendations.yml:46:7: this entry of 'responses' repeats the one at "
+                "line 42 (same date, actor and text); delete one of them"
+            ],
+            id="a-response-repeated-however-wrapped",
+        ),
+        pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS + '    - date: "2025-07-01"\n      actor: City Parks Department\n'
+            "      text: The department will draw up a planting plan.\n",
+            [],
+            id="two-responses-on-one-day",
+        ),
+        pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS + '    - date: "2025-07-09"\n      actor: City Council\n' + COUNCIL_SAYS,
+            [],
+            id="the-same-words-on-another-day",
+        ),
+        pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS
+            + '    - date: "2025-07-01"\n      actor: City Parks Department\n'
+            + COUNCIL_SAYS,
+            [],
+            id="the-same-words-from-another-actor",
+        ),
+        pytest.param(
+            COUNCIL_SAYS,
+            COUNCIL_SAYS + '    - date: "2025-07-01"\n      actor: City Council\n'
+            "      text: The council has set a date.\n",
+            [],
+            id="other-words-from-the-same-actor-on-the-same-day",
+        ),
+        pytest.param(
+            "      summary: Published in the briefing.\n      actor: Riverside Civic Trust\n",
+            "      summary: Published in the briefing.\n",
+            [],
+            id="a-status-change-with-no-actor",
+        ),
+        pytest.param(
+            '    - date: "2025-10-02"\n      status: in-progress',
+            '    - date: "2025-07-15"\n      status: in-progress',
+            [],
+            id="two-status-changes-on-one-day",
+        ),
+        pytest.param(
+            "  actors:\n    - City Parks Department\n    - City Council\n  history:\n",
+            "  history:\n",
+            [
+                "data/recommendations.yml:24:14: warning: 'City Council' "
+                + NOT_LISTED.format(what="status change"),
+                "data/recommendations.yml:30:14: warning: 'City Parks Department' "
+                + NOT_LISTED.format(what="status change"),
+                "data/recommendations.yml:37:14: warning: 'City Parks Department' "
+                + NOT_LISTED.format(what="status change"),
+                "data/recommendations.yml:40:14: warning: 'City Council' "
+                + NOT_LISTED.format(what="response"),
+                "data/recommendations.yml:44:14: warning: 'City Parks Department' "
+                + NOT_LISTED.format(what="response"),
+            ],
+            id="no-actors-listed",
+        ),
+        pytest.param(
+            '    - date: "2025-07-15"\n      status: accepted',
+            '    - date: "someday"\n      status: accepted',
+            [
+                "data/recommendations.yml:21:13: 'date': 'someday' is not a date; write "
+                '"YYYY-MM-DD" or "YYYY-MM"'
+            ],
+            id="a-date-that-is-not-one",
+        ),
+    ],
+)
+def test_what_is_and_is_not_a_repeat_or_an_unknown_actor(
+    tmp_path: Path, old: str, new: str, expected: list[str]
+) -> None:
+    assert _problems(_copy(tmp_path, old, new)) == expected
+
+
+def test_a_status_change_with_no_actor_does_not_hide_a_later_unknown_one(tmp_path: Path) -> None:
+    root = _copy(
+        tmp_path,
+        "      summary: Published in the briefing.\n      actor: Riverside Civic Trust\n",
+        "      summary: Published in the briefing.\n",
+    )
+    path = root / RECS
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("actor: City Council\n", "actor: The Mayor\n", 1), encoding="utf-8"
+    )
+    assert _problems(root) == [
+        "data/recommendations.yml:26:14: warning: 'The Mayor' is not among this "
+        "recommendation's actors (City Parks Department, City Council): add them to "
+        "`actors:` if they were asked to act, or fix the name of this status change's actor"
+    ]
+
+
+def test_a_date_that_is_not_one_does_not_hide_a_later_future_one(tmp_path: Path) -> None:
+    root = _copy(tmp_path, '    - date: "2025-07-15"', '    - date: "someday"')
+    path = root / RECS
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"2026-04-20"', '"2027-04-20"', 1), encoding="utf-8")
+    assert _problems(root)[1:] == [
+        "data/recommendations.yml:34:13: 'date': '2027-04-20' is in the future (today is "
+        "2026-12-01); record a status change once it has happened"
+    ]

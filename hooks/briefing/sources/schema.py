@@ -101,7 +101,7 @@ def _describe(value: Any) -> str:
     return "empty"
 
 
-TYPES = {
+TYPES = {  # every JSON Schema type: `TYPES[t]` names any type a schema can give
     "string": "text",
     "number": "a number",
     "integer": "a whole number",
@@ -159,10 +159,6 @@ def _message(error: ValidationError, name: str) -> tuple[Code, str]:
     if validator == "required":
         missing = error.message.split("'")[1]
         return Code.SCHEMA_REQUIRED, f"missing required field '{missing}'; add `{missing}: ...`"
-    if validator == "additionalProperties":
-        extra = _extra(error)
-        allowed = sorted(schema.get("properties", {}))
-        return Code.SCHEMA_UNKNOWN_FIELD, unknown_field(extra[0] if extra else "?", allowed)
     if "propertyNames" in error.absolute_schema_path:
         return Code.SCHEMA_GLOSSARY_TERM, (
             f"'{error.instance}' is not a glossary term: use letters, digits, & . - /"
@@ -171,9 +167,9 @@ def _message(error: ValidationError, name: str) -> tuple[Code, str]:
     if validator == "type":
         expected = schema.get("type")
         wanted = (
-            " or ".join(TYPES.get(str(t), str(t)) for t in expected)
+            " or ".join(TYPES[str(t)] for t in expected)
             if isinstance(expected, list)
-            else TYPES.get(str(expected), str(expected))
+            else TYPES[str(expected)]
         )
         return (
             Code.SCHEMA_TYPE,
@@ -246,7 +242,9 @@ def check(document: Document, name: str) -> list[Problem]:
     for error in _leaves(validator(name).iter_errors(document.value)):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and _extra(error):
-            # One problem per unknown field, each at its own key.
+            # One problem per unknown field, each at its own key (answered here alone: such an
+            # error always names a field outside `properties`; no schema of ours has
+            # patternProperties).
             schema = error.schema if isinstance(error.schema, dict) else {}
             allowed = sorted(schema.get("properties", {}))
             found += [
