@@ -276,12 +276,15 @@ def _wait_for(
         except queue.Empty:
             raise SystemExit(f"serve: no {wanted!r} within {timeout:.0f} s") from None
         if not line:
-            raise SystemExit("serve stopped")
+            raise SystemExit("serve stopped:\n" + "".join(_RECENT[-30:]))
+        _RECENT.append(line)
         if "error happened during the rebuild" in line or "Aborted" in line:
             raise SystemExit(f"serve: {line.strip()}")
         if wanted in line and not (unless and unless in line):
             return at, cpu
 
+
+_RECENT: list[str] = []  # the lines a server logged, for the message should it stop
 
 _TITLE = re.compile(r"^  title: [^'\"\n>|][^\n]*$", re.M)  # a plain one-line title
 
