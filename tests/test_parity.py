@@ -21,11 +21,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from briefing.publish import linkcheck
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
-from conftest import URL
-from sitetools import ROOT, Site
+from conftest import URL, make_project
+from sitetools import ROOT, Site, build_with
 from test_integrity import html_errors
 
 BASE = urlsplit(URL).path
@@ -249,3 +250,25 @@ def test_the_parity_test_would_see_a_difference() -> None:
     kept = str(content(site, "x/index.html", "zensical"))
     assert "__skip" not in kept and 'id="cite-a-1"' in kept and ">1</a>" in kept
     assert "__skip" in str(content(site, "x/index.html", "mkdocs"))
+
+
+@pytest.mark.slow
+def test_flat_addresses_work_on_every_builder(tmp_path: Path) -> None:
+    """`use_directory_urls: false` (`about.html`, not `about/`): each builder builds the small
+    briefing's pages at the same files, and every internal link resolves under the sub-path."""
+    pages = {}
+    for builder in ("mkdocs", "properdocs", "zensical"):
+        project = make_project(tmp_path / builder, "mini")
+        config = project / "mkdocs.yml"
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        settings["use_directory_urls"] = False
+        config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+        out = tmp_path / builder / "site"
+        result = build_with(builder, config, out, site_url=URL, work=tmp_path / builder / "w")
+        assert result.returncode == 0, f"{builder}:\n{result.stderr[-3000:]}"
+        built = Site(out, result.stderr)
+        assert "context.html" in built.pages and "context/index.html" not in built.pages
+        report = linkcheck.check_folder(out, BASE)
+        assert report.links > 100 and report.broken == (), f"{builder}: {report.broken[:5]}"
+        pages[builder] = set(built.pages)
+    assert pages["properdocs"] == pages["mkdocs"] == pages["zensical"]
