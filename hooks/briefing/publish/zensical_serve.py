@@ -42,6 +42,10 @@ SOURCES = "sources"
 SITE = "site"
 WATCHED_FILES = ("references.bib", "mkdocs.yml")
 WATCHED_DIRS = ("data",)  # and the docs folder, mkdocs.yml's docs_dir
+# Seconds without a new event after which the events so far are one change: an editor's save,
+# or Zensical writing a rebuild's pages, comes as a burst of events; each burst is exported or
+# finished once, not once per event.
+SETTLE = 0.2
 
 
 class _Events(FileSystemEventHandler):
@@ -184,8 +188,11 @@ def serve(config_path: Path, address: str, say: Callable[[str], None] | None = N
     try:
         while True:
             kinds = {events.get()}
-            while not events.empty():
-                kinds.add(events.get_nowait())
+            while True:  # one save is several events (written, closed): read them as one
+                try:
+                    kinds.add(events.get(timeout=SETTLE))
+                except queue.Empty:
+                    break
             if "" in kinds:
                 talk(f"zensical serve stopped (exit status {server.wait()})")
                 return 1
