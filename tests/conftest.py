@@ -47,10 +47,34 @@ def make_project(tmp_path: Path, fixture_name: str) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One build cache for the session's builds, never the user's own (see briefing/cache.py)."""
-    folder = tmp_path_factory.mktemp("build-cache")
+    """One build cache for the session's builds, never the user's own (see briefing/cache.py).
+
+    With pytest-xdist the workers of one run share it (their temporary folders are side by
+    side): what one worker's build printed or drew, another's finds. Entries are written whole
+    or not at all (`Cache.put`), so builds side by side are safe."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/popen-gwK: pytest-N is the run's, shared by its workers
+    folder = base / "build-cache"
+    folder.mkdir(exist_ok=True)
     os.environ["BRIEFING_CACHE"] = str(folder)  # builds run in subprocesses: the environment
     return folder
+
+
+def enquete_project(folder: Path) -> Path:
+    """Copy `tests/fixtures/enquete` (the French inquiry, with its own mkdocs.yml and nav) to
+    `folder/enquete`, its hook path made absolute and the stylesheet copied beside its pages."""
+    project = folder / "enquete"
+    shutil.copytree(FIXTURES / "enquete", project)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - HOOK\n", f"  - {HOOK}\n"),
+        encoding="utf-8",
+    )
+    css = project / "docs" / "assets" / "briefing.css"
+    css.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "docs" / "assets" / "briefing.css", css)
+    return project
 
 
 @pytest.fixture
@@ -67,5 +91,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     result = mkdocs_build(ROOT / "mkdocs.yml", out)
     assert result.returncode == 0, result.stderr
     built = Site(out, result.stderr)
+    yield built
+    assert built.changed() == [], "a test changed the shared parsed pages: change a copy"
+
+
+@pytest.fixture(scope="session")
+def enquete(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The French inquiry (`enquete_project`), built once per session with `mkdocs build
+    --strict` for every test that reads it (tests/test_as_written.py, the browser's
+    tests/browser/test_second_briefing.py); none may change it (checked at the end)."""
+    folder = tmp_path_factory.mktemp("enquete")
+    project = enquete_project(folder)
+    result = mkdocs_build(project / "mkdocs.yml", folder / "site")
+    assert result.returncode == 0, result.stderr
+    built = Site(folder / "site", result.stderr)
     yield built
     assert built.changed() == [], "a test changed the shared parsed pages: change a copy"
