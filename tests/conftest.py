@@ -115,6 +115,21 @@ def mini(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The small "Urban Trees" briefing as it is (`make_project`), built once per test run with
+    `mkdocs build --strict` (`built_once`) for every test that builds it unchanged; none may
+    change it (checked at the end of the session)."""
+
+    def build(folder: Path) -> subprocess.CompletedProcess[str]:
+        return mkdocs_build(make_project(folder, "mini") / "mkdocs.yml", folder / "site")
+
+    code, built = built_once(tmp_path_factory, "mini-site", build)
+    assert code == 0, built.log
+    yield built
+    assert built.changed() == [], "a test changed the shared parsed pages: change a copy"
+
+
+@pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The real briefing, built once per test run with `mkdocs build --strict` (`built_once`);
     tests read it in any order, so none may change it (checked at the end of the session)."""
