@@ -10,12 +10,14 @@ from typing import Any
 from briefing import cache
 from briefing.checks import anchors
 from briefing.problems import BriefingError, Problem, format_problems
-from briefing.publish import citefiles, csp, downloads, feed, head, material, pdf, sanitize
+from briefing.publish import citefiles, csp, downloads, feed, head, links, material, pdf, sanitize
 from briefing.publish.paper import style
 from briefing.render import charts, tracker
 from briefing.render import nav as navigation
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare_configured
+from markdown import Extension, Markdown  # type: ignore[import-untyped]  # no stubs
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -59,7 +61,27 @@ def _settings(config: MkDocsConfig) -> dict[str, Any]:
     return settings if isinstance(settings, dict) else {}
 
 
+class _MarkResolved(Treeprocessor):  # type: ignore[misc]  # Python-Markdown has no types
+    """Marks the links of the Markdown, which MkDocs resolves itself (raw HTML it leaves as
+    written): `links.resolve` resolves the others in on_page_content."""
+
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            if element.tag in ("a", "img"):  # what MkDocs' own link processor rewrites
+                element.set(links.RESOLVED, "")
+
+
+class _Resolved(Extension):  # type: ignore[misc]
+    """`_MarkResolved` for every page (on_config adds it to the Markdown extensions)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # Just before MkDocs' own (priority 0): it sees the same elements.
+        md.treeprocessors.register(_MarkResolved(md), "briefing_resolved", 0.5)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if not any(isinstance(e, _Resolved) for e in config.markdown_extensions):
+        config.markdown_extensions.append(_Resolved())  # MkDocs passes instances on as they are
     root = Path(config.config_file_path).parent
     _build.root, _build.site, _build.printed, _build.lent_title = root, None, [], None
     _build.duplicates = []
@@ -130,7 +152,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Only allow-listed HTML reaches a page, whatever the Markdown held (see SECURITY.md).
+    """The page's links to sources resolved to MkDocs' addresses, as MkDocs resolves a Markdown
+    link (`links.resolve`); then only allow-listed HTML reaches a page, whatever the Markdown
+    held (see SECURITY.md).
 
     The theme writes titles and front matter unescaped: they are made plain, escaped text.
     """
@@ -141,6 +165,22 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         page.meta["title"] = title
     site = _build.site
     assert site is not None
+
+    def url_of(path: str) -> str | None:
+        file = files.get_file_from_path(path)
+        return file.url if file is not None else None
+
+    src = page.file.src_uri
+    resolved = links.resolve(html, src, url_of)
+    if resolved.unknown and src in site.prose and page.file.abs_src_path:  # an editor's page
+        text = Path(page.file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+
+        def pages() -> dict[str, str]:
+            return {file.url: file.src_uri for file in files.documentation_pages()}
+
+        for problem in links.problems(resolved, src, f"{site.docs}/{src}", text, pages):
+            log.warning(format_problems([problem]))
+    html = resolved.html
     # Charts are generated SVG, which the sanitiser would drop: they go in after it.
     stats = site.briefing.statistics if page.file.src_uri == SURVEY else ()
     try:

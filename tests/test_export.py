@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import posixpath
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
+import markdown  # type: ignore[import-untyped]  # no stubs
 import pytest
 from briefing.__main__ import main
 from briefing.checks.validate import bibliography_is_shared, validate
@@ -15,9 +19,10 @@ from briefing.problems import BriefingError
 from briefing.publish import downloads
 from briefing.publish.export import Tagged, dump_config, export, read_config
 from briefing.render.site import prepare
+from briefing.render.urls import page_url
 from briefing.sources import bib
 from briefing.sources.frontmatter import split as split_front_matter
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 from factory import make_briefing
 from sitetools import ROOT, Site, build_env
 
@@ -94,15 +99,78 @@ def test_export_numbers_references_the_same(site: Site, exported: Site) -> None:
         assert [a.get_text() for a in exported.pages[url].select("a.citation")] == cites, url
 
 
+def built_file(src: str) -> str:
+    """The file a page's source is built into (directory URLs, as mkdocs.yml has them)."""
+    return page_url(src) + "index.html" if src.endswith(".md") else src
+
+
+def source_links(tree: Path) -> dict[str, list[str]]:
+    """Each exported page's links (`<a href>`) as its source writes them: its Markdown rendered
+    by Python-Markdown alone with the project's extensions, which resolves no link."""
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for extension in read_config(tree / "mkdocs.yml")["markdown_extensions"]:
+        name = next(iter(extension)) if isinstance(extension, dict) else extension
+        names.append(name)
+        configs[name] = extension[name] or {} if isinstance(extension, dict) else {}
+    links = {}
+    for path in sorted((tree / "docs").rglob("*.md")):
+        text = split_front_matter(path.read_text(encoding="utf-8"))[1]
+        html = markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+        hrefs = [str(a["href"]) for a in BeautifulSoup(html, "html.parser")("a", href=True)]
+        links[path.relative_to(tree / "docs").as_posix()] = hrefs
+    return links
+
+
+def builder_target(src: str, href: str) -> tuple[str, str] | None:
+    """Where a link of the page built from `src` leads, resolved as a builder resolves a link
+    to a source (Zensical, and the MkDocs hooks' `links.resolve`): the built file and anchor;
+    None for another site."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return built_file(src), unquote(parts.fragment)
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(src), unquote(parts.path)))
+    return built_file(target), unquote(parts.fragment)
+
+
 @pytest.mark.slow
 def test_export_pages_read_the_same(site: Site, exported: Site) -> None:
-    for url in site.pages:
-        if site.pages[url].find("article") is None:
-            continue  # 404
+    """The same words, ids and links: each exported link, resolved from its page's source as
+    a builder resolves it, leads where the hooks build's leads."""
+    sources = source_links(exported.root.parent)
+    by_file = {built_file(src): src for src in sources}
+    assert set(site.pages) == {*by_file, "404.html"}
+    for url, src in by_file.items():
         ours, theirs = article(site, url), article(exported, url)
         assert theirs.get_text(" ", strip=True) == ours.get_text(" ", strip=True), url
-        assert [a.get("href") for a in theirs("a")] == [a.get("href") for a in ours("a")], url
         assert [e["id"] for e in theirs(id=True)] == [e["id"] for e in ours(id=True)], url
+        led = [builder_target(src, href) for href in sources[src]]
+        assert led == [site.resolve(url, str(a["href"])) for a in ours("a", href=True)], url
+
+
+@pytest.mark.slow
+def test_every_exported_link_names_a_source_and_its_anchor(exported: Site) -> None:
+    """No URL layout in the export: each relative link names a file of the exported docs (a
+    page's `.md`), and its anchor is an id of that page as built."""
+    tree = exported.root.parent
+    followed = 0
+    for src, hrefs in source_links(tree).items():
+        for href in hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                continue
+            path = unquote(parts.path)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(src), path))
+            if path:
+                assert (tree / "docs" / target).is_file(), f"{src}: {href}"
+            target = target if path else src
+            anchor = unquote(parts.fragment)
+            if anchor and target.endswith(".md"):
+                assert anchor in exported.ids(built_file(target)), f"{src}: {href}"
+            followed += 1
+    assert followed > 300  # every page's citations, cross-references and lists
 
 
 @pytest.mark.slow

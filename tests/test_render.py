@@ -15,8 +15,8 @@ from briefing.render import nav, numbering
 from briefing.render.formats import Formats
 from briefing.render.resolve import Resolver, Target
 from briefing.render.site import page_title, prepare_configured
-from briefing.render.text import md_escape
-from briefing.render.urls import href, page_url
+from briefing.render.text import file_link, md_escape, md_link
+from briefing.render.urls import page_url, site_href
 from sitetools import ROOT, engine_site
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -46,19 +46,49 @@ def test_page_url(src: str, directory_urls: bool, url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("origin", "target", "anchor", "directory_urls", "link"),
+    ("src", "directory_urls", "link"),
     [
-        ("index.md", "references.md", "ref-a", True, "references/#ref-a"),
-        ("recommendations/mri.md", "references.md", "ref-a", True, "../../references/#ref-a"),
-        ("recommendations/mri.md", "recommendations/mri.md", "x", True, "#x"),
-        ("references.md", "index.md", "", True, "../"),
-        ("recommendations/index.md", "recommendations/mri.md", "", True, "mri/"),
-        ("recommendations/mri.md", "index.md", "", False, "../index.html"),
-        ("recommendations/mri.md", "references.md", "r", False, "../references.html#r"),
+        ("index.md", True, "feed.atom"),
+        ("about.md", True, "../feed.atom"),
+        ("recommendations/mri.md", True, "../../feed.atom"),
+        ("index.md", False, "feed.atom"),
+        ("about.md", False, "feed.atom"),  # about.html, beside it (was relative to "/")
+        ("recommendations/mri.md", False, "../feed.atom"),
     ],
 )
-def test_href(origin: str, target: str, anchor: str, directory_urls: bool, link: str) -> None:
-    assert href(origin, target, anchor, directory_urls) == link
+def test_site_href_from_a_built_page(src: str, directory_urls: bool, link: str) -> None:
+    """The head tags' links, from the built page's address to a file of the site."""
+    assert site_href(src, "feed.atom", directory_urls) == link
+
+
+@pytest.mark.parametrize(
+    ("origin", "target", "anchor", "link"),
+    [
+        ("index.md", "references.md", "ref-a", "references.md#ref-a"),
+        ("recommendations/mri.md", "references.md", "ref-a", "../references.md#ref-a"),
+        ("recommendations/mri.md", "recommendations/mri.md", "x", "#x"),
+        ("recommendations/mri.md", "recommendations/mri.md", "", "mri.md"),
+        ("references.md", "index.md", "", "index.md"),
+        ("recommendations/index.md", "recommendations/mri.md", "", "mri.md"),
+        ("themes/a/b.md", "recommendations/mri.md", "r", "../../recommendations/mri.md#r"),
+    ],
+)
+def test_md_link_names_the_source(origin: str, target: str, anchor: str, link: str) -> None:
+    """A page links a page's source relative to its own: no builder's URL layout in it."""
+    assert md_link(origin, target, anchor) == link
+
+
+@pytest.mark.parametrize(
+    ("origin", "path", "link"),
+    [
+        ("index.md", "downloads/briefing.pdf", "downloads/briefing.pdf"),
+        ("tracker.md", "feed.atom", "feed.atom"),
+        ("recommendations/mri.md", "feeds/mri.atom", "../feeds/mri.atom"),
+        ("recommendations/mri.md", "downloads/cite/mri.bib", "../downloads/cite/mri.bib"),
+    ],
+)
+def test_file_link_is_the_files_path_from_the_source(origin: str, path: str, link: str) -> None:
+    assert file_link(origin, path) == link
 
 
 @pytest.mark.parametrize(

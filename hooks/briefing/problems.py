@@ -157,6 +157,7 @@ class Code(StrEnum):
     CONTENT_CSS_IMPORT = "content.css-import"
     CONTENT_CSS_URL = "content.css-url"
     CONTENT_CSS_SYNTAX = "content.css-syntax"
+    CONTENT_LINK_NO_SOURCE = "content.link-no-source"  # a raw-HTML link to no page or file
 
     UNUSED_QUOTE = "unused.quote"
     UNUSED_STATISTIC = "unused.statistic"

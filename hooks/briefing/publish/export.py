@@ -3,7 +3,8 @@
 `python -m briefing export OUT` writes every page with citations, cross-references, "last
 updated" lines and glossary abbreviations already resolved, the docs' other files, and a
 mkdocs.yml without `hooks:` whose `nav` lists every page. Builders that ignore hooks (Zensical
-reads mkdocs.yml but not `hooks:`) can then publish the briefing with plain `mkdocs build`.
+reads mkdocs.yml but not `hooks:`) can then publish the briefing: every link of a page names a
+source file relative to the page's (`publish/links.py`), which such a builder resolves itself.
 """
 
 from __future__ import annotations

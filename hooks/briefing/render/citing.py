@@ -11,8 +11,7 @@ from ..citations.cite import Citation
 from ..citations.csljson import to_csl_json
 from ..labels import Labels
 from ..model import Recommendation
-from .text import attr, md_words
-from .urls import site_href
+from .text import attr, file_link, md_words
 
 FOLDER = "downloads/cite"  # FOLDER/<slug>.bib and FOLDER/<slug>.json, site-relative
 
@@ -32,7 +31,6 @@ def section(
     citation: Citation | None,
     src: str,
     labels: Labels,
-    directory_urls: bool = True,
 ) -> list[str]:
     """The section's Markdown lines, in the briefing's words; none when the build publishes
     no citation."""
@@ -49,7 +47,7 @@ def section(
         ]
     bib, csl = files(rec)
     links = " · ".join(
-        f'<a href="{attr(site_href(src, path, directory_urls))}">{labels(name, html.escape)}</a>'
+        f'<a href="{attr(file_link(src, path))}">{labels(name, html.escape)}</a>'
         for name, path in (("cite/bibtex", bib), ("cite/csl", csl))
     )
     lines += [f'<p class="cite-downloads">{labels("cite/download", html.escape)} {links}</p>', ""]

@@ -12,7 +12,7 @@ from ..model import Markdown
 from ..problems import BriefingError, Code, Problem
 from ..sources import markup
 from .numbering import Backlink, CitedIn, Numbering, cited_in
-from .urls import href
+from .text import md_link
 
 __all__ = ["Backlink", "CitedIn", "PageLinks", "Resolver", "Target", "Unnumbered", "cited_in"]
 
@@ -38,7 +38,6 @@ class Resolver:
 
     targets: Mapping[str, Target]
     numbering: Numbering = field(default_factory=Numbering)
-    directory_urls: bool = True
     grouping: Grouping = field(default_factory=Grouping)  # the style's sort and collapse
     tooltips: Mapping[str, str] = field(default_factory=dict)  # key -> plain formatted entry
 
@@ -59,7 +58,6 @@ class PageLinks:
         self.resolver = resolver
         self.src = src
         self.shown = shown
-        self.directory_urls = resolver.directory_urls
         self._counts: dict[str, int] = defaultdict(int)
         self.anchors: list[str] = []
 
@@ -114,7 +112,7 @@ class PageLinks:
         page = self.src
 
         def link(index: int, cite: markup.Cite, number: int | None) -> str:
-            target = href(page, "references.md", f"ref-{cite.key}", self.directory_urls)
+            target = md_link(page, "references.md", f"ref-{cite.key}")
             return (
                 f'<a class="citation" id="{html.escape(anchors[index])}" '
                 f'href="{html.escape(target)}"{self._title(cite.key)}>{number}</a>'
@@ -141,7 +139,7 @@ class PageLinks:
     def _xref(self, token: markup.Token) -> str:
         assert token.target is not None
         target = self.resolver.targets[token.target]
-        link = href(self.src, target.page, target.anchor, self.directory_urls)
+        link = md_link(self.src, target.page, target.anchor)
         label = token.label if token.label is not None else html.escape(target.label)
         return (
             f'<a class="xref" href="{html.escape(link)}" title="{html.escape(target.title)}">'

@@ -100,7 +100,7 @@ class Site:
         self._by_src = {page.src: page for page in self.generated}
         self.targets = self.builder.targets()
         self.numbering = Numbering()
-        self.resolver = Resolver(self.targets, self.numbering, directory_urls, self.grouping)
+        self.resolver = Resolver(self.targets, self.numbering, self.grouping)
         self.pages: dict[str, str] = {}  # each generated page's Markdown
         self.prose: dict[str, str] = {}  # each hand-written page's Markdown, resolved
         self.front: dict[str, str] = {}  # each hand-written page's front matter, as written
@@ -141,9 +141,7 @@ class Site:
         )
         self.entries = dict(self._format(self.numbering.order))
         tooltips = {k: self._plain(v) for k, v in self.entries.items()}
-        self.resolver = Resolver(
-            self.targets, self.numbering, self.directory_urls, self.grouping, tooltips
-        )
+        self.resolver = Resolver(self.targets, self.numbering, self.grouping, tooltips)
         self.pages = {}
         for page in self.generated:
             links = self.resolver.page(page.src, page.edit or page.src)

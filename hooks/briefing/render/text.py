@@ -27,11 +27,19 @@ def attr(text: str) -> str:
 
 
 def md_link(from_src: str, to_src: str, anchor: str = "") -> str:
-    """A relative link to another page's Markdown source, which MkDocs checks and rewrites."""
+    """A link from one page to another page's Markdown source (and an anchor in it), relative
+    to the first page's source: every builder resolves it to the page's address in its own URL
+    layout, in a Markdown link and in raw HTML alike (the MkDocs hooks: `publish.links`)."""
     if from_src == to_src:
         return f"#{anchor}" if anchor else posixpath.basename(to_src)
     path = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
     return path + (f"#{anchor}" if anchor else "")
+
+
+def file_link(from_src: str, path: str) -> str:
+    """A link from a page to a file of the site that is not a page (the feed, a download),
+    `path` relative to the site's root: the file's path relative to the page's source."""
+    return posixpath.relpath(path, posixpath.dirname(from_src) or ".")
 
 
 def indent(text: str, spaces: int = 4) -> str:

@@ -19,9 +19,9 @@ from ..model import Briefing, Recommendation
 from .formats import Formats
 from .pages import Page, rec_page
 from .resolve import PageLinks
-from .text import attr, md_escape, md_words
+from .text import attr, file_link, md_escape, md_link, md_words
 from .timeline import STATUSES, slug, status_badge, status_name, time_tag
-from .urls import href, site_href
+from .urls import site_href
 
 TRACKER = "tracker.md"
 # The feed sits at the site's root: Material fetches `sitemap.xml` beside every
@@ -54,9 +54,9 @@ def with_tracker(
     return result
 
 
-def _row(rec: Recommendation, src: str, formats: Formats, directory_urls: bool) -> str:
+def _row(rec: Recommendation, src: str, formats: Formats) -> str:
     labels = formats.labels
-    link = html.escape(href(src, rec_page(rec), "", directory_urls))
+    link = html.escape(md_link(src, rec_page(rec)))
     title = html.escape(f"{rec.number}. {rec.title}")
     since = (
         time_tag(rec.status_date, formats)
@@ -80,16 +80,14 @@ def _row(rec: Recommendation, src: str, formats: Formats, directory_urls: bool) 
     )
 
 
-def _table(
-    recs: Sequence[Recommendation], src: str, caption: str, formats: Formats, directory_urls: bool
-) -> str:
+def _table(recs: Sequence[Recommendation], src: str, caption: str, formats: Formats) -> str:
     """A table of recommendations (`caption`: HTML, escaped by the caller)."""
     columns = ("recommendation", "status", "since", "actors")
     head = "".join(
         f'<th scope="col">{formats.labels(f"tracker/column_{c}", html.escape)}</th>'
         for c in columns
     )
-    rows = "".join(_row(r, src, formats, directory_urls) for r in recs)
+    rows = "".join(_row(r, src, formats) for r in recs)
     return (
         f'<table class="data-table tracker-table"><caption>{caption}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
@@ -97,14 +95,15 @@ def _table(
 
 
 def render(briefing: Briefing, links: PageLinks, formats: Formats, feed: bool = True) -> str:
-    """The tracker page's Markdown. Its tables are raw HTML, which MkDocs leaves alone: their
-    links are the built pages' relative addresses."""
-    src, labels, urls = TRACKER, briefing.labels, links.directory_urls
+    """The tracker page's Markdown. Its tables are raw HTML: their links, like every page's,
+    are to the pages' sources, which each builder resolves. (`links` goes unused: the tracker
+    cites nothing.)"""
+    src, labels = TRACKER, briefing.labels
     recs = briefing.recommendations
     lines = [f"# {labels('tracker/title', md_words)}", ""]
     lines += [labels("tracker/intro", md_words), ""]
     if feed:
-        link = site_href(src, FEED, urls)
+        link = file_link(src, FEED)
         lines += [
             f'<p class="tracker-feed">{labels("tracker/feed", html.escape)} '
             f'<a href="{attr(link)}">{labels("tracker/feed_link", html.escape)}</a></p>',
@@ -117,7 +116,7 @@ def render(briefing: Briefing, links: PageLinks, formats: Formats, feed: bool = 
         lines += [f"### {md_escape(word)} ({len(group)}) {{#status-{status}}}", ""]
         if group:
             caption = labels("tracker/caption_status", html.escape, status=html.escape(word))
-            lines += [_table(group, src, caption, formats, urls), ""]
+            lines += [_table(group, src, caption, formats), ""]
         else:
             lines += [labels("tracker/none", md_words), ""]
     lines += [f"## {labels('tracker/by_actor', md_words)} {{#by-actor}}", ""]
@@ -137,7 +136,7 @@ def render(briefing: Briefing, links: PageLinks, formats: Formats, feed: bool = 
         seen.add(anchor)
         lines += [f"### {heading} ({len(group)}) {{#{anchor}}}", ""]
         caption = labels("tracker/caption_actor", html.escape, actor=html.escape(actor))
-        lines += [_table(group, src, caption, formats, urls), ""]
+        lines += [_table(group, src, caption, formats), ""]
     return "\n".join(lines)
 
 

@@ -1,9 +1,13 @@
-"""Page addresses, computed as MkDocs does, so links can be relative and work offline."""
+"""Page addresses, computed as MkDocs does, for what is not a page's content: absolute
+addresses (the feeds, briefing.json, the sitemap, head tags) and the head tags' links.
+
+A page's content never holds an address: its links are to the pages' sources
+(`text.md_link`, `text.file_link`), which each builder resolves in its own URL layout.
+"""
 
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
 
 
 def page_url(src: str, directory_urls: bool = True) -> str:
@@ -17,26 +21,7 @@ def page_url(src: str, directory_urls: bool = True) -> str:
     return f"{stem}/"
 
 
-def href(from_src: str, to_src: str, anchor: str = "", directory_urls: bool = True) -> str:
-    """A link from one page to another (and an anchor in it), relative to the first page."""
-    return _path(from_src, to_src, directory_urls) + (f"#{anchor}" if anchor else "") or "./"
-
-
-@lru_cache(maxsize=65536)  # a pure function; pages link to the same few pages many times
-def _path(from_src: str, to_src: str, directory_urls: bool) -> str:
-    origin = page_url(from_src, directory_urls)
-    target = page_url(to_src, directory_urls)
-    base = origin if origin.endswith("/") or not origin else posixpath.dirname(origin) + "/"
-    if target == origin:
-        return ""
-    path = posixpath.relpath(target or ".", base or ".")
-    if target.endswith("/") or not target:
-        path = "./" if path == "." else path + "/"
-    return path
-
-
 def site_href(src: str, path: str, directory_urls: bool = True) -> str:
-    """A link from a page to a file of the site that is not a page (the feed, a script)."""
-    origin = page_url(src, directory_urls)
-    base = origin if origin.endswith("/") or not origin else posixpath.dirname(origin) + "/"
-    return posixpath.relpath(path, base or ".")
+    """A link from a built page's head to a file of the site (the feed, a script)."""
+    folder = page_url(src, directory_urls).rpartition("/")[0]  # about/: "about"; about.html: ""
+    return posixpath.relpath(path, folder or ".")

@@ -9,7 +9,7 @@ from ...model import Markdown, Recommendation
 from .. import timeline
 from ..download_list import FOLDER, Download
 from ..resolve import PageLinks
-from ..text import attr, indent, lead, md_escape, md_link
+from ..text import attr, file_link, indent, lead, md_escape, md_link
 from .common import Common, present
 from .paths import HOME, REFERENCES, SURVEY, THEMES, rec_page
 
@@ -102,12 +102,13 @@ def _card(c: Common, linker: PageLinks, rec: Recommendation, src: str) -> list[s
 
 
 def _downloads(c: Common) -> list[str]:
-    """Links to the files under downloads/ (raw HTML: they are written after the pages)."""
+    """Links to the files under downloads/ (raw HTML: they are written after the pages, so
+    no builder can check a Markdown link to them)."""
     if not c.downloads:
         return []
     items = "".join(
-        f'<li><a href="{FOLDER}/{attr(d.name)}">{_download(c, d, "label")}</a>: '
-        f"{_download(c, d, 'about')}</li>"
+        f'<li><a href="{attr(file_link(HOME, f"{FOLDER}/{d.name}"))}">'
+        f"{_download(c, d, 'label')}</a>: {_download(c, d, 'about')}</li>"
         for d in c.downloads
     )
     return [f"## {c.md('downloads_heading')}", "", f'<ul class="downloads">{items}</ul>', ""]

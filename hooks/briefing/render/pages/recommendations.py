@@ -9,8 +9,7 @@ from functools import partial
 from ...model import Markdown, Recommendation
 from .. import citing, timeline
 from ..resolve import PageLinks
-from ..text import attr, indent, md_escape, md_link
-from ..urls import href, site_href
+from ..text import attr, file_link, indent, md_escape, md_link
 from .common import Common, present
 from .paths import RECOMMENDATIONS, REFERENCES, rec_page, theme_page
 
@@ -60,12 +59,12 @@ def render(c: Common, linker: PageLinks, rec_id: str) -> str:
         lines += [f"## {c.md('who_should_act')}", ""]
         lines += [f"- {md_escape(a)}" for a in rec.actors] + [""]
     lines += [c.note(linker, rec.note)]
-    feed = site_href(src, timeline.rec_feed(rec), linker.directory_urls)
+    feed = file_link(src, timeline.rec_feed(rec))
     render = partial(c.field, linker)
     feed_link = feed if c.downloads else None
     lines += timeline.timeline(rec, render, c.labels, c.formats, feed_link)
     citation = c.rec_citations.get(rec.id)
-    lines += citing.section(rec, citation, src, c.labels, linker.directory_urls)
+    lines += citing.section(rec, citation, src, c.labels)
     findings = [c.findings[f] for f in rec.addresses if f in c.findings]
     if findings:
         lines += [f"## {c.md('findings_addressed')}", ""]
@@ -83,7 +82,7 @@ def render(c: Common, linker: PageLinks, rec_id: str) -> str:
         entries = c.references()
         lines += [f"## {c.md('works_cited')}", "", '<ol class="works-cited">']
         for key in cited:
-            link = html.escape(href(src, REFERENCES, f"ref-{key}", linker.directory_urls))
+            link = html.escape(md_link(src, REFERENCES, f"ref-{key}"))
             lines.append(
                 f'<li value="{numbering.numbers[key]}">{entries.get(key, html.escape(key))} '
                 f'<a href="{link}" class="ref-link">{c.html("in_references")}</a></li>'

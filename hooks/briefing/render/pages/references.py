@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 
 from ..resolve import PageLinks
-from ..text import attr, md_escape
-from ..urls import href
+from ..text import attr, md_escape, md_link
 from .common import Common
 from .paths import REFERENCES
 
@@ -42,7 +41,7 @@ def _backlinks(linker: PageLinks, key: str, src: str) -> str:
     links = []
     for page in linker.resolver.numbering.cited_in(key):
         link = page.link
-        target = html.escape(href(src, link.page, link.anchor, linker.directory_urls))
+        target = html.escape(md_link(src, link.page, link.anchor))
         count = f" ({page.count})" if page.count > 1 else ""
         links.append(f'<a href="{target}">{html.escape(link.title)}</a>{count}')
     if not links:
