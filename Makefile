@@ -1,4 +1,4 @@
-# make serve | make site | make linkcheck | make test | make validate | make export | make bench | make audit
+# make serve | make site (BUILDER=mkdocs|zensical|properdocs) | make linkcheck | make test | make validate | make export | make bench | make audit
 # make mutate
 # (see README.md)
 SHELL := /bin/bash
@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 # tests and checks add requirements-test.txt (test, lint, mutate, bench-hostile). Each stamp is
 # named by the checksum of its files, so an edited pin installs again.
 STAMP := $(VENV)/.installed-build-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
-TEST_STAMP := $(VENV)/.installed-test-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
+TEST_STAMP := $(VENV)/.installed-test-$(shell cat requirements*.txt | cksum | cut -d' ' -f1)
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
 export NO_MKDOCS_2_WARNING := 1
@@ -24,11 +24,40 @@ $(STAMP): requirements.txt
 	$(PIP_INSTALL) -r requirements.txt
 	@rm -f $(VENV)/.installed-build-* && touch $@
 
-# The test set includes the build's (`-r requirements.txt`), so it stands for both stamps.
-$(TEST_STAMP): requirements.txt requirements-test.txt
+# BUILDER: what builds the site (make site, make serve): mkdocs (the default), zensical or
+# properdocs (README, "Choosing a builder"). MkDocs and ProperDocs run the hooks; for Zensical,
+# which ignores hooks, the engine runs before it (the export) and after it (`briefing finish`).
+# Each builder other than MkDocs has its pins in requirements-BUILDER.txt (with the build's),
+# installed only when it is chosen, under a stamp of its own.
+BUILDERS := mkdocs zensical properdocs
+BUILDER ?= mkdocs
+ifeq ($(filter $(BUILDER),$(BUILDERS)),)
+$(error BUILDER=$(BUILDER) is not a builder this project knows; choose one of: $(BUILDERS))
+endif
+ifneq ($(words $(BUILDER)),1)
+$(error BUILDER=$(BUILDER): choose one of: $(BUILDERS))
+endif
+builder_stamp = $(VENV)/.installed-$(1)-$(shell cat requirements.txt requirements-$(1).txt 2>/dev/null | cksum | cut -d' ' -f1)
+ZENSICAL_STAMP := $(call builder_stamp,zensical)
+PROPERDOCS_STAMP := $(call builder_stamp,properdocs)
+BUILDER_STAMP := $(if $(filter mkdocs,$(BUILDER)),$(STAMP),$(call builder_stamp,$(BUILDER)))
+
+$(VENV)/.installed-zensical-%: requirements.txt requirements-zensical.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-zensical.txt
+	@rm -f $(VENV)/.installed-zensical-* && touch $@
+
+$(VENV)/.installed-properdocs-%: requirements.txt requirements-properdocs.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-properdocs.txt
+	@rm -f $(VENV)/.installed-properdocs-* && touch $@
+
+# The test set includes the build's and every builder's (`-r requirements*.txt`), so it stands
+# for all their stamps: the tests build with each builder.
+$(TEST_STAMP): requirements.txt requirements-test.txt requirements-zensical.txt requirements-properdocs.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements-test.txt
-	@rm -f $(VENV)/.installed-* && touch $@ $(STAMP)
+	@rm -f $(VENV)/.installed-* && touch $@ $(STAMP) $(ZENSICAL_STAMP) $(PROPERDOCS_STAMP)
 
 # The browser tests and the audit drive Debian's Chromium (nothing downloads a browser of its
 # own) with axe-core and Lighthouse from npm (package.json); each is installed when missing.
@@ -96,11 +125,17 @@ bib-corpus:
 
 # PORT: where `make serve` listens (8000 unless given). A port another program holds is named
 # before anything is built, instead of MkDocs' traceback after the first build.
+# BUILDER=properdocs serves with ProperDocs (the hooks watch data/ and references.bib);
+# BUILDER=zensical runs `python -m briefing serve --builder zensical`: the export kept current,
+# `zensical serve` on it, each rebuild finished (README, "Choosing a builder").
 PORT ?= 8000
-serve: $(STAMP) print-deps
+SERVE_mkdocs = $(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
+SERVE_properdocs = $(VENV)/bin/properdocs serve --strict -f mkdocs.yml --dev-addr 127.0.0.1:$(PORT)
+SERVE_zensical = $(PY) -m briefing serve --builder zensical --dev-addr 127.0.0.1:$(PORT)
+serve: $(BUILDER_STAMP) print-deps
 	@$(PY) -c 'import socket, sys; socket.create_server(("127.0.0.1", int(sys.argv[1]))).close()' "$(PORT)" 2>/dev/null || \
 	  { echo "make serve: port $(PORT) is in use by another program; try: make serve PORT=$$(( $(PORT) + 1 ))" >&2; exit 1; }
-	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:$(PORT)
+	$(SERVE_$(BUILDER))
 
 # Build into a folder of its own and swap it in: a failed build never leaves half a site, and
 # two builds at once never leave none (each builds in its own site.tmp.XXXXXX; the swap holds
@@ -113,8 +148,14 @@ serve: $(STAMP) print-deps
 # as mkdocs.yml's site_url, through a settings file that inherits mkdocs.yml.
 SITE_URL ?=
 SITE_CONFIG := $(if $(SITE_URL),.site-url.mkdocs.yml,mkdocs.yml)
-SITE_BUILD = $(VENV)/bin/mkdocs build --strict -f $(SITE_CONFIG) --site-dir
-site: $(STAMP) print-deps
+# BUILDER=properdocs: the same hooks under ProperDocs. BUILDER=zensical: the briefing exported
+# (kept in .zensical/ for Zensical's cache), built by Zensical, finished by the engine
+# (`python -m briefing build --builder zensical`), given SITE_URL itself.
+SITE_BUILD_mkdocs = $(VENV)/bin/mkdocs build --strict -f $(SITE_CONFIG) --site-dir
+SITE_BUILD_properdocs = $(VENV)/bin/properdocs build --strict -f $(SITE_CONFIG) --site-dir
+SITE_BUILD_zensical = $(PY) -m briefing build --builder zensical $(if $(SITE_URL),--site-url "$(SITE_URL)")
+SITE_BUILD = $(SITE_BUILD_$(BUILDER))
+site: $(BUILDER_STAMP) print-deps
 	@[ -z "$(SITE_URL)" ] || $(PY) -c 'import json, sys; print("INHERIT: mkdocs.yml\nsite_url: " + json.dumps(sys.argv[1]))' "$(SITE_URL)" > $(SITE_CONFIG)
 	@tmp=$$(mktemp -d site.tmp.XXXXXX) && trap 'rm -rf "$$tmp"' EXIT && \
 	echo "$(SITE_BUILD) $$tmp" && $(SITE_BUILD) "$$tmp" && chmod 755 "$$tmp" && \
@@ -163,4 +204,4 @@ audit: site $(CHROMIUM) $(NPM_STAMP)
 	$(PY) tests/audit.py site
 
 clean:
-	rm -rf site site.tmp.* site.old.* site.lock export test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate .corpus
+	rm -rf site site.tmp.* site.old.* site.lock export .zensical .zensical-serve .zensical.lock test-artifacts .pytest_cache .mypy_cache .ruff_cache .mutate .corpus

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from briefing import cache
-from briefing.checks import anchors
 from briefing.problems import BriefingError, Problem, format_problems
-from briefing.publish import citefiles, csp, downloads, feed, head, links, material, pdf, sanitize
+from briefing.publish import finish, head, links, pdf, sanitize
 from briefing.publish.paper import style
-from briefing.render import charts, tracker
+from briefing.render import charts
 from briefing.render import nav as navigation
-from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare_configured
 from markdown import Extension, Markdown  # type: ignore[import-untyped]  # no stubs
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
@@ -180,11 +178,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
         for problem in links.problems(resolved, src, f"{site.docs}/{src}", text, pages):
             log.warning(format_problems([problem]))
-    html = resolved.html
-    # Charts are generated SVG, which the sanitiser would drop: they go in after it.
-    stats = site.briefing.statistics if page.file.src_uri == SURVEY else ()
-    try:
-        return charts.embed(sanitize.clean(html), stats, site.formats)
+    try:  # sanitised, then the charts (generated SVG the sanitiser would drop): finish.content
+        return finish.content(site, src, resolved.html)
     except charts.UnsafeChart as err:
         raise PluginError(f"data/statistics.yml: {err}") from None
 
@@ -199,34 +194,37 @@ def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) ->
     return context
 
 
+def _finishing(config: MkDocsConfig) -> finish.Settings:
+    return finish.Settings(
+        _build.root,
+        site_url=config.site_url or None,
+        directory_urls=config.use_directory_urls,
+        language=config.theme.get("language") or "en",
+        live_reload=_serving,
+    )
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Drop the few attributes the theme writes that HTML does not allow; add the page's
-    description, link-preview and citation tags; keep its content for the PDF."""
+    """The engine finishes the page (finish.page): the theme's markup patched, ids checked, head
+    tags and the Content-Security-Policy added; its content is kept for the PDF."""
     if _build.lent_title is page:
         del page.meta["title"]
         _build.lent_title = None
     site = _build.site
     assert site is not None
-    content = page.content or ""
-    _build.printed.append(pdf.PrintPage(page.file.src_uri, page.url, page.title or "", content))
-    output = material.page(output)
-    source = page.file.edit_uri or f"docs/{page.file.src_uri}"
-    _build.duplicates += anchors.in_page(output, _build.root, source, page.url)
-    labels = site.briefing.labels
-    output = feed.link_tag(output, page.file.src_uri, labels, config.use_directory_urls)
-    output = tracker.script_tag(output, page.file.src_uri, labels, config.use_directory_urls)
-    output = head.for_page(
-        output,
-        site,
-        title=page.title or "",
-        content=content,
+    built = finish.Built(
+        page.file.src_uri,
+        page.url,
+        page.title or "",
+        page.content or "",
         home=page.is_homepage,
-        site_name=site.briefing.report.title,
-        url=page.canonical_url,
-        site_url=config.site_url or None,
-        language=config.theme.get("language") or "en",
+        canonical_url=page.canonical_url,
     )
-    return csp.protect(output, live_reload=_serving)  # last: it hashes the page's inline scripts
+    _build.printed.append(built.printed())
+    source = page.file.edit_uri or f"docs/{page.file.src_uri}"
+    output, duplicates = finish.page(output, site, built, _finishing(config), source)
+    _build.duplicates += duplicates
+    return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -235,16 +233,16 @@ def on_post_build(config: MkDocsConfig) -> None:
     assert site is not None
     if _build.duplicates:
         raise PluginError(
-            format_problems(_build.duplicates)
-            + f"\n{len(_build.duplicates)} duplicate id(s): the site is not published."
+            format_problems(_build.duplicates) + "\n" + finish.duplicates_error(_build.duplicates)
         )
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
-        published = downloads.publish(
+        published = finish.site_files(
             site,
             Path(config.site_dir),
             _build.root / "references.bib",
-            downloads.reading_order(_build.printed, navigation.flatten(config.nav or [])),
+            _build.printed,
+            navigation.flatten(config.nav or []),
             site_url=config.site_url or None,
             language=config.theme.get("language") or "en",
             epoch=int(epoch) if epoch.isdigit() else None,
@@ -255,19 +253,11 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError(f"mkdocs.yml: extra.briefing.paper: {err}") from None
     except pdf.PdfError as err:
         raise PluginError(f"downloads/briefing.pdf: {err}") from None
-    feed.write(site, Path(config.site_dir), config.site_url or None)
-    citefiles.write(site, Path(config.site_dir))
-    tracker.write_script(Path(config.site_dir))
     for problem in published.problems:
         log.warning(problem)
     for note in published.notes:
         log.info(note)
-    made = {
-        "printed": f"the PDF took {published.pdf_seconds:.1f} s",
-        "cached": "the PDF is unchanged since it was last printed (build cache)",
-        "background": "the PDF is printing in the background",
-    }[published.pdf]
-    log.info(f"Wrote {len(published.files)} downloads; {made}")
+    log.info(finish.summary(published))
     store = cache.shared()
     if store.problem:
         log.info(f"Building without a cache: {store.problem}")
@@ -277,8 +267,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     """The same for the theme's own pages (404.html)."""
     if not template_name.endswith(".html"):
         return output_content
-    output = material.page(output_content)
-    return csp.protect(output, live_reload=_serving)
+    return finish.theme_page(output_content, live_reload=_serving)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -24,6 +24,15 @@ For each, in one run on this machine:
   time is the server's own, without the typesetter's;
 - peak MB: the largest resident set of the hooks build's process.
 
+A second table gives each builder (README, "Choosing a builder") the same three figures: a cold
+build (empty build cache; for Zensical also a new export folder, so Zensical's own cache is
+empty too), a cached build (best of --repeat), and the serve rebuild after the same edit, to
+the moment the edited pages are served finished: MkDocs' and ProperDocs' "Reloading browsers";
+for Zensical, the engine's "Finished N page(s)" once Zensical has rebuilt and the post-builder
+pass has finished what it wrote (CPU: the preview's process and Zensical's, not the PDF's
+browser). ProperDocs runs the hooks; Zensical is `python -m briefing build --builder zensical`
+and `python -m briefing serve --builder zensical` (what `make site`/`make serve BUILDER=` run).
+
 Times are CPU seconds (user + system, with the processes a command waited for) unless
 `--clock wall`: on a shared machine, other work stretches wall-clock time but not CPU time.
 
@@ -46,7 +55,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +89,16 @@ class Row:
     validate: float = 0.0
     serve: float | None = None
     peak_mb: float = 0.0
+    builders: dict[str, BuilderCost] = field(default_factory=dict)
+
+
+@dataclass
+class BuilderCost:
+    """One builder's cost for one briefing."""
+
+    cold: float = 0.0
+    cached: float = 0.0
+    serve: float | None = None
 
 
 # --- clocks -------------------------------------------------------------------------------------
@@ -209,49 +228,94 @@ def _lines(stream: Any, into: queue.Queue[tuple[float, float, str]], pid: int) -
     into.put((time.perf_counter(), 0.0, ""))
 
 
-def _cpu_of(pid: int) -> float:
-    """CPU seconds a running process has used so far, not counting its children: the server's
-    own work. (The typesetter, a child, makes the PDF after the reload; reaped during a later
-    reading, it would be counted against whichever edit that was.)"""
+def _own_cpu(pid: int) -> tuple[float, str, int]:
+    """CPU seconds a running process has used so far (not its children's), its name, and its
+    parent's id; (0, "", 0) once it is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return 0.0
+        return 0.0, "", 0
+    name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+    fields = rest.split()
     ticks = sum(int(f) for f in fields[11:13])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return ticks / os.sysconf("SC_CLK_TCK"), name, int(fields[1])
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds a server has used so far: its own and its running children's (Zensical
+    under the engine's preview), not the browser's that prints the PDF (the typesetter makes
+    the PDF after the reload; reaped during a later reading, it would be counted against
+    whichever edit that was)."""
+    parents: dict[int, int] = {}
+    spent: dict[int, tuple[float, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            cpu, name, parent = _own_cpu(int(entry.name))
+            parents[int(entry.name)] = parent
+            spent[int(entry.name)] = (cpu, name)
+    total = 0.0
+    for child, (cpu, name) in spent.items():
+        ancestor = child
+        while ancestor not in (0, 1, pid):
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == pid and not name.startswith("chrom"):
+            total += cpu
+    return total
 
 
 def _wait_for(
-    lines: queue.Queue[tuple[float, float, str]], wanted: str, timeout: float
+    lines: queue.Queue[tuple[float, float, str]],
+    wanted: str,
+    timeout: float,
+    unless: str | None = None,
 ) -> tuple[float, float]:
     deadline = time.perf_counter() + timeout
     while True:
         try:
             at, cpu, line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
         except queue.Empty:
-            raise SystemExit(f"mkdocs serve: no {wanted!r} within {timeout:.0f} s") from None
+            raise SystemExit(f"serve: no {wanted!r} within {timeout:.0f} s") from None
         if not line:
-            raise SystemExit("mkdocs serve stopped")
+            raise SystemExit("serve stopped")
         if "error happened during the rebuild" in line or "Aborted" in line:
-            raise SystemExit(f"mkdocs serve: {line.strip()}")
-        if wanted in line:
+            raise SystemExit(f"serve: {line.strip()}")
+        if wanted in line and not (unless and unless in line):
             return at, cpu
 
 
 _TITLE = re.compile(r"^  title: [^'\"\n>|][^\n]*$", re.M)  # a plain one-line title
 
 
-def _serve_rebuild(project: Path, edits: int = 2) -> float:
-    """Seconds from one edit of data/recommendations.yml to `mkdocs serve` reloading (best of).
+@dataclass(frozen=True)
+class Serving:
+    """How a builder serves: the command, the line that says it serves, and the line that says
+    an edit is served (unless the line also holds `pending`: more pages are still to come)."""
 
-    The edit renames the first recommendation: the pages that show it change, and the PDF.
+    command: tuple[str, ...]
+    ready: str
+    done: str
+    pending: str | None = None
+
+
+def _serving(builder: str, address: str) -> Serving:
+    if builder == "zensical":  # the engine's preview: the export, `zensical serve`, the pass
+        command: tuple[str, ...] = ("-m", "briefing", "serve", "--builder", "zensical")
+        command += ("-a", address)
+        return Serving(command, "Finished ", "Finished ", pending="still to come")
+    command = ("-m", builder, "serve", "--strict", "-a", address)  # mkdocs, properdocs
+    return Serving(command, "Serving on", "Reloading browsers")
+
+
+def _serve_rebuild(project: Path, edits: int = 2, builder: str = "mkdocs") -> float:
+    """Seconds from one edit of data/recommendations.yml to the edited pages being served
+    (best of `edits`). The edit renames the first recommendation: the pages that show it
+    change, and the PDF.
     """
     from sitetools import free_port, stop  # here: the timed builds run this file too
 
-    port = free_port()
-    command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"]
+    serving = _serving(builder, f"127.0.0.1:{free_port()}")
     server = subprocess.Popen(
-        [*command, "-f", str(project / "mkdocs.yml")],
+        [sys.executable, *serving.command, "-f", str(project / "mkdocs.yml")],
         cwd=project,
         env=_env(),
         stdout=subprocess.DEVNULL,
@@ -261,20 +325,57 @@ def _serve_rebuild(project: Path, edits: int = 2) -> float:
     lines: queue.Queue[tuple[float, float, str]] = queue.Queue()
     threading.Thread(target=_lines, args=(server.stderr, lines, server.pid), daemon=True).start()
     data = project / "data" / "recommendations.yml"
+    original = data.read_text(encoding="utf-8")
     wall = os.environ.get(CLOCK_ENV) == "wall"
     best = float("inf")
     try:
-        _wait_for(lines, "Serving on", 900)
+        _wait_for(lines, serving.ready, 900, unless=serving.pending)
         for n in range(edits):
             time.sleep(1.0)  # let the watcher settle
-            text = _TITLE.sub(rf"\g<0> (edit {n})", data.read_text(encoding="utf-8"), count=1)
+            text = _TITLE.sub(rf"\g<0> ({builder} edit {n})", original, count=1)
             edited, cpu = time.perf_counter(), _cpu_of(server.pid)
             data.write_text(text, encoding="utf-8")
-            done, cpu_done = _wait_for(lines, "Reloading browsers", 900)
+            done, cpu_done = _wait_for(lines, serving.done, 900, unless=serving.pending)
             best = min(best, done - edited if wall else cpu_done - cpu)
     finally:
         stop(server)
+        data.write_text(original, encoding="utf-8")
     return best
+
+
+def _builder_build(builder: str, config: Path, out: Path, work: Path) -> Cost:
+    """One `make site BUILDER=...` build of `config` into `out` (new); Zensical's export in
+    `work`."""
+    shutil.rmtree(out, ignore_errors=True)
+    if builder == "zensical":
+        command = ["-m", "briefing", "build", "--builder", "zensical", str(out)]
+        command += ["-f", str(config), "--work", str(work)]
+    else:
+        command = ["-m", builder, "build", "--strict", "-f", str(config), "-d", str(out)]
+    return _run([sys.executable, *command], config.parent)
+
+
+def measure_builder(builder: str, project: Path, work: Path, repeat: int, big: bool) -> BuilderCost:
+    """A builder's cold and cached builds and serve rebuild (MkDocs' come from `measure`)."""
+    config = project / "mkdocs.yml"
+    store = work / f"{project.name}-{builder}-cache"  # empty: the cold build fills it
+    shutil.rmtree(store, ignore_errors=True)
+    exported = work / f"{project.name}-{builder}-work"
+    shutil.rmtree(exported, ignore_errors=True)
+    saved = os.environ.get("BRIEFING_CACHE")
+    os.environ["BRIEFING_CACHE"] = str(store)
+    try:
+        out = work / f"site-{builder}"
+        cost = BuilderCost(cold=_builder_build(builder, config, out, exported).seconds())
+        runs = [_builder_build(builder, config, out, exported) for _ in range(repeat)]
+        cost.cached = min(run.seconds() for run in runs)
+        cost.serve = _serve_rebuild(project, edits=1 if big else 2, builder=builder)
+    finally:
+        if saved is None:
+            os.environ.pop("BRIEFING_CACHE", None)
+        else:
+            os.environ["BRIEFING_CACHE"] = saved
+    return cost
 
 
 def _entries(project: Path) -> int:
@@ -282,7 +383,7 @@ def _entries(project: Path) -> int:
     return len(re.findall(r"^@\w+\s*\{", text, flags=re.M))
 
 
-def measure(scenario: Scenario, work: Path, repeat: int) -> Row:
+def measure(scenario: Scenario, work: Path, repeat: int, builders: tuple[str, ...] = ()) -> Row:
     from factory import make_briefing
 
     repeat = 1 if scenario.copies >= BIG else repeat
@@ -320,6 +421,13 @@ def measure(scenario: Scenario, work: Path, repeat: int) -> Row:
     validate = [sys.executable, "-m", "briefing", "validate", "--strict", str(project)]
     row.validate = min(_run(validate, project).seconds() for _ in range(repeat))
     row.serve = _serve_rebuild(project, edits=1 if scenario.copies >= BIG else 2)
+    row.builders["mkdocs"] = BuilderCost(row.cold_build, row.hooks_build, row.serve)
+    for builder in builders:
+        if builder != "mkdocs":
+            print(f"  ... with {builder}", file=sys.stderr, flush=True)
+            row.builders[builder] = measure_builder(
+                builder, project, work, repeat, big=scenario.copies >= BIG
+            )
     return row
 
 
@@ -344,6 +452,34 @@ def table(rows: list[Row]) -> Iterator[str]:
             f"| {row.cold_hook_time:.2f}/{row.hook_time:.2f} | {row.cold_hook_time / base:.1f} "
             f"| {row.export:.2f} | {row.validate:.2f} | {serve} | {row.peak_mb:.0f} |"
         )
+
+
+def builder_table(rows: list[Row]) -> Iterator[str]:
+    yield "| briefing | builder | cold build s | cached build s | serve rebuild s |"
+    yield "|---|---|--:|--:|--:|"
+    for row in rows:
+        for builder, cost in row.builders.items():
+            serve = f"{cost.serve:.2f}" if cost.serve is not None else "-"
+            yield (
+                f"| {row.scenario.name} | {builder} | {cost.cold:.2f} | {cost.cached:.2f} "
+                f"| {serve} |"
+            )
+
+
+def builder_targets(rows: list[Row]) -> Iterator[str]:
+    """A builder without hooks must not make the editor's loop slower than MkDocs'."""
+    for row in rows:
+        mkdocs = row.builders.get("mkdocs")
+        for builder, cost in row.builders.items():
+            if builder == "mkdocs" or mkdocs is None or mkdocs.serve is None:
+                continue
+            if cost.serve is None:
+                continue
+            mark = "met" if cost.serve <= mkdocs.serve else "MISSED"
+            yield (
+                f"- {row.scenario.name}: {builder}'s serve rebuild {cost.serve:.2f} s, "
+                f"MkDocs' {mkdocs.serve:.2f} s (<=): {mark}"
+            )
 
 
 def targets(rows: list[Row]) -> Iterator[str]:
@@ -380,6 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build here and keep the projects")
     parser.add_argument("--hooks", action="store_true", help="also print time per hook")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu")
+    parser.add_argument(
+        "--builders",
+        default="mkdocs,properdocs,zensical",
+        help="the builders of the second table (mkdocs: the first table's figures)",
+    )
     args = parser.parse_args(argv)
     os.environ[CLOCK_ENV] = args.clock  # read here and by the instrumented builds
 
@@ -396,7 +537,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for scenario in scenarios:
             print(f"measuring {scenario.name} ...", file=sys.stderr, flush=True)
-            rows.append(measure(scenario, work, args.repeat))
+            builders = tuple(b for b in args.builders.split(",") if b)
+            if scenario.shared:
+                builders = ()  # the builders' table: the briefing at each scale
+            rows.append(measure(scenario, work, args.repeat, builders))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -408,6 +552,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(table(rows)))
     print("\nTargets:")
     print("\n".join(targets(rows)))
+    print(f"\nBy builder ({args.clock} seconds):\n")
+    print("\n".join(builder_table(rows)))
+    print("\nTargets:")
+    print("\n".join(builder_targets(rows)))
     if args.hooks:
         print("\nHook time by function (s):")
         for row in rows:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sitetools import Site, mkdocs_build
+from sitetools import BUILDERS, Site, build_with, mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -154,3 +154,23 @@ def enquete(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert code == 0, built.log
     yield built
     assert built.changed() == [], "a test changed the shared parsed pages: change a copy"
+
+
+URL = "https://example.org/repo/"  # a project's address on GitHub Pages: a sub-path
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]:
+    """The real briefing built by each builder (`make site BUILDER=... SITE_URL=URL`), once per
+    test session, for tests/test_parity.py and the browser's; none may change it."""
+    sites = {}
+    for builder in BUILDERS:
+        folder = tmp_path_factory.mktemp(f"parity-{builder}")
+        result = build_with(
+            builder, ROOT / "mkdocs.yml", folder / "site", site_url=URL, work=folder / "work"
+        )
+        assert result.returncode == 0, f"{builder}:\n{result.stderr[-3000:]}"
+        sites[builder] = Site(folder / "site", result.stderr)
+    yield sites
+    for builder, built in sites.items():
+        assert built.changed() == [], f"{builder}: a test changed the shared parsed pages"

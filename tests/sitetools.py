@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
+import queue
 import re
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from briefing import labels
 from briefing.checks.validate import validate
 from briefing.citations.bibliography import Bibliography
@@ -69,6 +73,46 @@ def mkdocs_build(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+BUILDERS = ("mkdocs", "zensical", "properdocs")  # `make site BUILDER=...`
+
+
+def build_with(
+    builder: str,
+    config: Path,
+    out: Path,
+    site_url: str | None = None,
+    work: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Build the project of `config` with `builder` into `out` as `make site BUILDER=...`
+    does (Zensical: exported, built, finished), served at `site_url` when given; the caller
+    checks the outcome (each builder is installed by `make test`). `work`: Zensical's export
+    folder (a new one is a build without its cache; the project's .zensical/ if not given)."""
+    if builder == "zensical":
+        command = [sys.executable, "-m", "briefing", "build", "--builder", "zensical", str(out)]
+        command += ["-f", str(config), *(["--site-url", site_url] if site_url else [])]
+        command += ["--work", str(work)] if work else []
+    elif builder in ("mkdocs", "properdocs"):
+        if site_url:
+            inherit = config.parent / ".site-url.mkdocs.yml"
+            inherit.write_text(
+                f"INHERIT: {config.name}\nsite_url: {json.dumps(site_url)}\n", encoding="utf-8"
+            )
+            config = inherit
+        command = [sys.executable, "-m", builder, "build", "--strict", "-f", str(config)]
+        command += ["-d", str(out)]
+    else:
+        raise ValueError(f"unknown builder {builder!r}; one of: {', '.join(BUILDERS)}")
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        check=False,
+        timeout=600,
+        cwd=config.parent,
+    )
+
+
 @dataclass
 class Site:
     """A built site: its folder and each page's parsed HTML, by site-relative URL."""
@@ -121,6 +165,45 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+WATCHDOG = 120  # seconds before a silent server counts as hung: never a bound on speed
+
+
+def log_lines(stream: object, into: queue.Queue[str]) -> None:
+    """Put each line a server writes on `into` (a thread's work), then "" when it stops."""
+    for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
+        into.put(line)
+    into.put("")
+
+
+def read_log_until(
+    lines: queue.Queue[str],
+    wanted: str | tuple[str, ...],
+    seen: list[str],
+    timeout: float = WATCHDOG,
+    missing: str | None = "fail",
+) -> str | None:
+    """Read a server's log until a line holds `wanted` (one of them): which one it was.
+
+    None after `timeout` seconds when `missing` is None; otherwise that fails the test (the
+    timeout is a watchdog for a server that stopped talking, never a bound on speed)."""
+    words = (wanted,) if isinstance(wanted, str) else wanted
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(line)
+        if not line:
+            break
+        for word in words:
+            if word in line:
+                return word
+    if missing is None and (not seen or seen[-1]):
+        return None
+    pytest.fail(f"no {wanted!r} from the server:\n{''.join(seen)}")
 
 
 def stop(process: subprocess.Popen[str]) -> None:

@@ -216,6 +216,18 @@ def test_inject_replaces_the_theme_description() -> None:
     assert head.inject("<head></head>", "D", "").count('name="description"') == 1
 
 
+def test_the_home_page_title_is_the_site_name_whatever_the_theme_wrote() -> None:
+    """Zensical's theme writes "Home - name" where Material writes the name alone."""
+    report = validate(ROOT).checked().report
+    name = head.site_names(report)[0]
+    page = "<head><title>Home - x</title></head><body><title>in the body</title></body>"
+    assert head.home_title(page, report) == (
+        f"<head><title>{name}</title></head><body><title>in the body</title></body>"
+    )
+    already = f"<head><title>{name}</title></head>"
+    assert head.home_title(already, report) == already
+
+
 # --- privacy ---------------------------------------------------------------------------------
 
 _LOCAL = re.compile(r"^(?:https?:)?//(?:localhost|127\.0\.0\.1)(?:[:/]|$)")

@@ -21,10 +21,7 @@ from briefing.checks.validate import validate
 from briefing.publish import pdf
 from briefing.publish.paper.document import Document
 from conftest import make_project
-from sitetools import ROOT, build_env, free_port, stop
-
-# Seconds an event may take before the test calls it a hang: a watchdog, not a bound on speed.
-WATCHDOG = 120
+from sitetools import ROOT, WATCHDOG, build_env, free_port, log_lines, read_log_until, stop
 
 # --- the background printer, with a stand-in for Chromium --------------------------------------
 
@@ -143,44 +140,6 @@ def test_a_failed_print_is_reported_and_the_printer_goes_on(
 # --- mkdocs serve, end to end ------------------------------------------------------------------
 
 
-def _lines(stream: object, into: queue.Queue[str]) -> None:
-    for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
-        into.put(line)
-    into.put("")
-
-
-_FAIL = object()
-
-
-def _until(
-    lines: queue.Queue[str],
-    wanted: str | tuple[str, ...],
-    seen: list[str],
-    timeout: float = 120,
-    missing: object = _FAIL,
-) -> str | None:
-    """Read the server's log until a line holds `wanted` (one of them): which one it was.
-
-    None after `timeout` seconds when `missing` is None; otherwise that fails the test (the
-    timeout is a watchdog for a server that stopped talking, never a bound on speed)."""
-    words = (wanted,) if isinstance(wanted, str) else wanted
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        seen.append(line)
-        if not line:
-            break
-        for word in words:
-            if word in line:
-                return word
-    if missing is None and (not seen or seen[-1]):
-        return None
-    pytest.fail(f"no {wanted!r} from mkdocs serve:\n{''.join(seen)}")
-
-
 IN_USE = "Address already in use"  # mkdocs serve binds after its first build; the port may go
 
 
@@ -204,9 +163,9 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, queue.Queue[str], list[s
             text=True,
         )
         lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=_lines, args=(server.stderr, lines), daemon=True).start()
+        threading.Thread(target=log_lines, args=(server.stderr, lines), daemon=True).start()
         seen: list[str] = []
-        if _until(lines, ("Serving on", IN_USE), seen) == IN_USE:
+        if read_log_until(lines, ("Serving on", IN_USE), seen) == IN_USE:
             stop(server)
             continue
         break
@@ -224,7 +183,7 @@ def test_serve_prints_the_pdf_after_the_site_is_up_and_again_after_an_edit(
     project, url, lines, seen = served
     printing = [n for n, line in enumerate(seen) if "the PDF is printing in the background" in line]
     assert printing and printing[0] < len(seen) - 1, "".join(seen)  # before "Serving on"
-    _until(lines, "Printed downloads/briefing.pdf in the background", seen)
+    read_log_until(lines, "Printed downloads/briefing.pdf in the background", seen)
     with urllib.request.urlopen(url + "downloads/briefing.pdf", timeout=30) as response:
         first = response.read()
     assert first.startswith(b"%PDF")
@@ -235,11 +194,11 @@ def test_serve_prints_the_pdf_after_the_site_is_up_and_again_after_an_edit(
     # The watcher polls: wait for it to see the edit, touching the file again should a poll have
     # fallen in the same instant as the write (a wait on the server's word, not a sleep).
     watchdog = time.monotonic() + 120
-    while _until(lines, "Detected file changes", seen, timeout=10, missing=None) is None:
+    while read_log_until(lines, "Detected file changes", seen, timeout=10, missing=None) is None:
         assert time.monotonic() < watchdog, "the server never saw the edit:\n" + "".join(seen)
         os.utime(recommendations)
-    _until(lines, "the PDF is printing in the background", seen)
-    _until(lines, "Printed downloads/briefing.pdf in the background", seen)
+    read_log_until(lines, "the PDF is printing in the background", seen)
+    read_log_until(lines, "Printed downloads/briefing.pdf in the background", seen)
     with urllib.request.urlopen(url + "downloads/briefing.pdf", timeout=30) as response:
         second = response.read()
     assert second.startswith(b"%PDF") and second != first

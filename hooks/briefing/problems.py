@@ -167,6 +167,8 @@ class Code(StrEnum):
     BUILD_GENERATED_PAGE = "build.generated-page"
     BUILD_UNNUMBERED = "build.unnumbered"  # a page shows other citations than were numbered
     BUILD_UNREAD_PAGE = "build.unread-page"  # a page the build did not read with the others
+    BUILD_FINISH_PAGE = "build.finish-page"  # `finish`: the builder wrote no page for it
+    BUILD_FINISH_MARKERS = "build.finish-markers"  # `finish`: the built page lost its markers
 
 
 @dataclass(frozen=True, order=True)

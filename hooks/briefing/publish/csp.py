@@ -23,6 +23,7 @@ import base64
 import hashlib
 import html
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -99,32 +100,41 @@ def _inline(page: str) -> _Inline:
     return parser
 
 
-def policy(page: str, *, live_reload: bool = False) -> str:
+def policy(page: str, *, live_reload: bool = False, styles: Sequence[str] = ()) -> str:
     """The Content-Security-Policy for one built page.
 
     `live_reload`: for `mkdocs serve`, which adds to every page it serves an inline script that
     differs on each request (so no hash can allow it): inline scripts are allowed, and so no
     script is hashed (a hash would make browsers ignore `'unsafe-inline'`). Everything else is
     as published, so a preview still shows what the policy refuses. Never for a published site.
+    `styles`: stylesheets the theme's own script inserts at run time, allowed by their hash.
     """
     found = _inline(page)
     scripts = " ".join(dict.fromkeys(_hash(s) for s in found.scripts))
     if live_reload:
         scripts = "'unsafe-inline'"
-    styles = " ".join(dict.fromkeys(_hash(s) for s in found.styles))
+    hashed = " ".join(dict.fromkeys(_hash(s) for s in [*found.styles, *styles]))
     script_src = f"script-src 'self' {scripts}".rstrip()
-    style_src = f"style-src 'self' 'unsafe-hashes' {styles}" if styles else "style-src 'self'"
+    style_src = f"style-src 'self' 'unsafe-hashes' {hashed}" if hashed else "style-src 'self'"
     return "; ".join((FIXED[0], script_src, style_src, *FIXED[1:]))
 
 
-def protect(page: str, *, live_reload: bool = False) -> str:
+def protected(page: str) -> bool:
+    """Whether a built page carries its policy already (`protect` was applied): in its head,
+    where the theme writes nothing a page's text gives it (not in the body, where a page
+    that was never finished could hold one)."""
+    found, head_end = _EXISTING.search(page), page.find("</head>")
+    return found is not None and 0 <= found.start() < head_end
+
+
+def protect(page: str, *, live_reload: bool = False, styles: Sequence[str] = ()) -> str:
     """`page` with its policy as the first thing after `<meta charset>` (or `<head>`).
 
     Applying it twice gives the same page: an earlier policy is replaced, not added to.
-    `live_reload`: see `policy`.
+    `live_reload`, `styles`: see `policy`.
     """
     page = _EXISTING.sub("", page)
-    content = html.escape(policy(page, live_reload=live_reload), quote=False)
+    content = html.escape(policy(page, live_reload=live_reload, styles=styles), quote=False)
     tag = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     anchor = _CHARSET.search(page) or _HEAD.search(page)
     if anchor is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import yaml
 from ..problems import BriefingError, Problem
 from ..render.site import Prepared, Site, prepare_configured
 from ..sources import content
-from . import head
+from . import handoff, head, sanitize
 
 HEADER = "# Exported by `python -m briefing export`: generated, do not edit; edit the briefing.\n"
 DOCS = "docs"
@@ -104,30 +104,154 @@ def theme_language(config: Mapping[str, Any]) -> str:
 # --- the export -------------------------------------------------------------------------------
 
 
-def pages(prepared: Prepared) -> dict[str, str]:
+def pages(prepared: Prepared, *, charts: bool = True) -> dict[str, str]:
     """Every page's final Markdown by docs-relative path, as the hooks hand it to MkDocs, with
-    a hand-written page's front matter kept as written (never resolved)."""
+    a hand-written page's front matter kept as written (never resolved). `charts`: the survey's
+    charts drawn in (for a builder that is not followed by the post-builder pass)."""
     site = prepared.site
     assert site is not None
-    out = {page.src: site.markdown(page.src, charts=True) for page in site.generated}
+    out = {page.src: site.markdown(page.src, charts=charts) for page in site.generated}
     for src in site.written:
         if src not in out:  # a hand-written page under a generated page's name is refused
             out[src] = site.front.get(src, "") + site.markdown(src)
     return out
 
 
+@dataclass(frozen=True)
+class Handoff:
+    """The pages as exported, and what the post-builder pass checks them by."""
+
+    files: dict[str, str]  # each page's file text: escaped front matter, then its Markdown
+    titles: dict[str, str]  # each page's title, escaped (the front matter's)
+    bodies: dict[str, str]  # each page's Markdown without front matter or markers
+    marks: dict[str, tuple[str, str]]  # each page's markers (handoff.marks), if it has them
+
+
+def handed_off(prepared: Prepared, *, for_finish: bool, site_url: str | None = None) -> Handoff:
+    """The exported pages: titles and front matter escaped as the hooks escape them; for the
+    post-builder pass (`for_finish`), charts left for it to draw and markers around each
+    page's content."""
+    site = prepared.site
+    assert site is not None
+    bodies = {
+        src: text[len(site.front.get(src, "")) :] if src in site.written else text
+        for src, text in pages(prepared, charts=not for_finish).items()
+    }
+    titles = handoff.titles(prepared, bodies)
+    fronts = {
+        src: handoff.front_matter(src, site.front.get(src, ""), titles[src]) for src in bodies
+    }
+    marks = {}
+    if for_finish:
+        options = f"site_url={site_url or ''}\ndirectory_urls={site.directory_urls}"
+        marks = {src: handoff.marks(options, src, fronts[src] + bodies[src]) for src in bodies}
+    files = {
+        src: fronts[src] + (handoff.wrap(marks[src], body) if for_finish else body)
+        for src, body in bodies.items()
+    }
+    return Handoff(files, titles, bodies, marks)
+
+
+def _escaped_nav(nav: Sequence[Any]) -> list[Any]:
+    """The nav with every name escaped as the hooks escape page titles (themes write the
+    names unescaped)."""
+    out: list[Any] = []
+    for item in nav:
+        if isinstance(item, dict):
+            out.append(
+                {
+                    (sanitize.title(k) if isinstance(k, str) else k): (
+                        _escaped_nav(v) if isinstance(v, list) else v
+                    )
+                    for k, v in item.items()
+                }
+            )
+        else:
+            out.append(item)
+    return out
+
+
 def _config(config: dict[str, Any], site: Site, nav: list[Any]) -> dict[str, Any]:
     exported = {k: v for k, v in config.items() if k not in DROPPED}
     exported["docs_dir"] = DOCS
-    exported["nav"] = nav
+    exported["nav"] = _escaped_nav(nav)
     name, description = head.site_names(site.briefing.report)  # as the hooks set them
     exported["site_name"] = name
     exported["site_description"] = exported.get("site_description") or description
     return exported
 
 
-def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
+def finish_site_url(config: Mapping[str, Any], site_url: str | None) -> str | None:
+    """The site's address for a finished build: the one given, else mkdocs.yml's."""
+    return site_url or (str(config["site_url"]) if config.get("site_url") else None)
+
+
+def prepare_project(
+    config_path: Path, *, for_finish: bool = False, site_url: str | None = None
+) -> tuple[dict[str, Any], Prepared]:
+    """The project's settings and its briefing, prepared as the export (and the post-builder
+    pass, `for_finish`) renders it. Raises ValueError for bad settings."""
+    config = read_config(config_path)
+    if "INHERIT" in config:
+        raise ValueError("INHERIT: export a mkdocs.yml that holds every setting itself")
+    root = config_path.resolve().parent
+    docs_dir = (root / str(config.get("docs_dir", "docs"))).resolve()
+    site_url = finish_site_url(config, site_url)
+    return config, prepare_configured(
+        root,
+        docs_dir,
+        config.get("nav"),
+        briefing_settings(config),
+        directory_urls=bool(config.get("use_directory_urls", True)),
+        language=theme_language(config),
+        theme=content.configured_theme_dirs(config, root),
+        **({"site_url": site_url, "published": True} if for_finish else {}),
+    )
+
+
+BUILDERS_OWN = ("site", ".cache")  # what a builder writes into the export folder
+
+
+def _update(new: Path, out: Path) -> None:
+    """`out` made the same as `new`, touching only the files that differ."""
+    wanted = {p.relative_to(new) for p in new.rglob("*") if p.is_file()}
+    for relative in sorted(wanted):
+        target = out / relative
+        data = (new / relative).read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    for path in sorted(out.rglob("*"), reverse=True):  # files before their folders
+        relative = path.relative_to(out)
+        if relative.parts[0] in BUILDERS_OWN or relative in wanted:
+            continue
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def export(
+    config_path: Path,
+    out: Path,
+    strict: bool = False,
+    *,
+    for_finish: bool = False,
+    site_url: str | None = None,
+    in_place: bool = False,
+    prepared: Prepared | None = None,
+) -> list[Problem]:
     """Write the plain project for the briefing of `config_path` into `out`; its warnings.
+
+    `for_finish`: for a builder followed by the post-builder pass (`python -m briefing
+    finish`), which adds what the hooks add: the downloads listed, `site_url` (mkdocs.yml's
+    unless given) for the citations and head tags, markers around each page's content.
+
+    `in_place`: update an earlier export, writing only the files whose bytes changed (and
+    removing those gone), for a builder that rebuilds what changed (`zensical serve`); what the
+    builder writes there (`site/`, `.cache/`) is left alone. `prepared`: the briefing as
+    `prepare_project` prepared it with the same settings, when the caller has it already (the
+    post-builder pass reads the same), so that it is not read twice.
 
     Raises BriefingError for errors (and warnings, with `strict`), ValueError for bad settings
     or an `out` that is neither new nor an earlier export.
@@ -144,15 +268,9 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
         marker = out / "mkdocs.yml"
         if not (marker.is_file() and marker.read_text(encoding="utf-8").startswith(HEADER)):
             raise ValueError(f"{out}: not empty and not an earlier export; choose a new folder")
-    prepared = prepare_configured(
-        root,
-        docs_dir,
-        config.get("nav"),
-        briefing_settings(config),
-        directory_urls=bool(config.get("use_directory_urls", True)),
-        language=theme_language(config),
-        theme=content.configured_theme_dirs(config, root),
-    )
+    site_url = finish_site_url(config, site_url) if for_finish else None
+    if prepared is None:
+        config, prepared = prepare_project(config_path, for_finish=for_finish, site_url=site_url)
     result = prepared.result
     site = prepared.site
     if site is None:
@@ -171,7 +289,8 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
             ignore=shutil.ignore_patterns("*.md", ".*"),
             dirs_exist_ok=True,
         )
-        for src, markdown in pages(prepared).items():
+        handed = handed_off(prepared, for_finish=for_finish, site_url=site_url)
+        for src, markdown in handed.files.items():
             target = staging / DOCS / src
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")
@@ -179,12 +298,16 @@ def export(config_path: Path, out: Path, strict: bool = False) -> list[Problem]:
         custom = theme.get("custom_dir") if isinstance(theme, dict) else None
         if isinstance(custom, str) and (root / custom).resolve().is_relative_to(root):
             shutil.copytree(root / custom, staging / custom)  # theme overrides, by its path
-        (staging / "mkdocs.yml").write_text(
-            HEADER + dump_config(_config(config, site, prepared.nav)), encoding="utf-8"
-        )
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        settings = _config(config, site, prepared.nav)
+        if site_url:
+            settings["site_url"] = site_url
+        (staging / "mkdocs.yml").write_text(HEADER + dump_config(settings), encoding="utf-8")
+        if in_place and out.exists():
+            _update(staging, out)
+        else:
+            if out.exists():
+                shutil.rmtree(out)
+            staging.rename(out)
     finally:
         if staging.exists():
             shutil.rmtree(staging)

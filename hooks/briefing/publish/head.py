@@ -33,6 +33,7 @@ MIN_WORDS = 4  # fewer is a label ("Recommendation 1"), not a description
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _CITATIONS = re.compile(r'<span class="citation-group">.*?</span>', re.S)
 _TAGS = re.compile(r"<[^>]*>")
+_TITLE = re.compile(r"<title>[^<]*</title>", re.I)
 _META_DESCRIPTION = re.compile(r'<meta name="description" content="[^"]*"\s*/?>\s*')
 _HEAD_END = re.compile(r"</head>", re.I)
 _LD_TYPES = {
@@ -304,4 +305,14 @@ def for_page(
             references=[csl_item(site, k) for k in site.numbering.cited],
             language=language,
         )
-    return inject(output, description, tags(meta, site_name, scholarly))
+    output = inject(output, description, tags(meta, site_name, scholarly))
+    return home_title(output, report) if home else output
+
+
+def home_title(output: str, report: Report) -> str:
+    """The home page's `<title>` is the site's name alone, whatever the theme wrote (Material
+    writes it so; Zensical's theme writes "Home - name")."""
+    end = _HEAD_END.search(output)
+    cut = end.start() if end else len(output)
+    named = f"<title>{site_names(report)[0]}</title>"
+    return _TITLE.sub(lambda _: named, output[:cut], count=1) + output[cut:]

@@ -163,3 +163,25 @@ def _multimarkdown(path: str, text: str) -> list[Problem]:
         elif not (started and _META_MORE.match(line)):
             break
     return problems
+
+
+def metadata(front: str) -> dict[str, Any]:
+    """The metadata `split` cut off, read as MkDocs reads it (mkdocs.utils.meta.get_data):
+    YAML between `---` lines, or MultiMarkdown's `key: value` lines (keys lowercased, lines
+    continued with a space); {} for none, or for YAML that is not a mapping."""
+    if match := _YAML.match(front):
+        try:
+            value = yaml.safe_load(match.group(1))
+        except yaml.YAMLError:
+            return {}
+        return value if isinstance(value, dict) else {}
+    meta: dict[str, Any] = {}
+    key = None
+    for line in front.split("\n"):
+        if found := _META.match(line):
+            key = found.group("key").lower().strip()
+            value = found.group("value").strip()
+            meta[key] = f"{meta[key]} {value}" if key in meta else value
+        elif key and (more := _META_MORE.match(line)):
+            meta[key] += " " + more.group("value").strip()
+    return meta
