@@ -162,15 +162,18 @@ URL = "https://example.org/repo/"  # a project's address on GitHub Pages: a sub-
 @pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]:
     """The real briefing built by each builder (`make site BUILDER=... SITE_URL=URL`), once per
-    test session, for tests/test_parity.py and the browser's; none may change it."""
+    test run (`built_once`), for tests/test_parity.py and the browser's; none may change it."""
     sites = {}
     for builder in BUILDERS:
-        folder = tmp_path_factory.mktemp(f"parity-{builder}")
-        result = build_with(
-            builder, ROOT / "mkdocs.yml", folder / "site", site_url=URL, work=folder / "work"
-        )
-        assert result.returncode == 0, f"{builder}:\n{result.stderr[-3000:]}"
-        sites[builder] = Site(folder / "site", result.stderr)
+
+        def build(folder: Path, builder: str = builder) -> subprocess.CompletedProcess[str]:
+            return build_with(
+                builder, ROOT / "mkdocs.yml", folder / "site", site_url=URL, work=folder / "work"
+            )
+
+        code, built = built_once(tmp_path_factory, f"parity-{builder}", build)
+        assert code == 0, f"{builder}:\n{built.log[-3000:]}"
+        sites[builder] = built
     yield sites
     for builder, built in sites.items():
         assert built.changed() == [], f"{builder}: a test changed the shared parsed pages"
