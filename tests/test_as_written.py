@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from briefing.render.formats import Formats, column_unit
 from briefing.render.site import prepare_configured
 from briefing.render.text import lead
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, HOOK, make_project
+from conftest import FIXTURES, make_project
 from sitetools import ROOT, Site, english_label_words, mkdocs_build
 
 ENQUETE = FIXTURES / "enquete"
@@ -247,30 +246,6 @@ def test_the_title_comes_from_report_yml(tmp_path: Path) -> None:
 
 
 # --- the briefing of another shape, end to end -------------------------------------------------
-
-
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "enquete"
-    shutil.copytree(ENQUETE, project)
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("  - HOOK\n", f"  - {HOOK}\n"),
-        encoding="utf-8",
-    )
-    css = project / "docs" / "assets" / "briefing.css"
-    css.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "assets" / "briefing.css", css)
-    return project
-
-
-@pytest.fixture(scope="session")
-def enquete(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The French inquiry, built once with `mkdocs build --strict`."""
-    folder = tmp_path_factory.mktemp("enquete")
-    project = _project(folder)
-    result = mkdocs_build(project / "mkdocs.yml", folder / "site")
-    assert result.returncode == 0, result.stderr
-    return Site(folder / "site", result.stderr)
 
 
 def test_the_fixture_validates_cleanly() -> None:

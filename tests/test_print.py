@@ -305,17 +305,22 @@ def test_the_margin_check_sees_ink_past_the_margin(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("setting", "size"), [(None, (595, 842)), ("letter", (612, 792))])
-def test_paper_from_one_setting(tmp_path: Path, setting: str | None, size: tuple[int, int]) -> None:
+def test_paper_from_one_setting(
+    tmp_path: Path, setting: str | None, size: tuple[int, int], request: pytest.FixtureRequest
+) -> None:
     import yaml
 
-    project = make_project(tmp_path, "mini")
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    if setting:
+    if setting is None:  # no setting: the small briefing as it is, as the session built it
+        out = request.getfixturevalue("mini_site").root
+    else:
+        project = make_project(tmp_path, "mini")
+        config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
         config.setdefault("extra", {}).setdefault("briefing", {})["paper"] = setting
-    (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    result = mkdocs_build(project / "mkdocs.yml", tmp_path / "out")
-    assert result.returncode == 0, result.stderr
-    reader = pypdf.PdfReader(tmp_path / "out" / PDF)
+        (project / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        result = mkdocs_build(project / "mkdocs.yml", tmp_path / "out")
+        assert result.returncode == 0, result.stderr
+        out = tmp_path / "out"
+    reader = pypdf.PdfReader(out / PDF)
     box = reader.pages[1].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
 

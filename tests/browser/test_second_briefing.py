@@ -4,12 +4,10 @@ AA with axe-core on the pages issue 15 changed, at phone and desktop widths."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ViewportSize
-from sitetools import Site, mkdocs_build
-from test_as_written import _project
+from sitetools import Site
 
 from .conftest import AXE
 from .server import serve
@@ -19,13 +17,9 @@ PAGES = ("", "survey/", "references/", "recommendations/", "recommendations/medi
 
 
 @pytest.fixture(scope="module")
-def enquete_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder: Path = tmp_path_factory.mktemp("enquete-browser")
-    project = _project(folder)
-    result = mkdocs_build(project / "mkdocs.yml", folder / "site")
-    assert result.returncode == 0, result.stderr
-    site = Site(folder / "site", result.stderr)
-    with serve(site.root) as url:
+def enquete_url(enquete: Site) -> Iterator[str]:
+    """The session's build of the French inquiry (tests/conftest.py), served on 127.0.0.1."""
+    with serve(enquete.root) as url:
         yield url
 
 
