@@ -165,7 +165,10 @@ def test_the_build_command_says_what_it_built_or_why_nothing(
     assert "data/themes.yml:" in err and "problem(s): nothing was built." in err
     assert "Traceback" not in err and not (out / "index.html").exists()
     themes.write_text(good, encoding="utf-8")
-    assert main(["build", "--builder", "zensical", str(out), "-f", config]) == 0
+    work = mini.parent / "not" / "made" / "yet"  # --work in folders not made yet
+    assert (
+        main(["build", "--builder", "zensical", str(out), "-f", config, "--work", str(work)]) == 0
+    )
     err = capsys.readouterr().err
     assert f"page(s) with Zensical into {out}; Wrote " in err, err
     assert (out / "downloads" / "briefing.json").is_file()

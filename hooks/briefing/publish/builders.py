@@ -52,7 +52,8 @@ def zensical_build(
     Raises what export.export and afterbuild.finish_site raise, and BuildFailed.
     """
     root = config_path.resolve().parent
-    work = work or root / WORK
+    work = (work or root / WORK).resolve()
+    work.parent.mkdir(parents=True, exist_ok=True)  # a --work folder in a folder not made yet
     with work.with_name(f"{work.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two builds at once take turns with the work folder
         given = afterbuild.handed(config_path, site_url)  # read once, for both steps
