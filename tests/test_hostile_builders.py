@@ -31,6 +31,10 @@ description: '--><script>alert("XSS-z-description")</script>'
 <img src=x onerror=alert("XSS-z-img")> [x](javascript:alert("XSS-z-link"))
 
 </main></body></html><script>alert("XSS-z-html")</script>
+
+## A heading <script>alert("XSS-z-heading")</script>
+
+## A label { data-toc-label="<img src=x onerror=alert('XSS-z-toc-label')>" }
 """
 
 
@@ -58,6 +62,10 @@ def test_no_payload_reaches_any_page(hostile_zensical: Path) -> None:
         found += _dangers(url, soup, soup.find("article"))
         raw = (hostile_zensical / url).read_text(encoding="utf-8")
         assert "XSS-z-after-fake-end" not in raw and "XSS-z-article" not in raw, url
+        # A heading's raw HTML, which Zensical writes into the table of contents outside the
+        # content (zensical_theme.TOC_ITEM_TEMPLATE writes it as text).
+        assert '<script>alert("XSS-z-heading")' not in raw, url
+        assert not soup.find_all(onerror=True), url
         assert "briefing:start" not in raw.split("</head>")[1], url  # the markers are gone
     assert found == []
 

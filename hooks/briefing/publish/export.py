@@ -21,7 +21,7 @@ import yaml
 from ..problems import BriefingError, Problem
 from ..render.site import Prepared, Site, prepare_configured
 from ..sources import content
-from . import handoff, head, sanitize
+from . import handoff, head, sanitize, zensical_theme
 
 HEADER = "# Exported by `python -m briefing export`: generated, do not edit; edit the briefing.\n"
 DOCS = "docs"
@@ -301,6 +301,8 @@ def export(
         settings = _config(config, site, prepared.nav)
         if site_url:
             settings["site_url"] = site_url
+        if for_finish:  # for Zensical: its table of contents as text (zensical_theme)
+            zensical_theme.override_templates(settings, staging)
         (staging / "mkdocs.yml").write_text(HEADER + dump_config(settings), encoding="utf-8")
         if in_place and out.exists():
             _update(staging, out)

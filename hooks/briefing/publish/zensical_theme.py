@@ -14,8 +14,57 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 SCRIPTS = "assets/javascripts"
+
+# Zensical writes each entry of a page's table of contents from the heading's HTML as it is
+# (or a heading's `data-toc-label` as written), outside the page's content: raw HTML in a
+# heading would reach the page unsanitised, where the policy allows every inline script outside
+# the content. The export gives Zensical this one template instead of its own (Zensical 0.0.73's
+# partials/toc-item.html, MIT licence), the entry written as plain, escaped text, as Material
+# writes it for MkDocs.
+OVERRIDES = "theme-overrides"  # the exported project's custom_dir, when it has none of its own
+TOC_ITEM = "partials/toc-item.html"
+TOC_ITEM_TEMPLATE = """\
+<li class="md-nav__item">
+  <a href="{{ toc_item.url }}" class="md-nav__link">
+    <span class="md-ellipsis">
+      <span class="md-typeset">
+        {{ toc_item.title | striptags | e }}
+      </span>
+    </span>
+  </a>
+  {% if toc_item.children %}
+    <nav class="md-nav" aria-label="{{ toc_item.title | striptags | e }}">
+      <ul class="md-nav__list">
+        {% for toc_item in toc_item.children %}
+          {% include "partials/toc-item.html" %}
+        {% endfor %}
+      </ul>
+    </nav>
+  {% endif %}
+</li>
+"""
+
+
+def override_templates(settings: dict[str, Any], project: Path) -> None:
+    """Give the exported project in `project` (its settings, `settings`, changed in place) the
+    template that writes the table of contents as text, in its theme's custom_dir (the
+    project's own, copied by the export, or OVERRIDES)."""
+    theme = settings.get("theme")
+    if not isinstance(theme, dict):
+        theme = {"name": theme or "material"}
+        settings["theme"] = theme
+    custom = theme.get("custom_dir")
+    if not (isinstance(custom, str) and (project / custom).is_dir()):
+        custom = OVERRIDES
+        theme["custom_dir"] = custom
+    target = project / custom / TOC_ITEM
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(TOC_ITEM_TEMPLATE, encoding="utf-8")
+
+
 _OVERLAY = '<label class="md-overlay" for="__drawer" aria-hidden="true">'
 
 
