@@ -117,11 +117,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.nav = prepared.nav
     config.site_name, description = head.site_names(briefing.report)
     config.site_description = config.site_description or description
-    if not config.repo_url and os.environ.get("GITHUB_REPOSITORY"):
-        config.repo_url = f"https://github.com/{os.environ['GITHUB_REPOSITORY']}"
-        config.repo_name = os.environ["GITHUB_REPOSITORY"]
-    if config.repo_url:
-        config.edit_uri = f"edit/{settings.get('branch', 'main')}/"
+    repository = finish.repository(config.repo_url, config.repo_name, settings, os.environ)
+    for key, value in repository.items():
+        config[key] = value
     return config
 
 
@@ -131,10 +129,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if clashes := site.clashes():
         raise PluginError(format_problems(clashes))
     for file in files.documentation_pages():
-        file.edit_uri = f"{site.docs}/{file.src_uri}"
+        file.edit_uri = finish.edit_path(site, file.src_uri)
     for page in site.generated:
         file = File.generated(config, page.src, content=site.pages[page.src])
-        file.edit_uri = page.edit or None
+        file.edit_uri = finish.edit_path(site, page.src)
         files.append(file)
     return files
 

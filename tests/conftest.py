@@ -157,6 +157,9 @@ def enquete(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 URL = "https://example.org/repo/"  # a project's address on GitHub Pages: a sub-path
+# The builds of every builder are made as GitHub Actions makes them, with a repository: edit
+# links and the repository's link are compared too.
+REPOSITORY = {"GITHUB_REPOSITORY": "example/briefing"}
 
 
 @pytest.fixture(scope="session")
@@ -168,7 +171,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]
 
         def build(folder: Path, builder: str = builder) -> subprocess.CompletedProcess[str]:
             return build_with(
-                builder, ROOT / "mkdocs.yml", folder / "site", site_url=URL, work=folder / "work"
+                builder,
+                ROOT / "mkdocs.yml",
+                folder / "site",
+                site_url=URL,
+                work=folder / "work",
+                environ=REPOSITORY,
             )
 
         code, built = built_once(tmp_path_factory, f"parity-{builder}", build)

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -82,6 +83,7 @@ def build_with(
     out: Path,
     site_url: str | None = None,
     work: Path | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Build the project of `config` with `builder` into `out` as `make site BUILDER=...`
     does (Zensical: exported, built, finished), served at `site_url` when given; the caller
@@ -106,7 +108,7 @@ def build_with(
         command,
         capture_output=True,
         text=True,
-        env=build_env(),
+        env={**build_env(), **(environ or {})},
         check=False,
         timeout=600,
         cwd=config.parent,

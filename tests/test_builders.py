@@ -13,7 +13,7 @@ from briefing.__main__ import main
 from briefing.publish import afterbuild, csp, handoff, zensical_theme
 from briefing.publish.export import export
 from briefing.sources import frontmatter
-from conftest import URL
+from conftest import REPOSITORY, URL
 from sitetools import ROOT, Site, build_env, build_with
 
 
@@ -91,7 +91,9 @@ def test_a_rebuild_is_byte_identical(tmp_path: Path, builds: dict[str, Site], bu
     first = builds[builder].root
     again, cached = tmp_path / "again", tmp_path / "cached"
     for out in (again, cached):  # the same export folder: Zensical's cache in use the 2nd time
-        result = build_with(builder, ROOT / "mkdocs.yml", out, site_url=URL, work=tmp_path / "w")
+        result = build_with(
+            builder, ROOT / "mkdocs.yml", out, site_url=URL, work=tmp_path / "w", environ=REPOSITORY
+        )
         assert result.returncode == 0, result.stderr
         if builder != "zensical":
             break

@@ -32,6 +32,8 @@ from test_integrity import html_errors
 BASE = urlsplit(URL).path
 # The theme's own markup inside a page's content, by builder: Zensical's skip-link target.
 THEME: dict[str, tuple[str, ...]] = {"zensical": ("a#__skip",)}
+# And on every builder: the icons of the edit and view buttons (each theme has its own set).
+ICONS = "a.md-content__button > svg"
 # The theme's own files: its scripts, stylesheets and search index differ by builder.
 THEME_FILES = re.compile(r"^(assets/(javascripts|stylesheets)/|search/|search\.json$)")
 # Files the engine writes after the pages, the same bytes whoever built the pages.
@@ -44,7 +46,7 @@ def content(site: Site, url: str, builder: str) -> Tag:
     found = site.pages[url].find("article")
     assert isinstance(found, Tag), f"{builder}: {url} has no content"
     found = copy.copy(found)
-    for selector in THEME.get(builder, ()):
+    for selector in (*THEME.get(builder, ()), ICONS):
         for element in found.select(selector):
             after = element.next_sibling
             if isinstance(after, NavigableString) and not after.strip():
@@ -234,7 +236,7 @@ def test_what_differs_by_design_is_what_the_readme_lists() -> None:
     """The README names each difference this test allows, and no other."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Choosing a builder", 1)[1].split("\n## ", 1)[0]
-    for said in ("generator", "__skip", "search.json", "search/search_index.json"):
+    for said in ("generator", "__skip", "icons", "search.json", "search/search_index.json"):
         assert said in section, f"README's 'Choosing a builder' does not name {said!r}"
     assert set(THEME) == {"zensical"}
 
@@ -272,3 +274,16 @@ def test_flat_addresses_work_on_every_builder(tmp_path: Path) -> None:
         assert report.links > 100 and report.broken == (), f"{builder}: {report.broken[:5]}"
         pages[builder] = set(built.pages)
     assert pages["properdocs"] == pages["mkdocs"] == pages["zensical"]
+
+
+@pytest.mark.slow
+def test_edit_links_lead_to_the_file_an_editor_changes(builds: dict[str, Site]) -> None:
+    """Built with a repository (as GitHub Actions builds), every builder links a docs page to
+    its own file and a generated page to its data file (tests/test_parity.py's content test
+    holds them equal; this says they are there)."""
+    base = "https://github.com/example/briefing/edit/main/"
+    for name, built in builds.items():
+        about = built.page("about").select_one('a.md-content__button[rel="edit"]')
+        assert about is not None and about["href"] == base + "docs/about.md", name
+        mri = built.page("recommendations/mri").select_one('a.md-content__button[rel="edit"]')
+        assert mri is not None and mri["href"] == base + "data/recommendations.yml", name

@@ -16,6 +16,7 @@ are gone, is a placed problem and nothing is changed.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -81,8 +82,15 @@ def handed(config_path: Path, site_url: str | None = None, live_reload: bool = F
     root = config_path.resolve().parent
     directory_urls = bool(config.get("use_directory_urls", True))
     language = export.theme_language(config)
-    paper = style.paper(export.briefing_settings(config).get("paper"))
-    settings = finish.Settings(root, site_url, directory_urls, language, live_reload)
+    briefing = export.briefing_settings(config)
+    paper = style.paper(briefing.get("paper"))
+    repository = finish.repository(
+        config.get("repo_url"), config.get("repo_name"), briefing, os.environ
+    )
+    edit = finish.edit_base(repository)
+    settings = finish.Settings(
+        root, site_url, directory_urls, language, live_reload, edit_base=edit
+    )
     handoff_ = export.handed_off(prepared, for_finish=True, site_url=site_url)
     return Handed(root, prepared, handoff_, settings, navigation.flatten(prepared.nav), paper)
 
@@ -146,7 +154,8 @@ def finish_pages(
             home=src == "index.md",
             canonical_url=finish.canonical_url(settings.site_url, src, settings.directory_urls),
         )
-        page = text[: begin - len(start)] + content + text[stop + len(end) :]
+        before = finish.edit_links(text[: begin - len(start)], settings.edit_url(site, src))
+        page = before + content + text[stop + len(end) :]
         output, duplicates = finish.page(zensical_theme.page(page), site, built, settings)
         out.problems += duplicates
         out.written[path] = output

@@ -9,6 +9,7 @@ source file relative to the page's (`publish/links.py`), which such a builder re
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -21,7 +22,7 @@ import yaml
 from ..problems import BriefingError, Problem
 from ..render.site import Prepared, Site, prepare_configured
 from ..sources import content
-from . import handoff, head, sanitize, zensical_theme
+from . import finish, handoff, head, sanitize, zensical_theme
 
 HEADER = "# Exported by `python -m briefing export`: generated, do not edit; edit the briefing.\n"
 DOCS = "docs"
@@ -178,6 +179,10 @@ def _config(config: dict[str, Any], site: Site, nav: list[Any]) -> dict[str, Any
     name, description = head.site_names(site.briefing.report)  # as the hooks set them
     exported["site_name"] = name
     exported["site_description"] = exported.get("site_description") or description
+    repository = finish.repository(
+        config.get("repo_url"), config.get("repo_name"), briefing_settings(config), os.environ
+    )
+    exported.update(repository)  # as the hooks set them (the pass writes each page's edit link)
     return exported
 
 

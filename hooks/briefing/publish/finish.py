@@ -16,10 +16,13 @@ nothing a reader gets exists only in the hooks.
 from __future__ import annotations
 
 import gzip
+import html
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from ..checks import anchors
@@ -63,6 +66,12 @@ class Settings:
     language: str = "en"
     live_reload: bool = False  # a preview server's pages (see csp.policy)
     styles: tuple[str, ...] = ()  # stylesheets the theme's script inserts (see csp.policy)
+    edit_base: str | None = None  # where edit links go: the repository's edit address, or none
+
+    def edit_url(self, site: Site, src: str) -> str | None:
+        """A page's edit link, as MkDocs writes it from the hooks' edit paths."""
+        path = edit_path(site, src)
+        return self.edit_base + path if self.edit_base and path else None
 
 
 def canonical_url(site_url: str | None, src: str, directory_urls: bool = True) -> str | None:
@@ -71,6 +80,67 @@ def canonical_url(site_url: str | None, src: str, directory_urls: bool = True) -
         return None
     base = site_url if site_url.endswith("/") else site_url + "/"
     return urljoin(base, page_url(src, directory_urls))
+
+
+def repository(
+    repo_url: str | None,
+    repo_name: str | None,
+    settings: Mapping[str, Any],
+    environ: Mapping[str, str],
+) -> dict[str, str]:
+    """The repository settings every builder is given (repo_url, repo_name, edit_uri): those of
+    mkdocs.yml, or the repository GitHub Actions builds; edit links on `extra.briefing.branch`
+    (main). {} without a repository."""
+    found: dict[str, str] = {}
+    if not repo_url and environ.get("GITHUB_REPOSITORY"):
+        repo_url = f"https://github.com/{environ['GITHUB_REPOSITORY']}"
+        repo_name = environ["GITHUB_REPOSITORY"]
+    if not repo_url:
+        return found
+    found["repo_url"] = repo_url
+    if repo_name:
+        found["repo_name"] = repo_name
+    found["edit_uri"] = f"edit/{settings.get('branch', 'main')}/"
+    return found
+
+
+def edit_base(repository: Mapping[str, str]) -> str | None:
+    """The address a page's edit path is appended to (MkDocs' repo_url + edit_uri)."""
+    if "repo_url" not in repository:
+        return None
+    return urljoin(repository["repo_url"].rstrip("/") + "/", repository["edit_uri"])
+
+
+def edit_path(site: Site, src: str) -> str | None:
+    """What a page's edit link opens, relative to the project: a docs page's own file, a
+    generated page's data file (None: a generated page with none has no edit link)."""
+    generated = site.by_src().get(src)
+    if generated is not None:
+        return generated.edit or None
+    return f"{site.docs}/{src}"
+
+
+_EDIT_BUTTON = re.compile(
+    r'<a href="[^"]*"(?P<rest>[^>]*class="md-content__button md-icon"[^>]*)>'
+    r"(?P<inner>.*?</a>)(?P<space>\s*)",
+    re.S,
+)
+
+
+def edit_links(before_content: str, edit_url: str | None) -> str:
+    """The theme's edit (and view) buttons, written before a page's content, leading to
+    `edit_url` (the view button to its raw file), or gone when the page has none, as the hooks
+    have MkDocs write them (a builder without hooks would link a generated page's source as if
+    it were a docs page)."""
+
+    def button(match: re.Match[str]) -> str:
+        if edit_url is None:
+            return ""
+        rest = match["rest"]
+        url = edit_url if 'rel="edit"' in rest else edit_url.replace("/edit/", "/raw/", 1)
+        return f'<a href="{html.escape(url)}"{rest}>{match["inner"]}{match["space"]}'
+
+    return _EDIT_BUTTON.sub(button, before_content)
 
 
 def source(site: Site, src: str) -> str:
