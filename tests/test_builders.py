@@ -174,6 +174,9 @@ def test_the_build_command_says_what_it_built_or_why_nothing(
     err = capsys.readouterr().err
     assert f"page(s) with Zensical into {out}; Wrote " in err, err
     assert (out / "downloads" / "briefing.json").is_file()
+    # Into a folder holding another build: refused, so no page of it is published unfinished.
+    assert main(["build", "--builder", "zensical", str(out), "-f", config]) == 1
+    assert "not an empty folder; build into a new or empty one" in capsys.readouterr().err
 
 
 def test_a_finished_site_is_not_finished_twice(

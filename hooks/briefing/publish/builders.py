@@ -52,6 +52,9 @@ def zensical_build(
     Raises what export.export and afterbuild.finish_site raise, and BuildFailed.
     """
     root = config_path.resolve().parent
+    if site_dir.exists() and (not site_dir.is_dir() or any(site_dir.iterdir())):
+        # Pages of another build left there would be published unfinished.
+        raise ValueError(f"{site_dir}: not an empty folder; build into a new or empty one")
     work = (work or root / WORK).resolve()
     work.parent.mkdir(parents=True, exist_ok=True)  # a --work folder in a folder not made yet
     with work.with_name(f"{work.name}.lock").open("w") as lock:
@@ -78,6 +81,7 @@ def zensical_build(
         shutil.copytree(work / "site", site_dir, dirs_exist_ok=True)
     pages = afterbuild.finish_pages(given, site_dir)
     if pages.problems:
+        shutil.rmtree(site_dir)  # Zensical's pages, unfinished: never left to be published
         raise BriefingError(pages.problems)
     published = afterbuild.finish_written(given, site_dir, pages, epoch=epoch())
     done = afterbuild.Finished(len(pages.written), published, tuple(warnings), tuple(pages.notes))

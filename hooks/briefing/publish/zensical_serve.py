@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+import yaml
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -105,7 +106,7 @@ class Preview:
             self.say(format_problems(err.problems))
             self.say(f"{len(err.problems)} problem(s): the preview shows the last good build.")
             return False
-        except ValueError as err:
+        except (ValueError, OSError, yaml.YAMLError) as err:  # mid-save: a file half written
             self.say(f"ERROR: {self.config}: {err}")
             return False
         if warnings:
@@ -122,7 +123,7 @@ class Preview:
         site_dir = self.work / "site"
         try:
             pages = afterbuild.finish_pages(given, site_dir, earlier=self.built)
-        except ValueError as err:
+        except (ValueError, OSError) as err:
             self.say(f"ERROR: {err}")
             return
         waiting = [p for p in pages.problems if p.code in afterbuild.PENDING]
@@ -134,7 +135,11 @@ class Preview:
         if not pages.written:
             return
         self.printer.cancel()  # a PDF still printing belongs to the pass before
-        published = afterbuild.finish_written(given, site_dir, pages, background=self.printer)
+        try:
+            published = afterbuild.finish_written(given, site_dir, pages, background=self.printer)
+        except (ValueError, OSError) as err:  # Zensical still writing: the next pass finishes it
+            self.say(f"ERROR: {err}")
+            return
         self.built = dict(pages.built)
         for warning in published.problems:
             self.say(f"WARNING: {warning}")
