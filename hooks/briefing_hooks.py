@@ -233,7 +233,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError(
             format_problems(_build.duplicates) + "\n" + finish.duplicates_error(_build.duplicates)
         )
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
         published = finish.site_files(
             site,
@@ -243,7 +242,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             navigation.flatten(config.nav or []),
             site_url=config.site_url or None,
             language=config.theme.get("language") or "en",
-            epoch=int(epoch) if epoch.isdigit() else None,
+            epoch=finish.epoch(),
             paper=style.paper(_settings(config).get("paper")),
             background=_printer,
         )

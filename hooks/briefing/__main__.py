@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -188,12 +187,9 @@ def _finish(config: Path, site: Path, site_url: str | None) -> int:
     if not site.is_dir():
         print(f"{site}: not a folder; give the built site's folder", file=sys.stderr)
         return 1
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
 
     def run() -> tuple[afterbuild.Finished, Sequence[Problem]]:
-        done = afterbuild.finish_site(
-            config, site, site_url=site_url, epoch=int(epoch) if epoch.isdigit() else None
-        )
+        done = afterbuild.finish_site(config, site, site_url=site_url, epoch=finish.epoch())
         return done, done.warnings
 
     return _after_build(config, run, "finished", f"finished {{pages}} page(s) in {site}")

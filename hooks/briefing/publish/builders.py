@@ -10,16 +10,14 @@ need nothing here.
 from __future__ import annotations
 
 import fcntl
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from ..problems import BriefingError, Problem
-from . import afterbuild, export
+from . import afterbuild, export, finish
 
-BUILDERS = ("mkdocs", "zensical", "properdocs")  # `make site BUILDER=...`
 WORK = ".zensical"  # the export Zensical builds, in the project (it keeps Zensical's cache)
 
 
@@ -30,11 +28,6 @@ class BuildFailed(Exception):
 def zensical_command(*args: str) -> list[str]:
     """Zensical as this Python runs it (the virtual environment's)."""
     return [sys.executable, "-m", "zensical", *args]
-
-
-def epoch() -> int | None:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(value) if value.isdigit() else None
 
 
 def zensical_build(
@@ -83,6 +76,6 @@ def zensical_build(
     if pages.problems:
         shutil.rmtree(site_dir)  # Zensical's pages, unfinished: never left to be published
         raise BriefingError(pages.problems)
-    published = afterbuild.finish_written(given, site_dir, pages, epoch=epoch())
+    published = afterbuild.finish_written(given, site_dir, pages, epoch=finish.epoch())
     done = afterbuild.Finished(len(pages.written), published, tuple(warnings), tuple(pages.notes))
     return done, warnings

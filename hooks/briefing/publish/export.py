@@ -124,7 +124,6 @@ class Handoff:
 
     files: dict[str, str]  # each page's file text: escaped front matter, then its Markdown
     titles: dict[str, str]  # each page's title, escaped (the front matter's)
-    bodies: dict[str, str]  # each page's Markdown without front matter or markers
     marks: dict[str, tuple[str, str]]  # each page's markers (handoff.marks), if it has them
 
 
@@ -150,7 +149,7 @@ def handed_off(prepared: Prepared, *, for_finish: bool, site_url: str | None = N
         src: fronts[src] + (handoff.wrap(marks[src], body) if for_finish else body)
         for src, body in bodies.items()
     }
-    return Handoff(files, titles, bodies, marks)
+    return Handoff(files, titles, marks)
 
 
 def _escaped_nav(nav: Sequence[Any]) -> list[Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import html
 import io
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,12 @@ def canonical_url(site_url: str | None, src: str, directory_urls: bool = True) -
         return None
     base = site_url if site_url.endswith("/") else site_url + "/"
     return urljoin(base, page_url(src, directory_urls))
+
+
+def epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, the time every build stands for (the last commit's); None without."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None
 
 
 def repository(
