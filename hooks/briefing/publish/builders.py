@@ -61,6 +61,7 @@ def zensical_build(
             site_url=site_url,
             in_place=True,
             prepared=given.prepared,
+            handed=given.handed,
         )
         ran = subprocess.run(
             zensical_command("build", *(["--strict"] if strict else []), "-f", "mkdocs.yml"),

@@ -244,6 +244,7 @@ def export(
     site_url: str | None = None,
     in_place: bool = False,
     prepared: Prepared | None = None,
+    handed: Handoff | None = None,
 ) -> list[Problem]:
     """Write the plain project for the briefing of `config_path` into `out`; its warnings.
 
@@ -255,7 +256,8 @@ def export(
     removing those gone), for a builder that rebuilds what changed (`zensical serve`); what the
     builder writes there (`site/`, `.cache/`) is left alone. `prepared`: the briefing as
     `prepare_project` prepared it with the same settings, when the caller has it already (the
-    post-builder pass reads the same), so that it is not read twice.
+    post-builder pass reads the same), so that it is not read twice; `handed`: its pages as
+    `handed_off` renders them, likewise (every page rendered once).
 
     Raises BriefingError for errors (and warnings, with `strict`), ValueError for bad settings
     or an `out` that is neither new nor an earlier export.
@@ -293,7 +295,8 @@ def export(
             ignore=shutil.ignore_patterns("*.md", ".*"),
             dirs_exist_ok=True,
         )
-        handed = handed_off(prepared, for_finish=for_finish, site_url=site_url)
+        if handed is None:  # the pass's caller has it already (afterbuild.handed)
+            handed = handed_off(prepared, for_finish=for_finish, site_url=site_url)
         for src, markdown in handed.files.items():
             target = staging / DOCS / src
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -100,7 +100,12 @@ class Preview:
         try:
             given = afterbuild.handed(self.config, live_reload=True)
             warnings = export.export(
-                self.config, self.work, for_finish=True, in_place=True, prepared=given.prepared
+                self.config,
+                self.work,
+                for_finish=True,
+                in_place=True,
+                prepared=given.prepared,
+                handed=given.handed,
             )
         except BriefingError as err:
             self.say(format_problems(err.problems))
