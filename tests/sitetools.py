@@ -10,8 +10,9 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -206,6 +207,45 @@ def read_log_until(
     if missing is None and (not seen or seen[-1]):
         return None
     pytest.fail(f"no {wanted!r} from the server:\n{''.join(seen)}")
+
+
+Served = tuple[Path, str, queue.Queue[str], list[str]]
+
+
+def serve_mini(
+    tmp_path: Path, command: tuple[str, ...], ready: str, in_use: str
+) -> Iterator[Served]:
+    """The small briefing served by `command` (given `-a IP:PORT`), with an empty build cache,
+    once it logged `ready`; the port is one the system just gave out, and another is tried
+    should a process take it first (`in_use`)."""
+    from conftest import make_project  # conftest imports this module
+
+    project = make_project(tmp_path, "mini")
+    env = build_env()
+    env["BRIEFING_CACHE"] = str(tmp_path / "cache")
+    for _ in range(5):
+        port = free_port()
+        server = subprocess.Popen(
+            [*command, "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=log_lines, args=(server.stderr, lines), daemon=True).start()
+        seen: list[str] = []
+        if read_log_until(lines, (ready, in_use), seen) == in_use:
+            stop(server)
+            continue
+        break
+    else:
+        pytest.fail(f"no free port for {command}:\n{''.join(seen)}")
+    try:
+        yield project, f"http://127.0.0.1:{port}/", lines, seen
+    finally:
+        stop(server)
 
 
 def stop(process: subprocess.Popen[str]) -> None:

@@ -6,7 +6,6 @@ import functools
 import io
 import os
 import queue
-import subprocess
 import sys
 import threading
 import time
@@ -20,8 +19,7 @@ from briefing import cache
 from briefing.checks.validate import validate
 from briefing.publish import pdf
 from briefing.publish.paper.document import Document
-from conftest import make_project
-from sitetools import ROOT, WATCHDOG, build_env, free_port, log_lines, read_log_until, stop
+from sitetools import ROOT, WATCHDOG, Served, read_log_until, serve_mini
 
 # --- the background printer, with a stand-in for Chromium --------------------------------------
 
@@ -144,37 +142,11 @@ IN_USE = "Address already in use"  # mkdocs serve binds after its first build; t
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, queue.Queue[str], list[str]]]:
+def served(tmp_path: Path) -> Iterator[Served]:
     """`mkdocs serve` of the small briefing, once it serves; what it logged so far is `seen`.
-
-    The port is one the system just gave out; should another process take it before the server
-    binds it (after its first build), the server is started again on another."""
-    project = make_project(tmp_path, "mini")
-    env = build_env()
-    env["BRIEFING_CACHE"] = str(tmp_path / "cache")  # empty: the PDF must be printed
-    for _ in range(5):
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=log_lines, args=(server.stderr, lines), daemon=True).start()
-        seen: list[str] = []
-        if read_log_until(lines, ("Serving on", IN_USE), seen) == IN_USE:
-            stop(server)
-            continue
-        break
-    else:
-        pytest.fail(f"no free port for mkdocs serve:\n{''.join(seen)}")
-    try:
-        yield project, f"http://127.0.0.1:{port}/", lines, seen
-    finally:
-        stop(server)
+    Its build cache is empty: the PDF must be printed (sitetools.serve_mini)."""
+    command = (sys.executable, "-m", "mkdocs", "serve", "--strict")
+    yield from serve_mini(tmp_path, command, "Serving on", IN_USE)
 
 
 def test_serve_prints_the_pdf_after_the_site_is_up_and_again_after_an_edit(

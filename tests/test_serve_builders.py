@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import queue
-import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,58 +14,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_project
-from sitetools import WATCHDOG, build_env, free_port, log_lines, read_log_until, stop
+from sitetools import WATCHDOG, Served, read_log_until, serve_mini
 
 IN_USE = "Address already in use"
 SERVE = (sys.executable, "-m", "briefing", "serve", "--builder", "zensical")
 
 
-Served = tuple[Path, str, queue.Queue[str], list[str]]
-
-
-def _serve(tmp_path: Path, command: tuple[str, ...], ready: str, in_use: str) -> Iterator[Served]:
-    """The small briefing served by `command`, once it logged `ready`; the port is one the
-    system just gave out, and another is tried should a process take it first (`in_use`)."""
-    project = make_project(tmp_path, "mini")
-    env = build_env()
-    env["BRIEFING_CACHE"] = str(tmp_path / "cache")
-    for _ in range(5):
-        port = free_port()
-        server = subprocess.Popen(
-            [*command, "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=log_lines, args=(server.stderr, lines), daemon=True).start()
-        seen: list[str] = []
-        if read_log_until(lines, (ready, in_use), seen) == in_use:
-            stop(server)
-            continue
-        break
-    else:
-        pytest.fail(f"no free port for {command}:\n{''.join(seen)}")
-    try:
-        yield project, f"http://127.0.0.1:{port}/", lines, seen
-    finally:
-        stop(server)
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     """The small briefing served with Zensical, once its first build is finished."""
-    yield from _serve(tmp_path, SERVE, "Finished", IN_USE)
+    yield from serve_mini(tmp_path, SERVE, "Finished", IN_USE)
 
 
 @pytest.fixture
 def properdocs(tmp_path: Path) -> Iterator[Served]:
     """The small briefing served with ProperDocs (as `make serve BUILDER=properdocs`)."""
     command = (sys.executable, "-m", "properdocs", "serve", "--strict", "-f", "mkdocs.yml")
-    yield from _serve(tmp_path, command, "Serving on", "Address already in use")
+    yield from serve_mini(tmp_path, command, "Serving on", "Address already in use")
 
 
 def _get(url: str, lines: queue.Queue[str] | None = None, seen: list[str] | None = None) -> str:
