@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 from sitetools import Site
 
 from .test_reader import DESKTOP, most_cited_recommendation, page_urls
@@ -24,25 +24,52 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+# The requests each watched page has made and not yet ended.
+PENDING: dict[Page, set[Request]] = {}
+
+
 @contextmanager
 def watched(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     """A page whose CSP violations and console errors about the policy are collected."""
     context = browser.new_context(viewport=DESKTOP)
     context.add_init_script(LISTEN)
     console: list[str] = []
+    page = context.new_page()
+    pending = PENDING.setdefault(page, set())
+    page.on("request", lambda r: pending.add(r))
+    page.on("requestfinished", lambda r: pending.discard(r))
+    page.on("requestfailed", lambda r: pending.discard(r))
+    page.on(
+        "console",
+        lambda m: (
+            console.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None
+        ),
+    )
     try:
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda m: (
-                console.append(m.text)
-                if m.type == "error" and "Content Security Policy" in m.text
-                else None
-            ),
-        )
         yield page, console
     finally:
+        PENDING.pop(page, None)
         context.close()
+
+
+def visit(page: Page, url: str) -> None:
+    """Open `url` and wait until the page has loaded and every request it made has ended.
+
+    Every request the theme makes starts before the load event (its stylesheets, scripts, search
+    worker, search index and sitemap), so once none is pending nothing more is coming that could
+    break the policy. Waited on as events, not with Playwright's "networkidle" (a clock: half a
+    second without a request, on every page).
+    """
+    page.goto(url, wait_until="load")
+    pending = PENDING[page]
+    while pending:
+        request = next(iter(pending))
+        response = request.response()  # waits for it; None if the request failed
+        if response is not None:
+            response.finished()  # waits until its body is read (or the transfer failed)
+        pending.discard(request)
 
 
 def violations(page: Page, console: list[str]) -> list[str]:
@@ -54,7 +81,7 @@ def test_no_page_reports_a_policy_violation(browser: Browser, base_url: str, sit
     found: list[str] = []
     with watched(browser) as (page, console):
         for url in page_urls(site):
-            page.goto(base_url + url, wait_until="networkidle")
+            visit(page, base_url + url)
             policy = page.locator('meta[http-equiv="Content-Security-Policy"]')
             expect(policy).to_have_count(1)
             found += violations(page, console)
@@ -64,7 +91,7 @@ def test_no_page_reports_a_policy_violation(browser: Browser, base_url: str, sit
 
 def test_search_opens_and_finds_a_word(browser: Browser, base_url: str) -> None:
     with watched(browser) as (page, console):
-        page.goto(base_url, wait_until="networkidle")
+        visit(page, base_url)
         page.keyboard.press("/")  # the theme's shortcut opens search
         field = page.locator("input.md-search__input")
         expect(field).to_be_focused()
@@ -79,13 +106,13 @@ def test_search_opens_and_finds_a_word(browser: Browser, base_url: str) -> None:
 
 def test_palette_toggle_switches_the_scheme(browser: Browser, base_url: str) -> None:
     with watched(browser) as (page, console):
-        page.goto(base_url, wait_until="networkidle")
+        visit(page, base_url)
         before = page.evaluate("document.body.dataset.mdColorScheme")
         page.locator("form[data-md-component='palette'] label:visible").first.click()
         after = "slate" if before == "default" else "default"
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", after)
         # The choice is kept: the inline palette script applies it on the next page.
-        page.reload(wait_until="networkidle")
+        page.reload(wait_until="load")
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", after)
         assert not violations(page, console)
 
@@ -94,7 +121,7 @@ def test_citation_tooltip_shows(browser: Browser, base_url: str, site: Site) -> 
     url = most_cited_recommendation(site)
     citation = site.page(url.rstrip("/")).select("a.citation")[0]
     with watched(browser) as (page, console):
-        page.goto(base_url + url, wait_until="networkidle")
+        visit(page, base_url + url)
         page.locator(f"#{citation['id']}").hover()
         tooltip = page.locator(".md-tooltip2--active")
         expect(tooltip).to_be_visible()
@@ -129,7 +156,7 @@ def test_the_policy_refuses_what_the_theme_did_not_write(
     browser: Browser, base_url: str, kind: str, inject: str
 ) -> None:
     with watched(browser) as (page, _):
-        page.goto(base_url, wait_until="networkidle")
+        visit(page, base_url)
         page.evaluate(f"() => {{ let s; {inject} document.body.append(s); }}")
         page.wait_for_function("window.__violations.length > 0")
         assert page.evaluate("window.ran") is None, f"the {kind} ran"
