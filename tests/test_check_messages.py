@@ -232,6 +232,14 @@ SPARE_WORK = (
 )
 
 
+SPARE_CHILD = (
+    "\n@book{spare2020, author = {Spare, Sam}, title = {Spare}, xdata = {pubOne,PubTwo},\n"
+    "  crossref = {Series}}\n"
+    "@xdata{pubone, publisher = {Spare Press}}\n@xdata{pubtwo, location = {Leeds}}\n"
+    "@book{series, title = {A Series}, year = {2020}}\n"
+)
+
+
 @pytest.mark.parametrize(
     ("file", "added", "shared", "expected"),
     [
@@ -239,8 +247,11 @@ SPARE_WORK = (
         (S, SPARE_STAT + "  key: true\n", False, []),
         ("references.bib", SPARE_WORK, False, ["references.bib:29:1: warning: reference 'spare2020' is never cited: cite it with [@spare2020] or delete it"]),
         ("references.bib", SPARE_WORK, True, []),
+        # parents are cited through the entries that inherit from them (two xdata, a crossref),
+        # named in any case
+        ("references.bib", SPARE_CHILD, False, ["references.bib:29:1: warning: reference 'spare2020' is never cited: cite it with [@spare2020] or delete it"]),
     ],
-    ids=["statistic", "key-statistic", "work", "work-in-a-shared-bibliography"],
+    ids=["statistic", "key-statistic", "work", "work-in-a-shared-bibliography", "parents"],
 )  # fmt: skip
 def test_unused_items_are_warned_unless_kept_on_purpose(
     tmp_path: Path, file: str, added: str, shared: bool, expected: list[str]
@@ -253,6 +264,36 @@ def test_unused_items_are_warned_unless_kept_on_purpose(
     assert [str(p) for p in result.warnings] == expected
     assert result.errors == []
     assert result.checked() is result.briefing
+
+
+NO_RECS = "unknown recommendation '{rec}'; there are no recommendations"
+RECS_NAMED = [
+    "data/report.yml:12:19: " + NO_RECS.format(rec="rec-plant-hot-streets"),
+    "data/report.yml:12:102: " + NO_RECS.format(rec="rec-watering-rota"),
+    "docs/context.md:5:27: " + NO_RECS.format(rec="rec-plant-hot-streets"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, ["data/recommendations.yml:1:1: missing: every briefing needs data/recommendations.yml, a list of its recommendations (`- id: rec-...`, with title, text and addresses)", *RECS_NAMED]),
+        ("[]\n", ["data/recommendations.yml:1:1: the briefing has no recommendations: list them here (`- id: rec-...`, with title, text and addresses)", *RECS_NAMED]),
+        # unreadable: its one problem is that, not a missing file (nor what it would hold)
+        ("- id: [rec-x\n", ["data/recommendations.yml:2:1: not valid YAML: while parsing a flow sequence: expected ',' or ']', but got the end of the file"]),
+    ],
+    ids=["missing", "empty", "unreadable"],
+)  # fmt: skip
+def test_a_briefing_without_recommendations_is_told_why(
+    tmp_path: Path, content: str | None, expected: list[str]
+) -> None:
+    root = project(tmp_path, [])
+    recommendations = root / "data" / "recommendations.yml"
+    if content is None:
+        recommendations.unlink()
+    else:
+        recommendations.write_text(content, encoding="utf-8")
+    assert problems(root) == expected
 
 
 def test_checked_raises_every_error_and_no_warning(tmp_path: Path) -> None:

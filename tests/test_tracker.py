@@ -44,7 +44,7 @@ def _problems(root: Path, today: date = date(2026, 12, 1)) -> list[str]:
     references, found = bib.load(root)
     briefing = load.build(sources, references)
     assert briefing is not None
-    found += problems + check(sources, briefing, today=today)
+    found += problems + check(sources, briefing, shared_bibliography=False, today=today)
     return [str(p) for p in sorted(found) if p.path == RECS]
 
 
@@ -168,6 +168,16 @@ def test_the_future_is_the_real_clock_s_not_the_last_commit_s(
     assert not validate(root).problems
     assert check_progress.before((2026, 12), (2026, 12, 31)) is False  # same month
     assert check_progress.before((2026, 11, 30), (2026, 12))
+
+
+def test_dates_are_checked_against_the_day_the_check_is_given() -> None:
+    """The fixture's last status change is dated 2026-04-20: checked on the day before, it has
+    not happened yet, whatever the real clock says."""
+    assert _problems(FIXTURE, today=date(2026, 4, 19)) == [
+        "data/recommendations.yml:34:13: 'date': '2026-04-20' is in the future (today is "
+        "2026-04-19); record a status change once it has happened"
+    ]
+    assert _problems(FIXTURE, today=date(2026, 4, 20)) == []
 
 
 def test_a_citation_in_a_summary_is_checked_like_any_markdown(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ DAY = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 def check(
     sources: Sources,
     briefing: Briefing,
-    shared_bibliography: bool = False,
+    *,
+    shared_bibliography: bool,
     today: date | None = None,
 ) -> list[Problem]:
     """Every semantic problem; warnings for content that nothing uses.
@@ -32,22 +33,22 @@ def check(
     never cites: they are not reported. `today` (the real clock's by default) bounds the dates
     of status changes and responses.
     """
-    problems: list[Problem] = []
     unreadable = ids.unreadable(sources)
-    problems += ids.duplicates(sources)
-    problems += ids.relations(sources, briefing, unreadable)
-    problems += figures.tables(sources)
-    problems += _no_recommendations(sources)
-    problems += _labels(sources)
-    problems += _dates(sources)
-    problems += urls.urls(sources, briefing)
-    problems += figures.numbers(sources)
-    problems += check_progress.check(sources, briefing, today)
     used, cited, found = crossrefs.markdown(sources, briefing, unreadable)
-    problems += found
-    if not unreadable:  # what an unreadable file uses is unknown: no "not used" guesses
-        problems += unused.unused(briefing, used, cited, shared_bibliography)
-    return problems
+    return [
+        *ids.duplicates(sources),
+        *ids.relations(sources, briefing, unreadable),
+        *figures.tables(sources),
+        *_no_recommendations(sources),
+        *_labels(sources),
+        *_dates(sources),
+        *urls.urls(sources, briefing),
+        *figures.numbers(sources),
+        *check_progress.check(sources, briefing, today),
+        *found,
+        # what an unreadable file uses is unknown: no "not used" guesses
+        *([] if unreadable else unused.unused(briefing, used, cited, shared_bibliography)),
+    ]
 
 
 def _no_recommendations(sources: Sources) -> list[Problem]:

@@ -3,20 +3,16 @@ works never cited (unless references.bib is a shared bibliography)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from ..model import Briefing
 from ..problems import Code, Problem
+from ..sources.bibinherit import PARENT_FIELDS, parent_keys
 
 
 def unused(
-    briefing: Briefing, used: set[str], cited: set[str], shared_bibliography: bool = False
+    briefing: Briefing, used: set[str], cited: set[str], shared_bibliography: bool
 ) -> list[Problem]:
     problems: list[Problem] = []
-    evidence: dict[str, int] = defaultdict(int)
-    for finding in briefing.findings:
-        for identifier in finding.evidence:
-            evidence[identifier] += 1
+    evidence = {identifier for finding in briefing.findings for identifier in finding.evidence}
     for quote in briefing.quotes:
         if quote.id not in evidence and quote.id not in used:
             problems.append(
@@ -26,7 +22,6 @@ def unused(
                     "cross-reference it, or delete it",
                     "warning",
                     code=Code.UNUSED_QUOTE,
-                    subject=quote.id,
                 )
             )
     for stat in briefing.statistics:
@@ -38,24 +33,26 @@ def unused(
                     "cross-reference it or mark it `key: true`, or delete it",
                     "warning",
                     code=Code.UNUSED_STATISTIC,
-                    subject=stat.id,
                 )
             )
-    # A crossref parent (a proceedings, say) is cited through the entries that inherit from it.
+    if shared_bibliography:
+        return problems
+    # A parent (a proceedings a paper's crossref names, the xdata it takes its publisher from) is
+    # cited through the entries that inherit from it; BibTeX matches the keys in any case.
     parents = {
-        parent.strip()
+        key.casefold()
         for reference in briefing.references.values()
-        for parent in reference.fields.get("crossref", "").split(",")
+        for field in PARENT_FIELDS
+        for key in parent_keys(reference.fields, field)
     }
     for key, reference in briefing.references.items():
-        if key not in cited and key not in parents and not shared_bibliography:
+        if key not in cited and key.casefold() not in parents:
             problems.append(
                 Problem.at(
                     reference.span,
                     f"reference '{key}' is never cited: cite it with [@{key}] or delete it",
                     "warning",
                     code=Code.UNUSED_REFERENCE,
-                    subject=key,
                 )
             )
     return problems

@@ -82,7 +82,7 @@ def _validate(root: Path, docs_dir: Path | None, shared: bool, partial: bool) ->
     problems += bib_problems
     briefing = load.build(sources, references)
     if briefing is not None:
-        found = check.check(sources, briefing, shared)
+        found = check.check(sources, briefing, shared_bibliography=shared)
         # A work whose entry cannot be read is reported once, at the entry, not at each citation.
         unreadable = {
             p.subject for p in bib_problems if p.code == Code.BIB_UNREADABLE_ENTRY and p.subject

@@ -94,8 +94,13 @@ class Entry:
     field_lines: dict[str, int]
 
 
-def _parents(entry: Entry, name: str) -> list[str]:
-    return [key.strip() for key in entry.fields.get(name, "").split(",") if key.strip()]
+# The fields by which an entry inherits from others, in the order they are applied.
+PARENT_FIELDS = ("xdata", "crossref")
+
+
+def parent_keys(fields: Mapping[str, str], name: str) -> list[str]:
+    """The keys an entry's `name` field (xdata or crossref) names: a comma-separated list."""
+    return [key.strip() for key in fields.get(name, "").split(",") if key.strip()]
 
 
 def _parent_problem(
@@ -134,8 +139,8 @@ def inherit(
         if entry.key in done:
             return done[entry.key]
         fields = dict(entry.fields)
-        for field in ("xdata", "crossref"):
-            for parent_key in _parents(entry, field):
+        for field in PARENT_FIELDS:
+            for parent_key in parent_keys(entry.fields, field):
                 parent = find(parent_key)
                 line = entry.field_lines.get(field, entry.line)
                 problem = _parent_problem(entry, field, parent_key, parent, chain)
