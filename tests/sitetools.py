@@ -18,11 +18,13 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import markdown  # type: ignore[import-untyped]  # no stubs
 import pytest
 from briefing import labels
 from briefing.checks.validate import validate
 from briefing.citations.bibliography import Bibliography
 from briefing.citations.formatting import plain
+from briefing.publish.export import read_config
 from briefing.render.site import Site as EngineSite
 from bs4 import BeautifulSoup
 
@@ -38,6 +40,20 @@ def engine_site() -> EngineSite:
         lambda keys: bibliography.format([briefing.references[k] for k in keys]),
         plain,
     )
+
+
+def markdown_html(text: str, config: Path | None = None) -> str:
+    """Markdown rendered by Python-Markdown alone with the extensions (and their settings) of a
+    project's mkdocs.yml, the real briefing's by default: what a builder makes of a page's
+    Markdown before its theme, resolving no link."""
+    names: list[str] = []
+    configs: dict[str, object] = {}
+    for extension in read_config(config or ROOT / "mkdocs.yml")["markdown_extensions"]:
+        name = next(iter(extension)) if isinstance(extension, dict) else extension
+        names.append(name)
+        configs[name] = extension[name] or {} if isinstance(extension, dict) else {}
+    rendered: str = markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+    return rendered
 
 
 def english_label_words(*also_same: str) -> set[str]:

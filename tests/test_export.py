@@ -8,10 +8,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import markdown  # type: ignore[import-untyped]  # no stubs
 import pytest
 from briefing.__main__ import main
 from briefing.checks.validate import bibliography_is_shared, validate
@@ -24,7 +22,7 @@ from briefing.sources import bib
 from briefing.sources.frontmatter import split as split_front_matter
 from bs4 import BeautifulSoup, Tag
 from factory import make_briefing
-from sitetools import ROOT, Site, build_env
+from sitetools import ROOT, Site, build_env, markdown_html
 
 EMOJI = "tag:yaml.org,2002:python/name:material.extensions.emoji.twemoji"
 
@@ -107,16 +105,10 @@ def built_file(src: str) -> str:
 def source_links(tree: Path) -> dict[str, list[str]]:
     """Each exported page's links (`<a href>`) as its source writes them: its Markdown rendered
     by Python-Markdown alone with the project's extensions, which resolves no link."""
-    names: list[str] = []
-    configs: dict[str, Any] = {}
-    for extension in read_config(tree / "mkdocs.yml")["markdown_extensions"]:
-        name = next(iter(extension)) if isinstance(extension, dict) else extension
-        names.append(name)
-        configs[name] = extension[name] or {} if isinstance(extension, dict) else {}
     links = {}
     for path in sorted((tree / "docs").rglob("*.md")):
         text = split_front_matter(path.read_text(encoding="utf-8"))[1]
-        html = markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+        html = markdown_html(text, tree / "mkdocs.yml")
         hrefs = [str(a["href"]) for a in BeautifulSoup(html, "html.parser")("a", href=True)]
         links[path.relative_to(tree / "docs").as_posix()] = hrefs
     return links

@@ -10,9 +10,12 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+import yaml
+from briefing import labels
 from briefing.checks import check_progress
 from briefing.checks.check import check
 from briefing.checks.validate import validate
@@ -22,6 +25,8 @@ from briefing.render.site import Site, prepare
 from briefing.render.timeline import counts, events
 from briefing.render.tracker import TRACKER
 from briefing.sources import bib, load
+from bs4 import BeautifulSoup
+from sitetools import markdown_html
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tracked"
 RECS = "data/recommendations.yml"
@@ -436,3 +441,33 @@ def test_a_date_that_is_not_one_does_not_hide_a_later_future_one(tmp_path: Path)
         "data/recommendations.yml:34:13: 'date': '2027-04-20' is in the future (today is "
         "2026-12-01); record a status change once it has happened"
     ]
+
+
+# --- the briefing's words, as written -------------------------------------------------------
+
+# Appended to every label: HTML and Markdown that a reader must see as typed, never as markup.
+AS_TYPED = "<b>&amp; *x*</b>"
+
+
+def test_every_label_shows_as_typed_on_every_generated_page(tmp_path: Path) -> None:
+    """Each label is escaped for where it goes (HTML, Markdown, an attribute), on every page
+    the engine writes: the timeline, the tracker, the counts, the home page, the lists."""
+    root = _copy(tmp_path)
+    nested: dict[str, Any] = {}
+    for name, words in labels.defaults().items():
+        *parents, last = name.split("/")
+        node = nested
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[last] = f"{words} {AS_TYPED}"
+    (root / "data" / "labels.yml").write_text(
+        yaml.safe_dump(nested, allow_unicode=True), encoding="utf-8"
+    )
+    site = _site(root)
+    shown = {}
+    for page in site.generated:
+        html = BeautifulSoup(markdown_html(site.markdown(page.src)), "html.parser")
+        assert not html.find("b"), f"{page.src}: a label's <b> became an element"
+        assert not html.find("em", string="x"), f"{page.src}: a label's *x* became emphasis"
+        shown[page.src] = html.get_text().count(AS_TYPED)
+    assert len(shown) > 10 and all(shown.values()), shown  # every page says something so

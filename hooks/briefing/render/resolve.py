@@ -12,7 +12,7 @@ from ..model import Markdown
 from ..problems import BriefingError, Code, Problem
 from ..sources import markup
 from .numbering import Backlink, CitedIn, Numbering, cited_in
-from .text import md_link
+from .text import md_link, md_words
 
 __all__ = ["Backlink", "CitedIn", "PageLinks", "Resolver", "Target", "Unnumbered", "cited_in"]
 
@@ -140,7 +140,7 @@ class PageLinks:
         assert token.target is not None
         target = self.resolver.targets[token.target]
         link = md_link(self.src, target.page, target.anchor)
-        label = token.label if token.label is not None else html.escape(target.label)
+        label = token.label if token.label is not None else md_words(target.label)
         return (
             f'<a class="xref" href="{html.escape(link)}" title="{html.escape(target.title)}">'
             f"{label}</a>"

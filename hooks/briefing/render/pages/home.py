@@ -9,7 +9,7 @@ from ...model import Markdown, Recommendation
 from .. import timeline
 from ..download_list import FOLDER, Download
 from ..resolve import PageLinks
-from ..text import attr, file_link, indent, lead, md_escape, md_link
+from ..text import attr, file_link, indent, lead, md_escape, md_link, md_words
 from .common import Common, present
 from .paths import HOME, REFERENCES, SURVEY, THEMES, rec_page
 
@@ -53,7 +53,7 @@ def render(c: Common, linker: PageLinks) -> str:
             shown = c.formats.figure(stat.value, stat.unit, stat.qualifier)
             link = md_link(src, SURVEY, stat.id)
             lines += [
-                f'-   <span class="key-figure">{html.escape(shown)}</span>',
+                f'-   <span class="key-figure">{md_words(shown)}</span>',
                 "",
                 f"    [{md_escape(stat.title)}]({link})",
                 "",
