@@ -99,7 +99,7 @@ def test_export_numbers_references_the_same(site: Site, exported: Site) -> None:
 
 def built_file(src: str) -> str:
     """The file a page's source is built into (directory URLs, as mkdocs.yml has them)."""
-    return page_url(src) + "index.html" if src.endswith(".md") else src
+    return page_url(src, True) + "index.html" if src.endswith(".md") else src
 
 
 def source_links(tree: Path) -> dict[str, list[str]]:

@@ -17,6 +17,7 @@ from briefing.render.resolve import Resolver, Target
 from briefing.render.site import page_title, prepare_configured
 from briefing.render.text import file_link, md_escape, md_link
 from briefing.render.urls import page_url, site_href
+from mkdocs.structure.files import File
 from sitetools import ROOT, engine_site
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -39,10 +40,17 @@ def golden(name: str, actual: str) -> None:
         ("recommendations/mri.md", True, "recommendations/mri/"),
         ("recommendations/mri.md", False, "recommendations/mri.html"),
         ("index.md", False, "index.html"),
+        # a README.md is its folder's index page (MkDocs' File.url)
+        ("README.md", True, ""),
+        ("README.md", False, "index.html"),
+        ("guides/README.md", True, "guides/"),
+        ("guides/README.md", False, "guides/index.html"),
+        ("guides/README-old.md", True, "guides/README-old/"),
     ],
 )
 def test_page_url(src: str, directory_urls: bool, url: str) -> None:
     assert page_url(src, directory_urls) == url
+    assert File(src, "docs", "site", directory_urls).url.removeprefix("./") == url  # MkDocs'
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from briefing.render.tracker import TRACKER
 from briefing.sources import bib, load
 from bs4 import BeautifulSoup
 from sitetools import markdown_html
+from test_render import golden
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tracked"
 RECS = "data/recommendations.yml"
@@ -441,6 +442,31 @@ def test_a_date_that_is_not_one_does_not_hide_a_later_future_one(tmp_path: Path)
         "data/recommendations.yml:34:13: 'date': '2027-04-20' is in the future (today is "
         "2026-12-01); record a status change once it has happened"
     ]
+
+
+# --- every page, as approved ------------------------------------------------------------------
+
+TRACKED_PAGES = [
+    "index.md",
+    "recommendations/index.md",
+    *(f"recommendations/{r}.md" for r in ("plant-hot-streets", "watering-rota", "sensors")),
+    "recommendations/shade-map.md",
+    TRACKER,
+    "changes.md",
+]
+
+
+@pytest.fixture(scope="module")
+def tracked() -> Site:
+    """The tracked briefing's site; the tests only read it."""
+    return _site()
+
+
+@pytest.mark.parametrize("src", TRACKED_PAGES)
+def test_each_page_of_a_tracked_briefing_is_as_approved(tracked: Site, src: str) -> None:
+    """Histories, responses, actors, sources and the counts: the pages that show them, as
+    reviewed (tests/golden/tracked/; UPDATE_GOLDEN=1 writes them again, for a change you mean)."""
+    golden("tracked/" + src.replace("/", "-"), tracked.markdown(src))
 
 
 # --- the briefing's words, as written -------------------------------------------------------
