@@ -296,6 +296,38 @@ def test_a_briefing_without_recommendations_is_told_why(
     assert problems(root) == expected
 
 
+RECS = "data/recommendations.yml"
+
+
+@pytest.mark.parametrize(
+    ("edits", "append", "expected"),
+    [
+        # a placeholder the label cannot fill, named with those it can (or none)
+        ([("data/labels.yml", "", 'recommendation: "Rec {nmber}"\nexecutive_summary: "Summary {x} {y}"\n')], "",
+         ["data/labels.yml:1:17: label 'recommendation' uses {nmber}, which it cannot fill; the values this label has: {number}",
+          "data/labels.yml:2:20: label 'executive_summary' uses {x}, {y}, which it cannot fill; the values this label has: none"]),
+        # a day no calendar has: the month's days where there is a month of a year
+        ([(RECS, '    - date: "2025-09-01"', '    - date: "0001-02-30"'), ("data/report.yml", 'date: "2025-06"', 'date: "0000-01-15"')], "",
+         [f"{RECS}:25:13: 'date': '0001-02-30' is not a date: February 1 has 28 days",
+          "data/report.yml:8:7: 'date': '0000-01-15' is not a date: no such day"]),
+        # what is not a date or not an entry is the schema's to say; the calendar check is quiet
+        ([(RECS, '    - date: "2025-09-01"', "    - date: 20250901"), ("data/report.yml", 'date: "2025-06"', "date: 2025")], "",
+         [f"{RECS}:25:13: 'date' must be text, not a number", "data/report.yml:8:7: 'date' must be text, not a number"]),
+        ([], "- just words\n", [f"{RECS}:31:3: each entry of {RECS} must be a mapping of 'field: value', not text"]),
+    ],
+    ids=["label-placeholders", "no-such-day", "dates-not-text", "an-entry-not-a-mapping"],
+)  # fmt: skip
+def test_labels_and_dates_the_schema_lets_through_are_placed(
+    tmp_path: Path, edits: list[tuple[str, str, str]], append: str, expected: list[str]
+) -> None:
+    root = project(tmp_path, [e for e in edits if e[1]])
+    for relative, _, content in (e for e in edits if not e[1]):
+        (root / relative).write_text(content, encoding="utf-8")
+    with (root / RECS).open("a", encoding="utf-8") as out:
+        out.write(append)
+    assert problems(root) == expected
+
+
 def test_checked_raises_every_error_and_no_warning(tmp_path: Path) -> None:
     root = project(
         tmp_path, [(F, "    - quote-cool-street\n", ""), (S, "chart: bar", "chart: pie")]

@@ -138,8 +138,8 @@ def _dates(sources: Sources) -> list[Problem]:
         try:
             date(year, month, day)
         except ValueError:
-            why = "no such day"
-            if year >= 1 and 1 <= month <= 12:
+            why = "no such day"  # in the year 0, which no calendar here has
+            if year >= 1:  # DAY's month is 01 to 12
                 days = calendar.monthrange(year, month)[1]
                 why = f"{MONTH_NAMES[month - 1]} {year} has {days} days"
             problems.append(
