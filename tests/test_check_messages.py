@@ -278,7 +278,7 @@ RECS_NAMED = [
     ("content", "expected"),
     [
         (None, ["data/recommendations.yml:1:1: missing: every briefing needs data/recommendations.yml, a list of its recommendations (`- id: rec-...`, with title, text and addresses)", *RECS_NAMED]),
-        ("[]\n", ["data/recommendations.yml:1:1: the briefing has no recommendations: list them here (`- id: rec-...`, with title, text and addresses)", *RECS_NAMED]),
+        ("# none yet\n[]\n", ["data/recommendations.yml:2:1: the briefing has no recommendations: list them here (`- id: rec-...`, with title, text and addresses)", *RECS_NAMED]),
         # unreadable: its one problem is that, not a missing file (nor what it would hold)
         ("- id: [rec-x\n", ["data/recommendations.yml:2:1: not valid YAML: while parsing a flow sequence: expected ',' or ']', but got the end of the file"]),
     ],
