@@ -448,10 +448,14 @@ def test_a_date_that_is_not_one_does_not_hide_a_later_future_one(tmp_path: Path)
 
 TRACKED_PAGES = [
     "index.md",
+    "survey.md",
+    *(f"themes/{t}.md" for t in ("index", "shade", "care")),
     "recommendations/index.md",
     *(f"recommendations/{r}.md" for r in ("plant-hot-streets", "watering-rota", "sensors")),
     "recommendations/shade-map.md",
     TRACKER,
+    "references.md",
+    "glossary.md",
     "changes.md",
 ]
 
@@ -464,15 +468,17 @@ def tracked() -> Site:
 
 @pytest.mark.parametrize("src", TRACKED_PAGES)
 def test_each_page_of_a_tracked_briefing_is_as_approved(tracked: Site, src: str) -> None:
-    """Histories, responses, actors, sources and the counts: the pages that show them, as
-    reviewed (tests/golden/tracked/; UPDATE_GOLDEN=1 writes them again, for a change you mean)."""
+    """Every page the engine writes for the tracked briefing (histories, responses, actors,
+    sources, the counts, the tracker), as reviewed: tests/golden/tracked/ (UPDATE_GOLDEN=1
+    writes them again, for a change you mean)."""
+    assert sorted(TRACKED_PAGES) == sorted(page.src for page in tracked.generated)
     golden("tracked/" + src.replace("/", "-"), tracked.markdown(src))
 
 
 # --- the briefing's words, as written -------------------------------------------------------
 
 # Appended to every label: HTML and Markdown that a reader must see as typed, never as markup.
-AS_TYPED = "<b>&amp; *x*</b>"
+AS_TYPED = '<b>&amp; *x*</b> "q"'
 
 
 def test_every_label_shows_as_typed_on_every_generated_page(tmp_path: Path) -> None:
