@@ -472,7 +472,7 @@ def test_each_page_of_a_tracked_briefing_is_as_approved(tracked: Site, src: str)
     sources, the counts, the tracker), as reviewed: tests/golden/tracked/ (UPDATE_GOLDEN=1
     writes them again, for a change you mean)."""
     assert sorted(TRACKED_PAGES) == sorted(page.src for page in tracked.generated)
-    golden("tracked/" + src.replace("/", "-"), tracked.markdown(src))
+    golden("tracked/" + src.replace("/", "-"), tracked.pages[src])
 
 
 # --- the briefing's words, as written -------------------------------------------------------
