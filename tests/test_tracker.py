@@ -468,9 +468,9 @@ def tracked() -> Site:
 
 @pytest.mark.parametrize("src", TRACKED_PAGES)
 def test_each_page_of_a_tracked_briefing_is_as_approved(tracked: Site, src: str) -> None:
-    """Every page the engine writes for the tracked briefing but its history (histories, responses, actors,
-    sources, the counts, the tracker), as reviewed: tests/golden/tracked/ (UPDATE_GOLDEN=1
-    writes them again, for a change you mean)."""
+    """Every page the engine writes for the tracked briefing but its history (histories,
+    responses, actors, sources, the counts, the tracker), as reviewed: tests/golden/tracked/
+    (UPDATE_GOLDEN=1 writes them again, for a change you mean)."""
     every = sorted(page.src for page in tracked.generated)
     assert sorted([*TRACKED_PAGES, HISTORY_PAGE]) == every
     golden("tracked/" + src.replace("/", "-"), tracked.pages[src])
