@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,12 +18,13 @@ from briefing.citations.bibliography import Bibliography
 from briefing.citations.formatting import plain
 from briefing.labels import Labels
 from briefing.model import Span, Statistic
-from briefing.problems import BriefingError
+from briefing.problems import BriefingError, Code
 from briefing.render import charts, citing, svgcheck, text, tracker
 from briefing.render import nav as navigation
 from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare, prepare_configured
+from briefing.sources import history
 from briefing.sources.history import History
 from sitetools import ROOT
 from test_render import golden
@@ -531,3 +533,99 @@ def test_the_nav_names_each_page_it_lists_the_first_name_kept() -> None:
 
 def test_indent_pads_each_line_with_text_and_leaves_blank_lines_empty() -> None:
     assert text.indent("a\n\n  b\n   \nc", 2) == "  a\n\n    b\n\n  c"
+
+
+# --- prepare: what the hooks and the export ask for reaches the pages ------------------------
+
+UNCITED = (
+    "\n@book{spare2020,\n  author = {Spare, Sam},\n  title = {Spare Trees},\n  year = {2020}\n}\n"
+)
+
+
+def _mini_copy(tmp_path: Path, docs: str = "docs") -> Path:
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    if docs != "docs":
+        (root / "docs").rename(root / docs)
+    return root
+
+
+def test_prepare_reads_the_docs_folder_it_is_given_and_names_it(tmp_path: Path) -> None:
+    root = _mini_copy(tmp_path, "pages")
+    prepared = prepare(root, root / "pages", None)
+    assert prepared.site is not None and not prepared.result.problems
+    assert prepared.site.docs == "pages"
+    assert set(prepared.site.prose) == {"context.md", "method.md"}
+    page = root / "pages" / "method.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [@nosuch2020].\n", encoding="utf-8")
+    nav = [{"Method": "method.md"}, {"Context": "context.md"}]
+    refused = prepare(root, root / "pages", nav)
+    assert refused.site is None  # an error: nothing is rendered, the nav is kept as given
+    assert refused.nav == nav and refused.nav is not nav
+    assert [p.path for p in refused.result.errors] == ["pages/method.md"]
+    assert "unknown citation key 'nosuch2020'" in refused.result.errors[0].message
+    assert prepare(root, root / "pages", None).nav == []
+
+
+def test_prepare_keeps_a_shared_bibliography_s_uncited_works_out_of_sight(tmp_path: Path) -> None:
+    root = _mini_copy(tmp_path)
+    with (root / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write(UNCITED)
+    own = prepare(root, root / "docs", None)
+    shared = prepare(root, root / "docs", None, shared_bibliography=True)
+    assert own.site is not None and shared.site is not None
+    assert [p.code for p in own.result.warnings] == [Code.UNUSED_REFERENCE]
+    assert not shared.result.problems
+    assert "Spare Trees" in own.site.pages["references.md"]  # listed, as never cited
+    assert "Spare Trees" not in shared.site.pages["references.md"]
+
+
+def test_prepare_formats_references_and_dates_in_the_briefing_s_language() -> None:
+    english = prepare(MINI, MINI / "docs", None).site
+    french = prepare(MINI, MINI / "docs", None, language="fr").site
+    canadian = prepare(MINI, MINI / "docs", None, language="en", locale="fr_CA").site
+    assert english is not None and french is not None and canadian is not None
+    assert "Available from:" in english.pages["references.md"]
+    for site in (french, canadian):  # the locale, where given, is the language's region
+        assert "Disponible sur:" in site.pages["references.md"]
+        assert "juin 2025" in site.pages["index.md"]
+    assert "June 2025" in english.pages["index.md"]
+
+
+def test_prepare_shows_how_to_cite_only_a_published_briefing_at_its_address() -> None:
+    url = "https://example.org/trees/"
+    published = prepare(MINI, MINI / "docs", None, published=True, site_url=url).site
+    flat = prepare(
+        MINI, MINI / "docs", None, published=True, site_url=url, directory_urls=False
+    ).site
+    draft = prepare(MINI, MINI / "docs", None, site_url=url).site
+    assert published is not None and flat is not None and draft is not None
+    assert published.citation is not None and url in published.citation.text
+    rec = "recommendations/plant-hot-streets"
+    assert f"{url}{rec}/" in published.rec_citations["rec-plant-hot-streets"].text
+    assert f"{url}{rec}.html" in flat.rec_citations["rec-plant-hot-streets"].text
+    assert "downloads/briefing.pdf" in published.pages["index.md"]
+    assert draft.citation is None and not draft.rec_citations
+    assert "downloads/briefing.pdf" not in draft.pages["index.md"]
+
+
+def test_prepare_gives_generated_pages_the_names_the_nav_gives_them() -> None:
+    nav = [{"Home": "index.md"}, {"Works cited": "references.md"}, {"Context": "context.md"}]
+    site = prepare(MINI, MINI / "docs", nav).site
+    assert site is not None
+    assert site.pages["references.md"].startswith("# Works cited\n")
+    default = prepare(MINI, MINI / "docs", None).site
+    assert default is not None and default.pages["references.md"].startswith("# References\n")
+
+
+def test_prepare_dates_each_page_from_the_project_s_history() -> None:
+    """The real briefing, in its git clone: each page is dated from its files' last commit;
+    in a shallow clone, where that is unknown, the build says so and dates nothing wrongly."""
+    prepared = prepare(ROOT, ROOT / "docs", None)
+    assert prepared.site is not None
+    incomplete = history.read(ROOT).warning()
+    dated = prepared.site.markdown("method.md")
+    if incomplete is None:
+        assert '<p class="last-updated">' in dated
+    else:
+        assert incomplete in prepared.result.problems
