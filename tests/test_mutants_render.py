@@ -152,7 +152,7 @@ def test_a_page_ends_with_its_last_update_and_the_glossarys_abbreviations() -> N
 
 def test_the_last_update_line_is_the_briefings_label_escaped() -> None:
     site = _site(labels={"last_updated": "Revised by R&D <staff> on {date}"})
-    assert site.last_updated("x", ("docs/context.md",)) == (
+    assert site.last_updated(("docs/context.md",)) == (
         '\n\n<p class="last-updated">Revised by R&amp;D &lt;staff&gt; on '
         '<time datetime="2024-05-01">1 May 2024</time></p>\n'
     )
@@ -629,3 +629,14 @@ def test_prepare_dates_each_page_from_the_project_s_history() -> None:
         assert '<p class="last-updated">' in dated
     else:
         assert incomplete in prepared.result.problems
+
+
+def test_charts_drawn_into_a_page_write_figures_in_the_briefing_s_locale() -> None:
+    """The French inquiry's charts, drawn by Site.markdown for a builder without the hooks:
+    its money in French (1 250 000 €), not in the default locale's (€1,250,000)."""
+    site = _enquete()
+    drawn = site.markdown(SURVEY, charts=True)
+    default = charts.embed(site.markdown(SURVEY), site.briefing.statistics)
+    assert drawn.count("<svg") == default.count("<svg") >= 2
+    assert drawn != default
+    assert "1,250,000" in default and "1,250,000" not in drawn

@@ -204,9 +204,9 @@ class Site:
                     )
                 ]
             )
-        return body + self.last_updated(src, files) + self.abbreviations()
+        return body + self.last_updated(files) + self.abbreviations()
 
-    def last_updated(self, src: str, files: tuple[str, ...] = ()) -> str:
+    def last_updated(self, files: tuple[str, ...]) -> str:
         """A "last updated" line for a page, dated by the last change to `files`."""
         day = self.history.last_updated(*files)
         if day is None:
