@@ -108,12 +108,15 @@ def test_the_tracker_page_alone_gets_the_script_tag_in_its_head() -> None:
 
 
 def _site(
-    locale: str = "en_GB", glossary: bool = True, labels: dict[str, str] | None = None
+    locale: str = "en_GB",
+    glossary: bool | dict[str, str] = True,
+    labels: dict[str, str] | None = None,
 ) -> Site:
-    """The small briefing rendered by the engine, with a content history to date its pages."""
+    """The small briefing rendered by the engine, with a content history to date its pages;
+    `glossary`: False for none, or the terms to have instead of the fixture's."""
     briefing = validate(MINI).checked()
-    if not glossary:
-        briefing = replace(briefing, glossary={})
+    if glossary is not True:
+        briefing = replace(briefing, glossary=glossary or {})
     if labels:
         briefing = replace(briefing, labels=Labels(labels))
     bibliography = Bibliography("vancouver")
@@ -156,6 +159,16 @@ def test_the_last_update_line_is_the_briefings_label_escaped() -> None:
         '\n\n<p class="last-updated">Revised by R&amp;D &lt;staff&gt; on '
         '<time datetime="2024-05-01">1 May 2024</time></p>\n'
     )
+
+
+def test_the_glossary_lists_terms_in_dictionary_order_with_plain_anchors() -> None:
+    terms = {"UHI": "Urban Heat Island", "ndvi": "Vegetation index", "(CO2)": "Carbon dioxide"}
+    page = _site(glossary=terms).pages["glossary.md"]
+    assert re.findall(r'<dt id="([^"]+)">([^<]+)</dt>', page) == [
+        ("term-co2", "(CO2)"),  # case and punctuation do not decide the order, nor the anchor
+        ("term-ndvi", "ndvi"),
+        ("term-uhi", "UHI"),
+    ]
 
 
 def test_abbreviations_put_the_longest_term_first_and_none_without_a_glossary() -> None:
