@@ -328,6 +328,48 @@ def test_labels_and_dates_the_schema_lets_through_are_placed(
     assert problems(root) == expected
 
 
+STATS_HEAD = (
+    "# yaml-language-server: $schema=../../../../hooks/briefing/schemas/statistics.schema.json\n"
+)
+NO_STAT = "unknown statistic '{s}'; there are no statistics"
+
+
+@pytest.mark.parametrize(
+    ("edits", "deleted", "expected"),
+    [
+        # units for a column the table does not have: a near name is suggested, or the columns
+        ([(S, "    - [South, 18]\n  chart: bar", "    - [South, 18]\n  units:\n    Canopy cover (%): '%'\n    Canopy cuver (%): '%'\n    Trees: count\n  chart: bar")], None,
+         [f"{S}:22:5: 'units' names 'Canopy cuver (%)', which is not a column of this table; did you mean 'Canopy cover (%)'?",
+          f"{S}:23:5: 'units' names 'Trees', which is not a column of this table; known columns: Canopy cover (%), District"]),
+        # an entry that is not a statistic does not hide a table's short row after it
+        ([(S, STATS_HEAD, STATS_HEAD + "- just words\n"), (S, "    - [East, 12]", "    - [East]")], None,
+         [f"{S}:2:3: each entry of {S} must be a mapping of 'field: value', not text",
+          f"{S}:19:7: this row has 1 value(s) but the table has 2 column(s) (District, Canopy cover (%)); give one value per column"]),
+        # rows without columns: the schema says so, the table check is quiet
+        ([(S, "  columns:\n    - District\n    - Canopy cover (%)\n", "")], None,
+         [f"{S}:9:3: missing required field 'unit'; add `unit: ...`",
+          f"{S}:9:3: missing required field 'value'; add `value: ...`",
+          f"{S}:13:3: 'rows' belongs to a table, but this statistic has no columns: a statistic is either a single figure (value, unit, qualifier) or a table (columns, rows, chart)",
+          f"{S}:17:3: 'chart' belongs to a table, but this statistic has no columns: a statistic is either a single figure (value, unit, qualifier) or a table (columns, rows, chart)"]),
+        # no statistics file at all: what names one is told there are none
+        ([], S,
+         [f"{F}:9:7: " + NO_STAT.format(s="stat-want-more-trees"),
+          f"{F}:14:58: " + NO_STAT.format(s="stat-canopy-by-district"),
+          f"{F}:16:7: " + NO_STAT.format(s="stat-canopy-by-district"),
+          f"{R}:10:102: " + NO_STAT.format(s="stat-want-more-trees"),
+          "docs/context.md:5:131: " + NO_STAT.format(s="stat-canopy-by-district")]),
+    ],
+    ids=["units-not-columns", "after-an-entry-not-a-mapping", "rows-without-columns", "no-statistics-file"],
+)  # fmt: skip
+def test_each_table_mistake_is_placed(
+    tmp_path: Path, edits: list[tuple[str, str, str]], deleted: str | None, expected: list[str]
+) -> None:
+    root = project(tmp_path, edits)
+    if deleted:
+        (root / deleted).unlink()
+    assert problems(root) == expected
+
+
 def test_checked_raises_every_error_and_no_warning(tmp_path: Path) -> None:
     root = project(
         tmp_path, [(F, "    - quote-cool-street\n", ""), (S, "chart: bar", "chart: pie")]
