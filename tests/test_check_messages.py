@@ -370,6 +370,28 @@ def test_each_table_mistake_is_placed(
     assert problems(root) == expected
 
 
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        # a table's cells are figures too: digits a float cannot keep, YAML's .nan; quoted, text
+        ([(S, "    - [North, 31]", "    - [North, 1234567890.123456789]"), (S, "    - [East, 12]", "    - [East, .nan]"), (S, "    - [South, 18]", '    - [South, "1e5"]')],
+         [f"{S}:17:15: '1234567890.123456789' has 19 significant digits, more than the 15 a figure keeps exactly; round it",
+          f"{S}:18:14: '.nan' is not a figure a briefing can show: leave the cell empty (null), or quote it if it is meant as text"]),
+        ([(S, "    - [North, 31]", "    - [North, 1e5]")],
+         [f"{S}:17:15: '1e5' is read as text, not as a number (YAML wants a decimal point before an exponent): write the number in full, or quote it if it is meant as text"]),
+        # a look-alike letter in an id, then a capital: each is told, in the order written
+        ([("docs/context.md", "@rec-plant-hot-streets, follows", "@rec-plant-hot-str\u0435ets, @Rec-plant-hot-streets, follows")],
+         ["docs/context.md:5:27: '@rec-plant-hot-str\u0435ets' looks like a cross-reference but it contains '\u0435' (U+0435 CYRILLIC SMALL LETTER IE), which looks like the ASCII 'e'; ids are ASCII: write '@rec-plant-hot-streets'",
+          "docs/context.md:5:51: warning: '@Rec-plant-hot-streets' looks like a cross-reference but ids are lower-case with hyphens, e.g. '@rec-plant-hot-streets'; write it that way, or put it in `code` if it is meant literally"]),
+    ],
+    ids=["cells", "cell-exponent", "look-alikes"],
+)  # fmt: skip
+def test_figures_in_cells_and_look_alike_ids_are_placed(
+    tmp_path: Path, edits: list[tuple[str, str, str]], expected: list[str]
+) -> None:
+    assert problems(project(tmp_path, edits)) == expected
+
+
 def test_checked_raises_every_error_and_no_warning(tmp_path: Path) -> None:
     root = project(
         tmp_path, [(F, "    - quote-cool-street\n", ""), (S, "chart: bar", "chart: pie")]

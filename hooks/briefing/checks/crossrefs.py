@@ -13,25 +13,25 @@ from . import anchors
 from .ids import unknown
 
 
-def markdown_fields(briefing: Briefing) -> Iterator[tuple[str, Markdown]]:
-    """Every Markdown field with the id of the item that holds it, in file order."""
+def markdown_fields(briefing: Briefing) -> Iterator[Markdown]:
+    """Every Markdown field of the data, in file order."""
     report = briefing.report
-    yield from (("report", m) for m in (report.summary, report.note) if m)
+    yield from (m for m in (report.summary, report.note) if m)
     for theme in briefing.themes:
-        yield from ((theme.id, m) for m in (theme.summary, theme.note) if m)
+        yield from (m for m in (theme.summary, theme.note) if m)
     for finding in briefing.findings:
-        yield from ((finding.id, m) for m in (finding.statement, finding.note) if m)
+        yield from (m for m in (finding.statement, finding.note) if m)
     for quote in briefing.quotes:
         if quote.note:
-            yield quote.id, quote.note
+            yield quote.note
     for stat in briefing.statistics:
-        yield from ((stat.id, m) for m in (stat.source, stat.note) if m)
+        yield from (m for m in (stat.source, stat.note) if m)
     for rec in briefing.recommendations:
-        yield from ((rec.id, m) for m in (rec.text, rec.rationale, rec.note) if m)
+        yield from (m for m in (rec.text, rec.rationale, rec.note) if m)
         for response in rec.responses:
-            yield from ((rec.id, m) for m in (response.text, response.source) if m)
+            yield from (m for m in (response.text, response.source) if m)
         for change in rec.history:
-            yield from ((rec.id, m) for m in (change.summary, change.source) if m)
+            yield from (m for m in (change.summary, change.source) if m)
 
 
 def markdown(
@@ -41,8 +41,7 @@ def markdown(
     used: set[str] = set()
     cited: set[str] = set()
     problems: list[Problem] = []
-    texts: list[Markdown] = [m for _, m in markdown_fields(briefing)]
-    texts += list(sources.pages.values())
+    texts = [*markdown_fields(briefing), *sources.pages.values()]
     references = briefing.references
     for text in texts:
         for token in markup.scan(text.text):
@@ -61,7 +60,6 @@ def markdown(
                             where,
                             unknown(briefing, token.target),
                             code=Code.REF_UNKNOWN_ID,
-                            subject=token.target,
                         )
                     )
         problems += anchors.forged(text)
