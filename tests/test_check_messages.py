@@ -383,8 +383,14 @@ def test_each_table_mistake_is_placed(
         ([("docs/context.md", "@rec-plant-hot-streets, follows", "@rec-plant-hot-str\u0435ets, @Rec-plant-hot-streets, follows")],
          ["docs/context.md:5:27: '@rec-plant-hot-str\u0435ets' looks like a cross-reference but it contains '\u0435' (U+0435 CYRILLIC SMALL LETTER IE), which looks like the ASCII 'e'; ids are ASCII: write '@rec-plant-hot-streets'",
           "docs/context.md:5:51: warning: '@Rec-plant-hot-streets' looks like a cross-reference but ids are lower-case with hyphens, e.g. '@rec-plant-hot-streets'; write it that way, or put it in `code` if it is meant literally"]),
+        # a figure's size: at least 0.0001 but 0; 15 significant digits are kept exactly
+        ([(S, "value: 70", "value: -0.00001")],
+         [f"{S}:5:10: '-0.00001' is smaller than a briefing's figures can be (0, or at least 0.0001 in size); give it in a smaller unit (per thousand, per million)"]),
+        ([(S, "value: 70", "value: 0.0001")], []),
+        ([(S, "value: 70", "value: 0")], []),
+        ([(S, "value: 70", "value: 123456789012.345")], []),
     ],
-    ids=["cells", "cell-exponent", "look-alikes"],
+    ids=["cells", "cell-exponent", "look-alikes", "too-small", "the-smallest", "zero", "fifteen-digits"],
 )  # fmt: skip
 def test_figures_in_cells_and_look_alike_ids_are_placed(
     tmp_path: Path, edits: list[tuple[str, str, str]], expected: list[str]

@@ -142,7 +142,7 @@ def _figure(value: object, written: str, style: str | None) -> tuple[Code, str] 
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    mantissa = _MANTISSA.match(written.replace("_", ""))
+    mantissa = _MANTISSA.match(written)  # digits as written (YAML reads "1_000" as text)
     digits = (mantissa.group(1) if mantissa else "").replace(".", "").strip("0")
     if len(digits) > DIGITS:
         return Code.DATA_FIGURE_DIGITS, (
