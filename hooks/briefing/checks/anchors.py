@@ -80,7 +80,6 @@ def forged(text: Markdown) -> list[Problem]:
                 "to the briefing's items, references, citations and glossary terms, and links "
                 f"to them would land here instead; choose another id{link}",
                 code=Code.ID_RESERVED,
-                subject=identifier,
             )
         )
     return problems
@@ -136,7 +135,6 @@ def in_page(page: str, root: Path, path: str, url: str) -> list[Problem]:
             f"the id '{identifier}' is given to more than one element of the built page "
             f"'{url or '/'}'; links to it land on the first: rename one of them",
             code=Code.ID_DUPLICATE_IN_PAGE,
-            subject=identifier,
         )
         for identifier in found
     ]

@@ -66,7 +66,6 @@ def duplicates(sources: Sources) -> list[Problem]:
                         f"duplicate id '{identifier}' (first at {first}); ids are unique "
                         "across the whole briefing: rename one",
                         code=Code.DATA_DUPLICATE_ID,
-                        subject=identifier,
                     )
                 )
             else:
@@ -119,7 +118,6 @@ def relations(sources: Sources, briefing: Briefing, unreadable: set[str]) -> lis
                             document.span(path),
                             unknown(briefing, target),
                             code=Code.REF_UNKNOWN_ID,
-                            subject=target,
                         )
                     )
     return problems

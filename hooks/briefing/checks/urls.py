@@ -49,7 +49,6 @@ def referenceurls(root: Path, reference: Reference) -> list[Problem]:
                     f"entry '{reference.key}', field '{field}': the URL '{value.strip()}' is "
                     f"refused: {why}",
                     code=Code.BIB_URL,
-                    subject=reference.key,
                 )
             )
     return problems
