@@ -398,6 +398,51 @@ def test_figures_in_cells_and_look_alike_ids_are_placed(
     assert problems(project(tmp_path, edits)) == expected
 
 
+QUOTES, QUOTES_HEAD = "data/quotes.yml", STATS_HEAD.replace("statistics", "quotes")
+FINDINGS_HEAD = STATS_HEAD.replace("statistics", "findings")
+NO_FINDING = "unknown finding '{f}'; there are no findings"
+
+
+@pytest.mark.parametrize(
+    ("edits", "deleted", "expected"),
+    [
+        # what the schema refuses, or a file that is not there, hides no later mistake
+        ([(QUOTES, QUOTES_HEAD, QUOTES_HEAD + "- just words\n"), (QUOTES, "- id: quote-watering", "- id: quote-cool-street")], None,
+         [f"{F}:23:7: unknown quote 'quote-watering'; known quotes: quote-cool-street",
+          f"{QUOTES}:2:3: each entry of {QUOTES} must be a mapping of 'field: value', not text",
+          f"{QUOTES}:7:7: duplicate id 'quote-cool-street' (first at {QUOTES}:3:7); ids are unique across the whole briefing: rename one"]),
+        ([(F, FINDINGS_HEAD, FINDINGS_HEAD + "- just words\n"), (F, "  theme: theme-care\n  title: Young", "  theme: theme-cure\n  title: Young")], None,
+         [f"{F}:2:3: each entry of {F} must be a mapping of 'field: value', not text",
+          f"{F}:19:10: unknown theme 'theme-cure'; did you mean 'theme-care' or 'theme-shade'?"]),
+        ([(F, "    - quote-cool-street\n    - stat-want-more-trees", "    - 12\n    - theme-shade\n    - quote-cool-stret")], None,
+         [f"{F}:8:7: each entry of 'evidence' must be text, not a number",
+          f"{F}:9:7: 'evidence': 'theme-shade' is not a quote or statistic id (quote-... or stat-...)",
+          f"{F}:10:7: unknown quote 'quote-cool-stret'; did you mean 'quote-cool-street'?",
+          f"{QUOTES}:2:3: warning: quote 'quote-cool-street' is not used: list it in a finding's evidence or cross-reference it, or delete it"]),
+        ([(F, "    - quote-cool-street\n", ""), (RECS, "- id: rec-watering-rota", "- id: rec-plant-hot-streets")], QUOTES,
+         [f"{F}:22:7: unknown quote 'quote-watering'; there are no quotes",
+          f"{RECS}:13:7: duplicate id 'rec-plant-hot-streets' (first at {RECS}:2:7); ids are unique across the whole briefing: rename one",
+          f"{R}:12:102: unknown recommendation 'rec-watering-rota'; known recommendations: rec-plant-hot-streets"]),
+        ([], F,
+         [f"{QUOTES}:2:3: warning: quote 'quote-cool-street' is not used: list it in a finding's evidence or cross-reference it, or delete it",
+          f"{QUOTES}:6:3: warning: quote 'quote-watering' is not used: list it in a finding's evidence or cross-reference it, or delete it",
+          f"{RECS}:7:41: " + NO_FINDING.format(f="finding-shade-valued"),
+          f"{RECS}:9:7: " + NO_FINDING.format(f="finding-shade-valued"),
+          f"{RECS}:10:7: " + NO_FINDING.format(f="finding-hot-streets"),
+          f"{RECS}:18:7: " + NO_FINDING.format(f="finding-watering"),
+          f"{RECS}:19:7: " + NO_FINDING.format(f="finding-volunteers")]),
+    ],
+    ids=["duplicate-after-an-entry-not-a-mapping", "theme-after-an-entry-not-a-mapping", "evidence-after-bad-entries", "no-quotes-file", "no-findings-file"],
+)  # fmt: skip
+def test_ids_and_relations_are_checked_past_what_the_schema_refuses(
+    tmp_path: Path, edits: list[tuple[str, str, str]], deleted: str | None, expected: list[str]
+) -> None:
+    root = project(tmp_path, edits)
+    if deleted:
+        (root / deleted).unlink()
+    assert problems(root) == expected
+
+
 def test_checked_raises_every_error_and_no_warning(tmp_path: Path) -> None:
     root = project(
         tmp_path, [(F, "    - quote-cool-street\n", ""), (S, "chart: bar", "chart: pie")]
