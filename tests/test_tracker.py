@@ -164,6 +164,50 @@ def test_each_mistake_is_placed_and_explained(
     assert expected in _problems(_copy(tmp_path, old, new))
 
 
+ACCEPTED = '    - date: "2025-09-01"\n      status: accepted\n'
+IN_PROGRESS = '    - date: "2026-03-01"\n      status: in-progress\n'
+HELD = '    - date: "2026-02-01"\n      status: in-progress\n'
+ANSWER = (
+    "      text: |\n        The council will consider the recommendation at its July meeting.\n"
+)
+REFLOWED = (
+    '    - date: "2025-07-01"\n      actor: City Council\n'
+    '      text: "The council will  consider the\\n recommendation at its July meeting."\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # a duplicate is told once, as a duplicate (not also as a status already held)
+        (
+            ACCEPTED,
+            ACCEPTED * 2,
+            f"{RECS}:67:7: this entry of 'history' repeats the one at line 65 (same date and "
+            "status); delete one of them",
+        ),
+        # a status held again after changes before it
+        (
+            IN_PROGRESS,
+            HELD + IN_PROGRESS,
+            f"{RECS}:74:15: warning: the status is already 'in-progress' since 2026-02-01 "
+            "(line 71): a history entry records a change of status; record news without a "
+            "change as a response",
+        ),
+        # the same response with its text reflowed is the same response
+        (
+            ANSWER,
+            ANSWER + REFLOWED,
+            f"{RECS}:46:7: this entry of 'responses' repeats the one at line 42 (same date, "
+            "actor and text); delete one of them",
+        ),
+    ],
+    ids=["duplicate", "held-again-after-changes", "reflowed-response"],
+)
+def test_each_repeat_is_told_once(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert _problems(_copy(tmp_path, old, new)) == [expected]
+
+
 def test_the_future_is_the_real_clock_s_not_the_last_commit_s(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
