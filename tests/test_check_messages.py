@@ -443,6 +443,20 @@ def test_ids_and_relations_are_checked_past_what_the_schema_refuses(
     assert problems(root) == expected
 
 
+def test_a_key_a_shared_bibliography_lacks_is_found_near_in_the_docs_folder_given(
+    tmp_path: Path,
+) -> None:
+    """A shared list is read in part; a key not in that part has the whole list read to
+    suggest the nearest, and the pages are read from the same folder both times."""
+    root = project(tmp_path, [("docs/context.md", "[@oke2017, p. 4]", "[@oke2071, p. 4]")])
+    (root / "docs").rename(root / "pages")
+    found = validate(root, root / "pages", shared_bibliography=True)
+    assert [str(p) for p in found.problems] == [
+        "pages/context.md:3:116: unknown citation key 'oke2071'; did you mean 'oke2017'? "
+        "(add the work to references.bib or fix the key)"
+    ]
+
+
 def test_checked_raises_every_error_and_no_warning(tmp_path: Path) -> None:
     root = project(
         tmp_path, [(F, "    - quote-cool-street\n", ""), (S, "chart: bar", "chart: pie")]
