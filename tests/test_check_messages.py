@@ -510,6 +510,11 @@ def test_ids_of_a_built_page_skip_raw_text_and_comments() -> None:
     ]
     assert anchors.duplicates(PAGE) == ["dup", "a&b"]
     assert anchors.duplicates('<p id="one"></p><p id="two"></p>') == []
+    # unquoted values are taken whole, whatever letter they start with
+    assert anchors.duplicates("<b id=Xab></b><i id=Xab></i><p id=q></p><p id='q'></p>") == [
+        "Xab",
+        "q",
+    ]
 
 
 def test_an_id_used_twice_is_placed_where_it_is_written(tmp_path: Path) -> None:
