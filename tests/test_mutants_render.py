@@ -653,3 +653,55 @@ def test_charts_drawn_into_a_page_write_figures_in_the_briefing_s_locale() -> No
     assert drawn.count("<svg") == default.count("<svg") >= 2
     assert drawn != default
     assert "1,250,000" in default and "1,250,000" not in drawn
+
+
+# --- each generated page's files: its last-updated date and its edit link --------------------
+
+RECS = {"recommendations/plant-hot-streets.md", "recommendations/watering-rota.md"}
+THEME_PAGES = {"themes/shade.md", "themes/care.md"}
+# The generated pages an edit to each file changes (and so re-dates); the history page lists
+# every change.
+DEPENDS = {
+    "data/report.yml": {"index.md"},
+    "data/themes.yml": {*RECS, *THEME_PAGES, "themes/index.md"},
+    "data/findings.yml": {*RECS, *THEME_PAGES, "themes/index.md", "survey.md"},
+    "data/quotes.yml": {*RECS, *THEME_PAGES, "survey.md"},
+    "data/statistics.yml": {*RECS, *THEME_PAGES, "survey.md", "index.md"},
+    "data/recommendations.yml": {
+        *RECS,
+        *THEME_PAGES,
+        "index.md",
+        "recommendations/index.md",
+        "tracker.md",
+    },
+    "data/glossary.yml": {"glossary.md"},
+    "references.bib": {*RECS, "references.md"},
+}
+EDITS = {
+    "index.md": "data/report.yml",
+    "survey.md": "data/statistics.yml",
+    "themes/index.md": "data/themes.yml",
+    **dict.fromkeys(THEME_PAGES, "data/themes.yml"),
+    "recommendations/index.md": "data/recommendations.yml",
+    **dict.fromkeys(RECS, "data/recommendations.yml"),
+    "tracker.md": "data/recommendations.yml",
+    "references.md": "references.bib",
+    "glossary.md": "data/glossary.yml",
+    "changes.md": "",  # made from the history: nothing to edit
+}
+
+
+@pytest.mark.parametrize("changed", sorted(DEPENDS))
+def test_an_edit_re_dates_the_pages_that_show_the_file(changed: str) -> None:
+    briefing = validate(MINI).checked()
+    bibliography = Bibliography("vancouver")
+    site = Site(
+        briefing,
+        lambda keys: bibliography.format([briefing.references[k] for k in keys]),
+        plain,
+        history=History(updated={changed: "2030-01-01"}),
+    )
+    site.prepare([], {p.name: p.read_text(encoding="utf-8") for p in (MINI / "docs").glob("*.md")})
+    dated = {p.src for p in site.generated if "2030-01-01" in site.markdown(p.src)}
+    assert dated == {*DEPENDS[changed], "changes.md"}
+    assert {p.src: p.edit for p in site.generated} == EDITS
