@@ -25,7 +25,7 @@ from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare, prepare_configured
 from briefing.sources import history
-from briefing.sources.history import History
+from briefing.sources.history import Change, History
 from sitetools import ROOT
 from test_render import golden
 
@@ -705,3 +705,50 @@ def test_an_edit_re_dates_the_pages_that_show_the_file(changed: str) -> None:
     dated = {p.src for p in site.generated if "2030-01-01" in site.markdown(p.src)}
     assert dated == {*DEPENDS[changed], "changes.md"}
     assert {p.src: p.edit for p in site.generated} == EDITS
+
+
+PARTIAL = "This copy of the briefing holds only part of its history: changes {before}are not listed"
+PARTIAL += ", and pages last changed by then show no date\\.\n\n"
+NEWEST = "Changes to the briefing's content, newest first\\.\n\n"
+MAY = '## <time datetime="2025-05-01">1 May 2025</time>\n\n'
+
+
+@pytest.mark.parametrize(
+    ("history", "shown"),
+    [
+        # a shallow clone: what is missing, from its oldest commit's date when known
+        (
+            History(
+                complete=False,
+                since="2025-03-04",
+                changes=(Change("2025-05-01", "Edit *one*", ("data/x.yml", "docs/a.md")),),
+            ),
+            PARTIAL.format(before="up to 4 March 2025 ")
+            + NEWEST
+            + MAY
+            + "- Edit \\*one\\* (`data/x.yml`, `docs/a.md`)\n",
+        ),
+        (History(complete=False), PARTIAL.format(before="").removesuffix("\n")),
+        (History(), "No history is available for this copy of the briefing\\.\n"),
+        # changes by day, newest first, in the order made within a day
+        (
+            History(
+                changes=(
+                    Change("2025-05-01", "A", ("a",)),
+                    Change("2025-05-01", "B", ("b",)),
+                    Change("2025-04-01", "C", ("c",)),
+                )
+            ),
+            NEWEST
+            + MAY
+            + "- A (`a`)\n- B (`b`)\n\n"
+            + '## <time datetime="2025-04-01">1 April 2025</time>\n\n- C (`c`)\n',
+        ),
+    ],
+    ids=["shallow-since", "shallow", "none", "by-day"],
+)
+def test_the_history_page_says_what_it_knows(history: History, shown: str) -> None:
+    briefing = validate(MINI).checked()
+    site = Site(briefing, lambda keys: {}, plain, history=history)
+    site.prepare([], {})
+    assert site.pages["changes.md"] == "# What changed\n\n" + shown
