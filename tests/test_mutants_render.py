@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 from briefing import cache
 from briefing.checks.validate import validate
 from briefing.citations.bibliography import Bibliography
@@ -752,3 +753,65 @@ def test_the_history_page_says_what_it_knows(history: History, shown: str) -> No
     site = Site(briefing, lambda keys: {}, plain, history=history)
     site.prepare([], {})
     assert site.pages["changes.md"] == "# What changed\n\n" + shown
+
+
+# --- a briefing with a note on everything: what the numbering reads is what the page shows ---
+
+
+def _annotated(tmp_path: Path) -> Path:
+    """The small briefing with an editor's note citing a work on each kind of item, a quote no
+    finding uses (with a note), and a work nothing cites."""
+    root = _mini_copy(tmp_path)
+    notes = {"report": None, "themes": 0, "findings": 1, "quotes": 0, "statistics": 1}
+    notes["recommendations"] = 1
+    for n, (name, index) in enumerate(notes.items(), start=1):
+        path = root / "data" / f"{name}.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        item = data if index is None else data[index]
+        item["note"] = f"An editor's note on {name} [@oke2017, p. {n}]; see @quote-stray."
+        if name == "quotes":
+            data.append(
+                {
+                    "id": "quote-stray",
+                    "text": "Nobody asked us.\n\nNot once.",
+                    "attribution": "Resident, at a meeting",
+                    "note": "Said before the survey [@greenfield2021, p. 9].",
+                }
+            )
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    with (root / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write(UNCITED)
+    return root
+
+
+ANNOTATED_PAGES = [
+    "index.md",
+    "survey.md",
+    "themes/index.md",
+    "themes/shade.md",
+    "themes/care.md",
+    "recommendations/index.md",
+    "recommendations/plant-hot-streets.md",
+    "recommendations/watering-rota.md",
+    "tracker.md",
+    "references.md",
+    "glossary.md",
+]
+
+
+def test_every_note_is_numbered_and_shown_where_its_item_is(tmp_path: Path) -> None:
+    """Notes on each item, a stray quote, a work never cited: each page shows them, numbered
+    in reading order (the page is rendered from the texts it was numbered from, or raises),
+    as reviewed: tests/golden/annotated/ (UPDATE_GOLDEN=1 writes them again)."""
+    prepared = prepare(
+        _annotated(tmp_path),
+        tmp_path / "mini" / "docs",
+        None,
+        published=True,
+        site_url="https://example.org/trees/",
+    )
+    assert prepared.site is not None, prepared.result.errors
+    site = prepared.site
+    assert sorted(ANNOTATED_PAGES) == sorted(p.src for p in site.generated if p.src != "changes.md")
+    for src in ANNOTATED_PAGES:
+        golden("annotated/" + src.replace("/", "-"), site.pages[src])
