@@ -25,9 +25,8 @@ from briefing.render import nav as navigation
 from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare, prepare_configured
-from briefing.sources import history
 from briefing.sources.history import Change, History
-from sitetools import ROOT
+from sitetools import ROOT, git
 from test_render import golden
 
 HEAD = "<html><head><title>Tracker</title></head><body><h1>Tracker</h1></body></html>"
@@ -632,17 +631,22 @@ def test_prepare_gives_generated_pages_the_names_the_nav_gives_them() -> None:
     assert default is not None and default.pages["references.md"].startswith("# References\n")
 
 
-def test_prepare_dates_each_page_from_the_project_s_history() -> None:
-    """The real briefing, in its git clone: each page is dated from its files' last commit;
-    in a shallow clone, where that is unknown, the build says so and dates nothing wrongly."""
-    prepared = prepare(ROOT, ROOT / "docs", None)
-    assert prepared.site is not None
-    incomplete = history.read(ROOT).warning()
-    dated = prepared.site.markdown("method.md")
-    if incomplete is None:
-        assert '<p class="last-updated">' in dated
-    else:
-        assert incomplete in prepared.result.problems
+def test_prepare_dates_each_page_from_the_project_s_history(tmp_path: Path) -> None:
+    """The small briefing in a git repository of its own: each page is dated from its files'
+    last commit; a shallow clone of it says so, and dates nothing wrongly."""
+    root = _mini_copy(tmp_path)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "First edition", date="2024-05-01T10:00:00+00:00")
+    prepared = prepare(root, root / "docs", None)
+    assert prepared.site is not None and not prepared.result.problems
+    assert _dated("2024-05-01", "May 1, 2024") in prepared.site.markdown("context.md")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    cut = prepare(shallow, shallow / "docs", None)
+    assert cut.site is not None
+    assert [p.code for p in cut.result.problems] == [Code.BUILD_SHALLOW_CLONE]
+    assert "last-updated" not in cut.site.markdown("context.md")
 
 
 def test_charts_drawn_into_a_page_write_figures_in_the_briefing_s_locale() -> None:
