@@ -300,6 +300,11 @@ def main() -> int:
                 print(f"mutmut exited {code}: see {SCRATCH / name / 'run.log'}")
             partial = args.survivors or args.only
             fresh = results(stage)
+            if code and all(v == "not checked" for v in fresh.values()):
+                # a run that stopped before any mutant (a test failing unmutated) tells nothing
+                print(f"no mutant was checked: the last figures for {name} are kept")
+                report(stage, statuses)
+                continue
             if partial:  # what this run checked replaces the last word on those mutants
                 fresh = {**statuses, **{n: v for n, v in fresh.items() if v != "not checked"}}
             statuses = fresh
