@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefing.checks.validate import validate
 from briefing.render.formats import Formats
-from briefing.render.pages import Pages
+from briefing.render.pages import Pages, changes
 from briefing.sources import history
 from sitetools import ROOT, Site, git
 
@@ -47,7 +47,7 @@ def test_no_repository_means_no_history(tmp_path: Path) -> None:
 def test_changes_page_lists_changes_by_date(tmp_path: Path) -> None:
     briefing = validate(ROOT).checked()
     pages = Pages(briefing, dict, history.read(_repo(tmp_path)))
-    page = pages.changes(None)  # type: ignore[arg-type]
+    page = changes.render(pages)
     assert '## <time datetime="2024-06-02">2 June 2024</time>' in page
     assert r"- Add a \*quote\* (`data/quotes.yml`)" in page
     assert page.index("2024-06-02") < page.index("2024-05-01")

@@ -5,6 +5,7 @@ without a build, so the stage's mutants run it in a second.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from briefing import cache
+from briefing import cache, labels
 from briefing.checks.validate import validate
 from briefing.citations.bibliography import Bibliography
 from briefing.citations.formatting import plain
@@ -22,6 +23,7 @@ from briefing.model import Span, Statistic
 from briefing.problems import BriefingError, Code
 from briefing.render import charts, citing, svgcheck, text, tracker
 from briefing.render import nav as navigation
+from briefing.render.download_list import FILES
 from briefing.render.formats import Formats
 from briefing.render.pages import SURVEY
 from briefing.render.site import Site, prepare, prepare_configured
@@ -617,6 +619,9 @@ def test_prepare_shows_how_to_cite_only_a_published_briefing_at_its_address() ->
     rec = "recommendations/plant-hot-streets"
     assert f"{url}{rec}/" in published.rec_citations["rec-plant-hot-streets"].text
     assert f"{url}{rec}.html" in flat.rec_citations["rec-plant-hot-streets"].text
+    bare = prepare(MINI, MINI / "docs", None, published=True, site_url=url.rstrip("/")).site
+    assert bare is not None  # an address without its last slash is the same site
+    assert f"{url}{rec}/" in bare.rec_citations["rec-plant-hot-streets"].text
     assert "downloads/briefing.pdf" in published.pages["index.md"]
     assert draft.citation is None and not draft.rec_citations
     assert "downloads/briefing.pdf" not in draft.pages["index.md"]
@@ -819,3 +824,16 @@ def test_every_note_is_numbered_and_shown_where_its_item_is(tmp_path: Path) -> N
     assert sorted(ANNOTATED_PAGES) == sorted(p.src for p in site.generated if p.src != "changes.md")
     for src in ANNOTATED_PAGES:
         golden("annotated/" + src.replace("/", "-"), site.pages[src])
+
+
+def test_each_download_is_offered_in_the_briefing_s_words() -> None:
+    """Every file under downloads/ is listed with its label and what it holds, escaped: the
+    labels downloads/<name>/label and about, which each download has (in English by default)."""
+    published = prepare(MINI, MINI / "docs", None, published=True).site
+    assert published is not None
+    shown = published.pages["index.md"]
+    for download in FILES:
+        label = labels.defaults()[f"downloads/{download.name}/label"]
+        about = labels.defaults()[f"downloads/{download.name}/about"]
+        assert f'{download.name}">{html.escape(label)}</a>: {html.escape(about)}</li>' in shown
+    assert shown.count('<li><a href="downloads/') == len(FILES) == 6

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from briefing.checks.validate import validate
-from briefing.render.pages import Pages
+from briefing.render.pages import Pages, changes
 from briefing.sources import history
 from bs4 import BeautifulSoup
 from sitetools import ROOT, build_env, git
@@ -82,12 +82,12 @@ def test_the_changes_page_says_the_history_is_incomplete(tmp_path: Path) -> None
     briefing = validate(ROOT).checked()
     origin = _history(tmp_path)
     found = history.read(_clone(origin, tmp_path / "shallow", 2))
-    page = Pages(briefing, dict, found).changes(None)  # type: ignore[arg-type]
+    page = changes.render(Pages(briefing, dict, found))
     assert "holds only part of its history" in page and "2 June 2024" in page
     assert "Add page B" in page and "Add a quote" not in page and "First" not in page
     assert "No history is available" not in page
     only_boundary = history.read(_clone(origin, tmp_path / "one", 1))
-    page = Pages(briefing, dict, only_boundary).changes(None)  # type: ignore[arg-type]
+    page = changes.render(Pages(briefing, dict, only_boundary))
     assert "holds only part of its history" in page and "3 July 2024" in page
     assert "No history is available" not in page
 

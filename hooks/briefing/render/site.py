@@ -310,7 +310,7 @@ def _rec_citations(
     briefing: Briefing, bibliography: Bibliography, site_url: str | None, directory_urls: bool
 ) -> dict[str, Citation]:
     """How to cite each recommendation, at its page's address when the site's is known."""
-    base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
+    base = site_url.rstrip("/") + "/" if site_url else None
     return {
         rec.id: cite.recommendation(
             briefing.report,
@@ -339,7 +339,7 @@ def prepare_configured(
     except ValueError as err:
         raise ValueError(f"mkdocs.yml: extra.briefing.bibliography: {err}") from None
     locale = settings.get("locale")
-    language = options.get("language", "en")
+    language = options.get("language")  # not given: prepare's own default, English
     for name, value in (("extra.briefing.locale", locale), ("theme.language", language)):
         if value is None:
             continue

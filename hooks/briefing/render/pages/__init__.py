@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..resolve import PageLinks, Target
+from ..resolve import Target
 from ..text import excerpt
 from . import changes, glossary, home, recommendations, references, survey, themes
 from .common import Common, Page
@@ -163,10 +163,6 @@ class Pages(Common):
             )
         )
         pages.append(
-            Page(CHANGES, self.title(CHANGES), "", partial(changes.render, self), CONTENT_FILES)
+            Page(CHANGES, self.title(CHANGES), "", lambda _: changes.render(self), CONTENT_FILES)
         )
         return pages
-
-    def changes(self, linker: PageLinks) -> str:
-        """The "What changed" page on its own (its history is the page's only input)."""
-        return changes.render(self, linker)

@@ -6,14 +6,14 @@ import html
 from collections import defaultdict
 
 from ...sources.history import Change
-from ..resolve import PageLinks
 from ..text import attr, md_escape
 from .common import Common
 from .paths import CHANGES
 
 
-def render(c: Common, linker: PageLinks) -> str:
-    """Content changes by date, newest first, from the repository's history."""
+def render(c: Common) -> str:
+    """Content changes by date, newest first, from the repository's history (its only
+    input: it links nothing)."""
     lines = [f"# {md_escape(c.title(CHANGES))}", ""]
     if not c.history.complete:
         since = c.history.since

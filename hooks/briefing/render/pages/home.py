@@ -115,10 +115,7 @@ def _downloads(c: Common) -> list[str]:
 
 
 def _download(c: Common, download: Download, part: str) -> str:
-    name = f"downloads/{download.name}/{part}"
-    if c.labels.has(name):
-        return c.html(name)
-    return html.escape(download.label if part == "label" else download.about)
+    return c.html(f"downloads/{download.name}/{part}")
 
 
 def _cite(c: Common) -> list[str]:
