@@ -305,8 +305,11 @@ def main() -> int:
                 print(f"no mutant was checked: the last figures for {name} are kept")
                 report(stage, statuses)
                 continue
-            if partial:  # what this run checked replaces the last word on those mutants
-                fresh = {**statuses, **{n: v for n, v in fresh.items() if v != "not checked"}}
+            if partial:  # what this run checked replaces the last word on those mutants;
+                # the mutants of code since removed are dropped (mutmut lists every current one)
+                fresh = {
+                    n: statuses.get(n, v) if v == "not checked" else v for n, v in fresh.items()
+                }
             statuses = fresh
             saved(stage).write_text(json.dumps(statuses, indent=1) + "\n", encoding="utf-8")
         report(stage, statuses)
