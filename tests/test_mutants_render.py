@@ -837,3 +837,59 @@ def test_each_download_is_offered_in_the_briefing_s_words() -> None:
         about = labels.defaults()[f"downloads/{download.name}/about"]
         assert f'{download.name}">{html.escape(label)}</a>: {html.escape(about)}</li>' in shown
     assert shown.count('<li><a href="downloads/') == len(FILES) == 6
+
+
+def test_prepare_refuses_a_docs_file_that_would_replace_the_theme_s(tmp_path: Path) -> None:
+    root = _mini_copy(tmp_path)
+    theme = tmp_path / "theme"
+    (theme / "assets").mkdir(parents=True)
+    (theme / "assets" / "site.css").write_text("body {}", encoding="utf-8")
+    (root / "docs" / "assets").mkdir()
+    (root / "docs" / "assets" / "site.css").write_text("p {}", encoding="utf-8")
+    assert prepare(root, root / "docs", None).site is not None  # no theme said: no clash
+    refused = prepare(root, root / "docs", None, theme=[theme])
+    assert refused.site is None
+    assert [p.code for p in refused.result.errors] == [Code.CONTENT_THEME_FILE]
+
+
+def test_prepare_keeps_each_page_s_front_matter_apart(tmp_path: Path) -> None:
+    root = _mini_copy(tmp_path)
+    page = root / "docs" / "method.md"
+    page.write_text("---\ntitle: How\n---\n" + page.read_text(encoding="utf-8"), "utf-8")
+    site = prepare(root, root / "docs", None).site
+    assert site is not None
+    assert site.front["method.md"] == "---\ntitle: How\n---\n"
+    assert site.front["context.md"] == ""
+    assert site.prose["method.md"].startswith("# ")
+
+
+REC_1 = "Recommendation 1: Plant where the heat is worst"
+REC_2 = "Recommendation 2: Share the watering with residents"
+
+
+def test_a_section_the_nav_names_is_filled_under_the_nav_s_name() -> None:
+    briefing = validate(MINI).checked()
+    nav = [{"Start": "index.md"}, {"What we ask": "recommendations/index.md"}]
+    expanded = navigation.expand(briefing, nav, [])
+    assert expanded[:2] == [
+        {"Start": "index.md"},
+        {
+            "What we ask": [
+                "recommendations/index.md",
+                {REC_1: "recommendations/plant-hot-streets.md"},
+                {REC_2: "recommendations/watering-rota.md"},
+                {"Tracker": "tracker.md"},
+            ]
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [("en_GB", ["2.5%", "2.5‰", "1,250‰"]), ("fr_FR", ["2,5\xa0%", "2,5\xa0‰", "1\u202f250\xa0‰"])],
+)
+def test_a_figure_per_mille_is_written_as_the_locale_writes_a_percentage(
+    locale: str, shown: list[str]
+) -> None:
+    formats = Formats(locale, Labels())
+    assert [formats.figure(2.5, "%"), formats.figure(2.5, "‰"), formats.figure(1250, "‰")] == shown

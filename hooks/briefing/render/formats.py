@@ -119,10 +119,13 @@ class Formats:
         return shown
 
     def percent(self, value: float | int, unit: str = "%") -> str:
+        """17% (en-GB), 17 % (fr); per mille in the same pattern: 2.5‰, 2,5 ‰."""
+        pattern = self._locale.percent_formats[None].pattern
+        scale = 100
         if unit == "‰":
-            return self.number(value) + "‰"
+            pattern, scale = pattern.replace("%", "‰"), 1000
         return format_percent(
-            Decimal(str(value)) / 100, locale=self._locale, decimal_quantization=False
+            Decimal(str(value)) / scale, pattern, locale=self._locale, decimal_quantization=False
         )
 
     def figure(self, value: object, unit: str | None, qualifier: str | None = None) -> str:
