@@ -42,8 +42,9 @@ ID_FORM = "(lower-case ASCII letters, digits, single hyphens)"
 CYRILLIC_A = "it contains 'а' (U+0430 CYRILLIC SMALL LETTER A), which looks like the ASCII 'a'"
 
 
-def project(tmp_path: Path, edits: list[tuple[str, str, str]], append: str = "") -> Path:
-    """A copy of the mini briefing with each (file, old, new) edit made once."""
+def project(tmp_path: Path, edits: list[tuple[str, str, str]], deleted: str | None = None) -> Path:
+    """A copy of the mini briefing with each (file, old, new) edit made once, and the file
+    `deleted` gone."""
     root = tmp_path / "mini"
     shutil.copytree(MINI, root)
     for relative, old, new in edits:
@@ -51,6 +52,8 @@ def project(tmp_path: Path, edits: list[tuple[str, str, str]], append: str = "")
         text = file.read_text(encoding="utf-8")
         assert text.count(old) == 1, f"{old!r} is not once in {relative}"
         file.write_text(text.replace(old, new), encoding="utf-8")
+    if deleted:
+        (root / deleted).unlink()
     return root
 
 
@@ -364,10 +367,7 @@ NO_STAT = "unknown statistic '{s}'; there are no statistics"
 def test_each_table_mistake_is_placed(
     tmp_path: Path, edits: list[tuple[str, str, str]], deleted: str | None, expected: list[str]
 ) -> None:
-    root = project(tmp_path, edits)
-    if deleted:
-        (root / deleted).unlink()
-    assert problems(root) == expected
+    assert problems(project(tmp_path, edits, deleted=deleted)) == expected
 
 
 @pytest.mark.parametrize(
@@ -437,10 +437,7 @@ NO_FINDING = "unknown finding '{f}'; there are no findings"
 def test_ids_and_relations_are_checked_past_what_the_schema_refuses(
     tmp_path: Path, edits: list[tuple[str, str, str]], deleted: str | None, expected: list[str]
 ) -> None:
-    root = project(tmp_path, edits)
-    if deleted:
-        (root / deleted).unlink()
-    assert problems(root) == expected
+    assert problems(project(tmp_path, edits, deleted=deleted)) == expected
 
 
 def test_a_key_a_shared_bibliography_lacks_is_found_near_in_the_docs_folder_given(
