@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import queue
+import socket
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -42,14 +44,44 @@ def _get(url: str, lines: queue.Queue[str] | None = None, seen: list[str] | None
             with urllib.request.urlopen(url, timeout=30) as response:
                 text: str = response.read().decode("utf-8")
                 return text
-        except urllib.error.URLError as err:
-            restarting = isinstance(err.reason, ConnectionError) or (
+        except (urllib.error.URLError, ConnectionError) as err:
+            # refused (URLError), or accepted and closed as the server stops (ConnectionError,
+            # which urllib does not wrap: http.client.RemoteDisconnected)
+            reason = err.reason if isinstance(err, urllib.error.URLError) else err
+            restarting = isinstance(reason, ConnectionError) or (
                 isinstance(err, urllib.error.HTTPError) and err.code == 404
             )
             if lines is None or seen is None or not restarting:
                 raise
             read_log_until(lines, ("zensical: ", "Finished"), seen)
     pytest.fail(f"{url}: the server never came back:\n{''.join(seen or [])}")
+
+
+def test_a_page_asked_for_while_the_server_stops_is_asked_for_again_after_its_next_word() -> None:
+    """Zensical restarts its server on a changed nav: a request it accepts as it stops is
+    closed unanswered (urllib raises that unwrapped); `_get` waits for the server's next
+    line of log and asks again."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        with listener:
+            first, _ = listener.accept()
+            first.recv(65536)
+            first.close()  # accepted, then closed unanswered
+            second, _ = listener.accept()
+            with second:
+                second.recv(65536)
+                second.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    lines: queue.Queue[str] = queue.Queue()
+    lines.put("zensical: Serving on http://127.0.0.1/\n")
+    seen: list[str] = []
+    assert _get(f"http://127.0.0.1:{port}/", lines, seen) == "ok"
+    assert seen == ["zensical: Serving on http://127.0.0.1/\n"]
+    server.join()
 
 
 def test_the_preview_is_finished_and_follows_a_data_edit(served: Served) -> None:
