@@ -123,3 +123,16 @@ def test_no_browser_is_a_clear_error(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(pdf.PdfError, match="no Chromium to print the PDF with: install it"):
         _printed(briefing, "<h1>About</h1>", tmp_path)
+
+
+def test_the_structure_tree_s_ids_are_numbered_in_order_whatever_the_browser_s_count() -> None:
+    """The browser numbers the tagged elements after its page nodes, which a run can shift
+    by one; numbered in order from 1, the same document is the same bytes."""
+    one = b"<</ID (node00000331)>> <</ID (node00000335)>> /Names [(node00000331) 7 0 R]"
+    shifted = one.replace(b"331", b"330").replace(b"335", b"334")
+    assert (
+        typeset._node_ids(one)
+        == typeset._node_ids(shifted)
+        == (b"<</ID (node00000001)>> <</ID (node00000002)>> /Names [(node00000001) 7 0 R]")
+    )
+    assert typeset._node_ids(b"no tags") == b"no tags"

@@ -130,6 +130,18 @@ def _text(value: str) -> bytes:
 # What the browser writes that differs from one run to the next: the time, and its user agent.
 _NOW = re.compile(rb"/(?:CreationDate|ModDate) ?\(D:[0-9+\-Z':]*\)|/Creator ?\((?:[^()\\]|\\.)*\)")
 _END = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+# The browser names each element of the PDF's structure tree after its page node's number,
+# which a run can shift by one (a node more or less made while the page loads).
+_NODE_ID = re.compile(rb"\(node([0-9]{8})\)")
+
+
+def _node_ids(data: bytes) -> bytes:
+    """`data` with the structure tree's element ids numbered from 1 in their order: the same
+    ids for the same document in every run. Order and width are kept, so the ID tree stays
+    sorted and every offset stays right."""
+    found = sorted({int(m[1]) for m in _NODE_ID.finditer(data)})
+    number = {old: new for new, old in enumerate(found, start=1)}
+    return _NODE_ID.sub(lambda m: b"(node%08d)" % number[int(m[1])], data)
 
 
 def _outline(reader: Any) -> list[tuple[Any, Any]]:
@@ -176,11 +188,13 @@ def finish(
     data: bytes, reader: Any, metadata: dict[str, str], epoch: int | None, headings: list[str]
 ) -> bytes:
     """The PDF with the document's metadata (title, author, subject, keywords), the dates
-    of `epoch` (none when it is None) and its bookmarks' titles as the headings are worded:
-    the browser's information dictionary is blanked where it stands (same length: every
-    offset stays right), and the new one and the bookmarks are appended as an incremental
-    update (ISO 32000-1, 7.5.6), so nothing differs from one run to the next. (Rewriting the
-    whole file with pypdf took seconds; this takes none.)"""
+    of `epoch` (none when it is None), its bookmarks' titles as the headings are worded, and
+    its structure tree's ids numbered in order: the browser's information dictionary is
+    blanked where it stands (same length: every offset stays right), and the new one and the
+    bookmarks are appended as an incremental update (ISO 32000-1, 7.5.6), so nothing differs
+    from one run to the next. (Rewriting the whole file with pypdf took seconds; this takes
+    none.)"""
+    data = _node_ids(data)
     trailer = reader.trailer
     info = trailer.raw_get("/Info")
     root = trailer.raw_get("/Root")
