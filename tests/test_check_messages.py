@@ -217,6 +217,12 @@ RELATIONS = [
     # an unquoted id in an attribute list
     ("forged-unquoted-id", [("docs/method.md", "# Method", "# Method\n\nText {: id=rec-x }")],
      ["docs/method.md:3:6: the id 'rec-x' is written here, but ids starting with 'rec-' belong to the briefing's items, references, citations and glossary terms, and links to them would land here instead; choose another id (to link to the item, cross-reference it: @rec-x)"]),
+    # after an id of the editor's own; a hyphenated one; an unquoted value kept whole
+    ("forged-after-an-own-id", [("docs/method.md", "# Method", '# Method\n\nText <span id="mine"></span> <span id="rec-plant-hot-streets"></span> <b id=Xrec-xY></b>')],
+     ["docs/method.md:3:30: the id 'rec-plant-hot-streets' is written here, but ids starting with 'rec-' belong to the briefing's items, references, citations and glossary terms, and links to them would land here instead; choose another id (to link to the item, cross-reference it: @rec-plant-hot-streets)"]),
+    # the report's own address is checked like every other
+    ("report-url", [(R, "url: https://example.org/urban-trees", "url: javascript:alert(1)")],
+     [f"{R}:17:6: 'url': 'javascript:alert(1)' is not an http(s) or mailto address"]),
 ]  # fmt: skip
 
 
