@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -314,3 +315,30 @@ def test_a_zombie_is_not_a_process_left_to_kill() -> None:
         assert child.pid not in run._marked("no-such-mark", child.pid)
     finally:
         child.wait()
+
+
+def test_kill_all_waits_until_the_killed_are_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel ends a SIGKILLed process a little later, much later on a loaded machine:
+    `kill_all` returns only once none is found alive, however many looks that takes."""
+    looks: list[bool] = []
+    gone_after = time.monotonic() + 0.3
+
+    def marked(mark: str, session: int) -> list[int]:
+        looks.append(time.monotonic() < gone_after)
+        return [4242] if looks[-1] else []
+
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(run, "_marked", marked)
+    monkeypatch.setattr(os, "kill", lambda pid, sig: sent.append((pid, sig)))
+    monkeypatch.setattr(os, "killpg", lambda pid, sig: sent.append((-pid, sig)))
+    run.kill_all("mark", 99)
+    assert looks[-1] is False and looks.count(False) == 1  # it stopped at the first empty look
+    assert sent[0] == (-99, signal.SIGKILL) and (4242, signal.SIGKILL) in sent
+
+
+def test_kill_all_gives_up_on_a_process_that_never_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process stuck in the kernel cannot be ended by anyone: the wait for it still ends."""
+    monkeypatch.setattr(run, "_marked", lambda mark, session: [4242])
+    monkeypatch.setattr(os, "kill", lambda pid, sig: None)
+    monkeypatch.setattr(os, "killpg", lambda pid, sig: None)
+    run.kill_all("mark", 99, patience=0.2)  # returns (pytest-timeout would catch a hang)

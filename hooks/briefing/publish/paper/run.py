@@ -14,6 +14,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 
 MARK = "BRIEFING_RUN"
 OUTPUT_LIMIT = 64 * 1024  # bytes of output kept (the end of it)
+KILL_PATIENCE = 10.0  # seconds to wait for killed processes to be gone
 
 
 class RunError(Exception):
@@ -62,17 +64,26 @@ def _marked(mark: str, session: int) -> list[int]:
     return found
 
 
-def kill_all(mark: str, session: int) -> None:
-    """SIGKILL every process of the run, again until none is found (they may fork meanwhile)."""
+def kill_all(mark: str, session: int, *, patience: float = KILL_PATIENCE) -> None:
+    """SIGKILL every process of the run, again until none is left (they may fork meanwhile).
+
+    A killed process is not gone the moment the signal is sent: the kernel ends it a little
+    later (much later on a loaded machine). So this returns only when none of them is found
+    alive any more, or after `patience` seconds (a process stuck in the kernel cannot be ended
+    by anyone; the wait must still end).
+    """
     with contextlib.suppress(OSError):
         os.killpg(session, signal.SIGKILL)
-    for _ in range(100):  # a bound: each round kills what the one before found
-        alive = _marked(mark, session)
-        if not alive:
-            return
+    deadline = time.monotonic() + patience
+    pause = 0.001
+    while alive := _marked(mark, session):
         for pid in alive:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def _tail(path: Path) -> str:
