@@ -220,9 +220,17 @@ RELATIONS = [
     # after an id of the editor's own; a hyphenated one; an unquoted value kept whole
     ("forged-after-an-own-id", [("docs/method.md", "# Method", '# Method\n\nText <span id="mine"></span> <span id="rec-plant-hot-streets"></span> <b id=Xrec-xY></b>')],
      ["docs/method.md:3:30: the id 'rec-plant-hot-streets' is written here, but ids starting with 'rec-' belong to the briefing's items, references, citations and glossary terms, and links to them would land here instead; choose another id (to link to the item, cross-reference it: @rec-plant-hot-streets)"]),
+    # a tag that starts where a code span ends, and ends where another begins
+    ("forged-between-code-spans", [("docs/method.md", "# Method", '# Method\n\nText `a`<b id="rec-x">`c` more')],
+     ["docs/method.md:3:9: the id 'rec-x' is written here, but ids starting with 'rec-' belong to the briefing's items, references, citations and glossary terms, and links to them would land here instead; choose another id (to link to the item, cross-reference it: @rec-x)"]),
     # the report's own address is checked like every other
     ("report-url", [(R, "url: https://example.org/urban-trees", "url: javascript:alert(1)")],
      [f"{R}:17:6: 'url': 'javascript:alert(1)' is not an http(s) or mailto address"]),
+    # ones the schema's pattern lets through, but a browser reads otherwise or not at all
+    ("report-url-control", [(R, "url: https://example.org/urban-trees", 'url: "https://example.org/urban\\x01trees"')],
+     [f"{R}:17:6: 'url': it contains a tab, a line break or a control character, which browsers remove"]),
+    ("report-url-unreadable", [(R, "url: https://example.org/urban-trees", "url: https://[example.org")],
+     [f"{R}:17:6: 'url': it is not a URL a browser can read"]),
 ]  # fmt: skip
 
 
@@ -312,9 +320,10 @@ RECS = "data/recommendations.yml"
     ("edits", "append", "expected"),
     [
         # a placeholder the label cannot fill, named with those it can (or none)
-        ([("data/labels.yml", "", 'recommendation: "Rec {nmber}"\nexecutive_summary: "Summary {x} {y}"\n')], "",
+        ([("data/labels.yml", "", 'recommendation: "Rec {nmber}"\nexecutive_summary: "Summary {x} {y}"\nrecommendation_title: "Rec {number}: {title} {x}"\n')], "",
          ["data/labels.yml:1:17: label 'recommendation' uses {nmber}, which it cannot fill; the values this label has: {number}",
-          "data/labels.yml:2:20: label 'executive_summary' uses {x}, {y}, which it cannot fill; the values this label has: none"]),
+          "data/labels.yml:2:20: label 'executive_summary' uses {x}, {y}, which it cannot fill; the values this label has: none",
+          "data/labels.yml:3:23: label 'recommendation_title' uses {x}, which it cannot fill; the values this label has: {number}, {title}"]),
         # a day no calendar has: the month's days where there is a month of a year
         ([(RECS, '    - date: "2025-09-01"', '    - date: "0001-02-30"'), ("data/report.yml", 'date: "2025-06"', 'date: "0000-01-15"')], "",
          [f"{RECS}:25:13: 'date': '0001-02-30' is not a date: February 1 has 28 days",
@@ -354,6 +363,10 @@ NO_STAT = "unknown statistic '{s}'; there are no statistics"
         ([(S, STATS_HEAD, STATS_HEAD + "- just words\n"), (S, "    - [East, 12]", "    - [East]")], None,
          [f"{S}:2:3: each entry of {S} must be a mapping of 'field: value', not text",
           f"{S}:19:7: this row has 1 value(s) but the table has 2 column(s) (District, Canopy cover (%)); give one value per column"]),
+        # nor a bad figure in a table after it
+        ([(S, STATS_HEAD, STATS_HEAD + "- just words\n"), (S, "    - [East, 12]", "    - [East, .nan]")], None,
+         [f"{S}:2:3: each entry of {S} must be a mapping of 'field: value', not text",
+          f"{S}:19:14: '.nan' is not a figure a briefing can show: leave the cell empty (null), or quote it if it is meant as text"]),
         # rows without columns: the schema says so, the table check is quiet
         ([(S, "  columns:\n    - District\n    - Canopy cover (%)\n", "")], None,
          [f"{S}:9:3: missing required field 'unit'; add `unit: ...`",
@@ -368,7 +381,7 @@ NO_STAT = "unknown statistic '{s}'; there are no statistics"
           f"{R}:10:102: " + NO_STAT.format(s="stat-want-more-trees"),
           "docs/context.md:5:131: " + NO_STAT.format(s="stat-canopy-by-district")]),
     ],
-    ids=["units-not-columns", "after-an-entry-not-a-mapping", "rows-without-columns", "no-statistics-file"],
+    ids=["units-not-columns", "after-an-entry-not-a-mapping", "figure-after-an-entry-not-a-mapping", "rows-without-columns", "no-statistics-file"],
 )  # fmt: skip
 def test_each_table_mistake_is_placed(
     tmp_path: Path, edits: list[tuple[str, str, str]], deleted: str | None, expected: list[str]

@@ -208,6 +208,18 @@ def test_each_repeat_is_told_once(tmp_path: Path, old: str, new: str, expected: 
     assert _problems(_copy(tmp_path, old, new)) == [expected]
 
 
+def test_a_status_held_again_after_a_duplicate_is_told_too(tmp_path: Path) -> None:
+    """A duplicate is skipped as a repeat, and the entries after it are still looked at."""
+    again = '    - date: "2025-10-01"\n      status: accepted\n'
+    assert _problems(_copy(tmp_path, ACCEPTED, ACCEPTED * 2 + again)) == [
+        f"{RECS}:67:7: this entry of 'history' repeats the one at line 65 (same date and "
+        "status); delete one of them",
+        f"{RECS}:70:15: warning: the status is already 'accepted' since 2025-09-01 (line 67): "
+        "a history entry records a change of status; record news without a change as a "
+        "response",
+    ]
+
+
 def test_the_future_is_the_real_clock_s_not_the_last_commit_s(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
