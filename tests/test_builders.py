@@ -152,6 +152,30 @@ def test_a_page_the_builder_did_not_write_is_refused_by_name(
     assert "not a folder" in capsys.readouterr().err
 
 
+def test_the_export_command_says_what_it_wrote_or_why_nothing(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m briefing export OUT`: a briefing with an error exports nothing and says
+    where; a good one says where it went; a configuration it cannot read is named."""
+    out = mini.parent / "export"
+    config = str(mini / "mkdocs.yml")
+    themes = mini / "data" / "themes.yml"
+    good = themes.read_text(encoding="utf-8")
+    themes.write_text(good.replace("title:", "titel:", 1), encoding="utf-8")
+    assert main(["export", str(out), "-f", config]) == 1
+    err = capsys.readouterr().err
+    assert "data/themes.yml:" in err and "problem(s): nothing was exported." in err
+    assert "Traceback" not in err and not out.exists()
+    themes.write_text(good, encoding="utf-8")
+    assert main(["export", str(out), "-f", config]) == 0
+    err = capsys.readouterr().err
+    assert f"exported to {out} in " in err and (out / "mkdocs.yml").is_file(), err
+    missing = mini / "nowhere.yml"
+    assert main(["export", str(out), "-f", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{missing}: ") and "Traceback" not in err, err
+
+
 def test_the_build_command_says_what_it_built_or_why_nothing(
     mini: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -30,6 +30,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -165,19 +166,14 @@ def _export(
     config: Path, out: Path, strict: bool, for_finish: bool = False, site_url: str | None = None
 ) -> int:
     started = time.perf_counter()
-    try:
-        warnings = export(config, out, strict, for_finish=for_finish, site_url=site_url)
-    except BriefingError as err:
-        print(format_problems(err.problems), file=sys.stderr)
-        print(f"{len(err.problems)} problem(s): nothing was exported.", file=sys.stderr)
+    done = _reported(
+        config,
+        lambda: (out, export(config, out, strict, for_finish=for_finish, site_url=site_url)),
+        "exported",
+    )
+    if done is None:
         return 1
-    except (ValueError, OSError, yaml.YAMLError) as err:
-        print(f"{config}: {err}", file=sys.stderr)
-        return 1
-    if warnings:
-        print(format_problems(warnings), file=sys.stderr)
-    elapsed = time.perf_counter() - started
-    print(f"exported to {out} in {elapsed:.2f} s", file=sys.stderr)
+    print(f"exported to {out} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     if problem := cache.shared().problem:
         print(f"note: built without a cache: {problem}", file=sys.stderr)
     return 0
@@ -211,23 +207,9 @@ def _after_build(
     """Run a build or the post-builder pass and say what came of it: the problems, or what was
     written (`done_line` with `{pages}`); nothing `undone` when it failed."""
     started = time.perf_counter()
-    try:
-        done, warnings = run()
-    except BriefingError as err:
-        print(format_problems(err.problems), file=sys.stderr)
-        print(f"{len(err.problems)} problem(s): nothing was {undone}.", file=sys.stderr)
+    done = _reported(config, run, undone)
+    if done is None:
         return 1
-    except builders.BuildFailed as err:
-        print(f"zensical build: {err}", file=sys.stderr)
-        return 1
-    except pdf.PdfError as err:
-        print(f"downloads/briefing.pdf: {err}", file=sys.stderr)
-        return 1
-    except (ValueError, OSError, yaml.YAMLError) as err:
-        print(f"{config}: {err}", file=sys.stderr)
-        return 1
-    if warnings:
-        print(format_problems(list(warnings)), file=sys.stderr)
     for problem in done.published.problems:
         print(f"warning: {problem}", file=sys.stderr)
     for note in done.notes:
@@ -238,6 +220,34 @@ def _after_build(
         file=sys.stderr,
     )
     return 0
+
+
+Done = TypeVar("Done")
+
+
+def _reported(
+    config: Path, run: Callable[[], tuple[Done, Sequence[Problem]]], undone: str
+) -> Done | None:
+    """What `run` made, its warnings printed; None, its error printed, when it failed (so
+    nothing was `undone`)."""
+    try:
+        done, warnings = run()
+    except BriefingError as err:
+        print(format_problems(err.problems), file=sys.stderr)
+        print(f"{len(err.problems)} problem(s): nothing was {undone}.", file=sys.stderr)
+        return None
+    except builders.BuildFailed as err:
+        print(f"zensical build: {err}", file=sys.stderr)
+        return None
+    except pdf.PdfError as err:
+        print(f"downloads/briefing.pdf: {err}", file=sys.stderr)
+        return None
+    except (ValueError, OSError, yaml.YAMLError) as err:
+        print(f"{config}: {err}", file=sys.stderr)
+        return None
+    if warnings:
+        print(format_problems(list(warnings)), file=sys.stderr)
+    return done
 
 
 if __name__ == "__main__":
