@@ -356,12 +356,18 @@ def test_case_law_is_listed(enquete: Site) -> None:
     assert rec.select("ol.works-cited li")
 
 
+@pytest.mark.slow
+def test_a_reference_s_citing_pages_are_named_in_the_briefing_s_words(enquete: Site) -> None:
+    cited = enquete.page("references/").select(".cited-in")
+    assert cited and all(span.get_text().startswith("Citée dans : ") for span in cited)
+    assert all(span.select("a[href]") for span in cited)
+
+
 # Words that are English by design: the theme's own strings are translated by Material (left out
 # by reading only the article), references are formatted by the CSL style's own locale (the bib
 # work: `.reference`, `.cite-briefing`, the BibTeX block), code and file names are literal
-# (`summary`, briefing.json), and "Cited in" is the references
-# page's backlinks (`_backlinks`, the bib work: it is to use the `cited_in` label).
-_BY_DESIGN = ".reference, .cite-briefing, pre, code, .cited-in, .works-cited li"
+# (`summary`, briefing.json).
+_BY_DESIGN = ".reference, .cite-briefing, pre, code, .works-cited li"
 _FILE_NAME = re.compile(r"\S+\.(?:json|csv|bib|pdf)\b")
 
 

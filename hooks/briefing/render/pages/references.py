@@ -20,7 +20,7 @@ def render(c: Common, linker: PageLinks) -> str:
         lines.append(
             f'<li id="ref-{attr(key)}" value="{numbering.numbers[key]}">'
             f'<span class="reference">{entries.get(key, html.escape(key))}</span>'
-            f"{_backlinks(linker, key, src)}</li>"
+            f"{_backlinks(c, linker, key, src)}</li>"
         )
     lines += ["</ol>", ""]
     uncited = numbering.uncited
@@ -35,15 +35,14 @@ def render(c: Common, linker: PageLinks) -> str:
     return "\n".join(lines)
 
 
-def _backlinks(linker: PageLinks, key: str, src: str) -> str:
-    """ "Cited in": each citing page once, linked to its first citation of the work there,
-    with the number of citations when there are several ("Introduction (3)")."""
+def _backlinks(c: Common, linker: PageLinks, key: str, src: str) -> str:
+    """The `cited_in` label ("Cited in: …"): each citing page once, linked to its first citation
+    of the work there, with the number of citations when there are several ("Introduction (3)").
+    Every work of `numbering.cited` has a page: it is numbered where it is first cited."""
     links = []
     for page in linker.resolver.numbering.cited_in(key):
         link = page.link
         target = html.escape(md_link(src, link.page, link.anchor))
         count = f" ({page.count})" if page.count > 1 else ""
         links.append(f'<a href="{target}">{html.escape(link.title)}</a>{count}')
-    if not links:
-        return ""
-    return f' <span class="cited-in">Cited in: {", ".join(links)}</span>'
+    return f' <span class="cited-in">{c.html("cited_in", pages=", ".join(links))}</span>'
