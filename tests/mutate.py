@@ -82,6 +82,10 @@ STAGES = {
                 "test_history.py",
                 "test_feed.py",
                 "test_mutants_render.py",
+                "test_mutants_charts.py",
+                "test_mutants_site.py",
+                "test_mutants_pages.py",
+                "test_mutants_tracker.py",
             ),
         ),
         Stage(
