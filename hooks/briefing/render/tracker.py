@@ -130,9 +130,10 @@ def render(briefing: Briefing, links: PageLinks, formats: Formats, feed: bool = 
         groups.append((none, labels("tracker/no_actor", md_words), nobody))
     seen: set[str] = set()
     for actor, heading, group in groups:
-        anchor = f"actor-{slug(actor)}"
-        while anchor in seen:
-            anchor += "-2"
+        anchor = base = f"actor-{slug(actor)}"
+        number = 2
+        while anchor in seen:  # names that slug alike: -2, -3, ...
+            anchor, number = f"{base}-{number}", number + 1
         seen.add(anchor)
         lines += [f"### {heading} ({len(group)}) {{#{anchor}}}", ""]
         caption = labels("tracker/caption_actor", html.escape, actor=html.escape(actor))
