@@ -14,7 +14,7 @@ from briefing import cache
 from briefing.model import Statistic
 from briefing.render import charts, svgcheck
 from briefing.render.formats import Formats
-from briefing.render.numbering import Backlink, CitedIn, cited_in
+from briefing.render.numbering import Backlink, CitedIn, Numbering, cited_in
 from test_mutants_render import COSTS, LOSSES, NS, PAIRS
 
 
@@ -223,6 +223,13 @@ def test_each_citing_page_is_listed_once_with_its_first_citation_and_count() -> 
         Backlink("a.md", "cite-k-2", "A"),
     )
     assert cited_in([a1, b1, a2]) == [CitedIn(a1, 2), CitedIn(b1, 1)]
+
+
+def test_a_numbering_names_the_pages_citing_a_work_and_none_for_a_work_never_cited() -> None:
+    a1, a2 = Backlink("a.md", "cite-k-1", "A"), Backlink("a.md", "cite-k-2", "A")
+    numbering = Numbering(backlinks={"k": (a1, a2)})
+    assert numbering.cited_in("k") == [CitedIn(a1, 2)]
+    assert numbering.cited_in("never") == []
 
 
 # --- the allow-list: a clip-path's reference may hold what an id may --------------------------
