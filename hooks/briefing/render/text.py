@@ -67,3 +67,18 @@ def lead(markdown: str) -> tuple[str, bool]:
         if paragraph[match.end() : match.end() + 1].isupper():  # a new sentence starts here
             return before, True
     return paragraph, " ".join(text.split()) != paragraph
+
+
+class Anchors:
+    """Anchors unique within one page: a name as given the first time, then with -2, -3, …
+    (never one already taken, even one given as written)."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def unique(self, anchor: str) -> str:
+        made, number = anchor, 2
+        while made in self._taken:
+            made, number = f"{anchor}-{number}", number + 1
+        self._taken.add(made)
+        return made

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..labels import Labels
 from ..model import Markdown, Recommendation, Response, StatusChange
 from .formats import Formats
-from .text import attr, md_escape, md_words
+from .text import Anchors, attr, md_escape, md_words
 
 STATUSES = ("proposed", "accepted", "in-progress", "implemented", "declined")
 
@@ -65,12 +65,7 @@ def events(rec: Recommendation) -> list[Event]:
     each with an anchor made from its date and status or actor: editing another entry never
     changes it."""
     found: list[tuple[tuple[int, ...], int, int, Event]] = []
-    used: dict[str, int] = {}
-
-    def unique(anchor: str) -> str:
-        used[anchor] = used.get(anchor, 0) + 1
-        return anchor if used[anchor] == 1 else f"{anchor}-{used[anchor]}"
-
+    unique = Anchors().unique
     for n, change in enumerate(rec.history):
         anchor = unique(f"status-{change.date}-{change.status}")
         found.append((_day(change.date), 0, n, Event(change.date, anchor, change=change)))

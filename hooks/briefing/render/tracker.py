@@ -19,7 +19,7 @@ from ..model import Briefing, Recommendation
 from .formats import Formats
 from .pages import Page, rec_page
 from .resolve import PageLinks
-from .text import attr, file_link, md_escape, md_link, md_words
+from .text import Anchors, attr, file_link, md_escape, md_link, md_words
 from .timeline import STATUSES, slug, status_badge, status_name, time_tag
 from .urls import site_href
 
@@ -128,13 +128,9 @@ def render(briefing: Briefing, links: PageLinks, formats: Formats, feed: bool = 
     if nobody:
         none = labels("tracker/no_actor")
         groups.append((none, labels("tracker/no_actor", md_words), nobody))
-    seen: set[str] = set()
+    anchors = Anchors()  # names that slug alike: -2, -3, ...
     for actor, heading, group in groups:
-        anchor = base = f"actor-{slug(actor)}"
-        number = 2
-        while anchor in seen:  # names that slug alike: -2, -3, ...
-            anchor, number = f"{base}-{number}", number + 1
-        seen.add(anchor)
+        anchor = anchors.unique(f"actor-{slug(actor)}")
         lines += [f"### {heading} ({len(group)}) {{#{anchor}}}", ""]
         caption = labels("tracker/caption_actor", html.escape, actor=html.escape(actor))
         lines += [_table(group, src, caption, formats), ""]
