@@ -79,13 +79,16 @@ def build_env() -> dict[str, str]:
     return env
 
 
-def mkdocs_build(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` of `config` into `out`; the caller checks the outcome."""
+def mkdocs_build(
+    config: Path, out: Path, environ: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of `config` into `out`, with `environ` over the build's usual
+    environment; the caller checks the outcome."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
         capture_output=True,
         text=True,
-        env=build_env(),
+        env={**build_env(), **(environ or {})},
         check=False,
         timeout=600,
     )

@@ -5,34 +5,23 @@ from __future__ import annotations
 
 import difflib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from sitetools import ROOT, Site, build_env
+from sitetools import ROOT, Site, mkdocs_build
 
 
 def build(site_dir: Path, hash_seed: str) -> dict[str, bytes]:
-    """Build the real site into `site_dir` as the session's `site` is built (`mkdocs_build`'s
-    command and environment), with another hash seed and no build cache."""
-    env = build_env()
-    env.update(
-        PYTHONDONTWRITEBYTECODE="1",
+    """Build the real site into `site_dir` as the session's `site` is built (`mkdocs_build`),
+    with another hash seed and no build cache."""
+    environ = {
+        "PYTHONDONTWRITEBYTECODE": "1",
         # Another seed: anything that depends on set or dict-of-str iteration order shows up.
-        PYTHONHASHSEED=hash_seed,
+        "PYTHONHASHSEED": hash_seed,
         # Nothing from the build cache: this build makes its charts, entries and PDF itself.
-        BRIEFING_CACHE="off",
-    )
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml")]
-    result = subprocess.run(
-        [*command, "-d", str(site_dir)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+        "BRIEFING_CACHE": "off",
+    }
+    result = mkdocs_build(ROOT / "mkdocs.yml", site_dir, environ)
     assert result.returncode == 0, result.stdout + result.stderr
     return files(site_dir)
 
