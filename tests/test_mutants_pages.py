@@ -6,21 +6,14 @@ or a page the engine renders, without a build.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-from briefing.checks.validate import validate
 from briefing.citations.formatting import plain
 from briefing.labels import Labels
 from briefing.model import Briefing, Markdown, Span, Theme
 from briefing.render.pages import Pages
 from briefing.render.resolve import Target
 from briefing.render.site import Site
-
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
-
-
-def _mini() -> Briefing:
-    return validate(MINI).checked()
+from test_mutants_render import mini_briefing
 
 
 def _prepared(briefing: Briefing, entries: dict[str, str] | None = None) -> Site:
@@ -36,7 +29,7 @@ def _prepared(briefing: Briefing, entries: dict[str, str] | None = None) -> Site
 
 
 def test_each_item_is_a_target_at_its_page_and_anchor_named_as_links_name_it() -> None:
-    targets = Pages(_mini(), dict).targets()
+    targets = Pages(mini_briefing(), dict).targets()
     shade, care = "themes/shade.md", "themes/care.md"
     under_1 = "Finding under theme 1: Shade on the Hottest Days"
     under_2 = "Finding under theme 2: Caring for Young Trees"
@@ -90,7 +83,7 @@ def test_each_item_is_a_target_at_its_page_and_anchor_named_as_links_name_it() -
 
 
 def test_a_quotes_tooltip_shows_its_first_thirty_words() -> None:
-    briefing = _mini()
+    briefing = mini_briefing()
     words = [f"w{i}" for i in range(1, 32)]
     thirty = replace(briefing.quotes[0], text=" ".join(words[:30]))
     longer = replace(briefing.quotes[1], text=" ".join(words))
@@ -100,7 +93,9 @@ def test_a_quotes_tooltip_shows_its_first_thirty_words() -> None:
 
 
 def test_without_formats_given_figures_are_worded_in_the_briefings_labels() -> None:
-    briefing = replace(_mini(), labels=Labels({"qualifiers/at least": "no fewer than {value}"}))
+    briefing = replace(
+        mini_briefing(), labels=Labels({"qualifiers/at least": "no fewer than {value}"})
+    )
     targets = Pages(briefing, dict).targets()
     assert targets["stat-want-more-trees"].title == "no fewer than 70%"
 
@@ -109,7 +104,7 @@ def test_without_formats_given_figures_are_worded_in_the_briefings_labels() -> N
 
 
 def test_each_generated_page_has_its_title_and_the_home_page_is_cited_as_the_nav_names_it() -> None:
-    pages = Pages(_mini(), dict, titles={"index.md": "Home"}).pages()
+    pages = Pages(mini_briefing(), dict, titles={"index.md": "Home"}).pages()
     assert [(p.src, p.title, p.cites_as) for p in pages] == [
         ("index.md", "Urban Trees and Summer Heat", "Home"),
         ("survey.md", "Survey figures", ""),
@@ -137,14 +132,14 @@ def test_each_generated_page_has_its_title_and_the_home_page_is_cited_as_the_nav
 
 
 def test_an_admonition_title_writes_a_labels_double_quotes_as_entities() -> None:
-    briefing = replace(_mini(), labels=Labels({"editors_note": 'The "editor\'s" note'}))
+    briefing = replace(mini_briefing(), labels=Labels({"editors_note": 'The "editor\'s" note'}))
     assert Pages(briefing, dict).admonition_title("editors_note") == (
         "The &quot;editor's&quot; note"
     )
 
 
 def test_a_theme_without_findings_or_summary_has_a_page_of_its_heading_and_kicker() -> None:
-    briefing = _mini()
+    briefing = mini_briefing()
     empty = Theme("theme-empty", 3, "Nothing Found", None, None, Span("data/themes.yml", 9, 3))
     site = _prepared(replace(briefing, themes=(*briefing.themes, empty)))
     assert site.pages["themes/empty.md"] == (
@@ -155,7 +150,7 @@ def test_a_theme_without_findings_or_summary_has_a_page_of_its_heading_and_kicke
 
 def test_a_quote_evidence_for_two_findings_of_a_theme_has_its_note_numbered_once() -> None:
     """The note is shown under the first finding only, so its citation counts once there."""
-    briefing = _mini()
+    briefing = mini_briefing()
     quote = briefing.quotes[0]
     noted = replace(
         quote, note=Markdown("Oke measured it [@oke2017].\n", Span("data/quotes.yml", 6, 9))
@@ -177,7 +172,7 @@ def test_a_quote_evidence_for_two_findings_of_a_theme_has_its_note_numbered_once
 
 
 def test_a_byline_leaves_out_authors_who_are_the_publisher() -> None:
-    briefing = _mini()
+    briefing = mini_briefing()
     alone = replace(briefing, report=replace(briefing.report, authors=(briefing.report.publisher,)))
     byline = '<p class="byline">Published by Riverside Civic Trust, June 2025.</p>'
     assert _prepared(alone).pages["index.md"].splitlines()[4] == byline
@@ -187,7 +182,7 @@ def test_a_byline_leaves_out_authors_who_are_the_publisher() -> None:
 
 
 def test_a_work_without_a_formatted_entry_is_shown_by_its_key() -> None:
-    briefing = _mini()
+    briefing = mini_briefing()
     extra = replace(briefing.references["oke2017"], key="extra2020")
     site = _prepared(
         replace(briefing, references={**briefing.references, "extra2020": extra}),

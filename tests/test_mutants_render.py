@@ -19,7 +19,7 @@ from briefing.checks.validate import validate
 from briefing.citations.bibliography import Bibliography
 from briefing.citations.formatting import plain
 from briefing.labels import Labels
-from briefing.model import Span, Statistic
+from briefing.model import Briefing, Span, Statistic
 from briefing.problems import BriefingError, Code
 from briefing.render import charts, citing, svgcheck, text, tracker
 from briefing.render import nav as navigation
@@ -116,7 +116,7 @@ def _site(
 ) -> Site:
     """The small briefing rendered by the engine, with a content history to date its pages;
     `glossary`: False for none, or the terms to have instead of the fixture's."""
-    briefing = validate(MINI).checked()
+    briefing = mini_briefing()
     if glossary is not True:
         briefing = replace(briefing, glossary=glossary or {})
     if labels:
@@ -135,6 +135,13 @@ def _site(
 
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def mini_briefing() -> Briefing:
+    """The small "Urban Trees" briefing, validated."""
+    return validate(MINI).checked()
+
+
 UPDATED = {"data/recommendations.yml": "2024-06-02", "docs/context.md": "2024-05-01"}
 TERMS = "\n\n*[NDVI]: Normalised Difference Vegetation Index\n*[UHI]: Urban Heat Island\n"
 
@@ -703,7 +710,7 @@ EDITS = {
 
 @pytest.mark.parametrize("changed", sorted(DEPENDS))
 def test_an_edit_re_dates_the_pages_that_show_the_file(changed: str) -> None:
-    briefing = validate(MINI).checked()
+    briefing = mini_briefing()
     bibliography = Bibliography("vancouver")
     site = Site(
         briefing,
@@ -758,7 +765,7 @@ MAY = '## <time datetime="2025-05-01">1 May 2025</time>\n\n'
     ids=["shallow-since", "shallow", "none", "by-day"],
 )
 def test_the_history_page_says_what_it_knows(history: History, shown: str) -> None:
-    briefing = validate(MINI).checked()
+    briefing = mini_briefing()
     site = Site(briefing, lambda keys: {}, plain, history=history)
     site.prepare([], {})
     assert site.pages["changes.md"] == "# What changed\n\n" + shown
@@ -868,7 +875,7 @@ REC_2 = "Recommendation 2: Share the watering with residents"
 
 
 def test_a_section_the_nav_names_is_filled_under_the_nav_s_name() -> None:
-    briefing = validate(MINI).checked()
+    briefing = mini_briefing()
     nav = [{"Start": "index.md"}, {"What we ask": "recommendations/index.md"}]
     expanded = navigation.expand(briefing, nav, [])
     assert expanded[:2] == [

@@ -6,7 +6,6 @@ them, a Site before and while it is prepared, and the small text helpers.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,23 +23,14 @@ from briefing.render import site as site_module
 from briefing.render.numbering import Cited, Numbering, number
 from briefing.render.resolve import Resolver, Unnumbered
 from briefing.render.site import Site, page_title, prepare
+from test_mutants_render import MINI, UNCITED, _mini_copy, mini_briefing
 
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 BOTH = Grouping(sort=True, collapse=True)
-UNCITED = (
-    "\n@book{spare2020,\n  author = {Spare, Sam},\n  title = {Spare Trees},\n  year = {2020}\n}\n"
-)
-
-
-def _mini_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "mini"
-    shutil.copytree(MINI, root)
-    return root
 
 
 def _site(briefing: Briefing | None = None, **options: object) -> Site:
     """The small briefing's Site, not yet prepared; `options` as Site takes them."""
-    briefing = briefing or validate(MINI).checked()
+    briefing = briefing or mini_briefing()
     bibliography = Bibliography("vancouver")
     references = briefing.references
     return Site(
@@ -178,7 +168,7 @@ def test_a_site_is_made_with_directory_urls_and_an_own_bibliography(tmp_path: Pa
 
 def test_a_site_writes_figures_with_the_briefing_s_qualifiers() -> None:
     labels = Labels({"qualifiers/at least": "no fewer than {value}"})
-    site = _site(replace(validate(MINI).checked(), labels=labels))
+    site = _site(replace(mini_briefing(), labels=labels))
     assert site.formats.figure(70, "%", "at least") == "no fewer than 70%"
 
 

@@ -6,11 +6,8 @@ among the pages, and its filter's script tag.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
-from pathlib import Path
 
-from briefing.checks.validate import validate
 from briefing.labels import Labels
 from briefing.model import Briefing, Markdown, Recommendation, Response, Span, StatusChange
 from briefing.render import tracker
@@ -18,8 +15,8 @@ from briefing.render.formats import Formats
 from briefing.render.pages import Page
 from briefing.render.resolve import PageLinks, Resolver
 from briefing.render.timeline import events, slug, status_badge, status_line, status_name
+from test_mutants_render import mini_briefing
 
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 SPAN = Span("data/recommendations.yml", 1, 1)
 
 
@@ -55,13 +52,8 @@ def _rec(
     )
 
 
-@functools.cache
-def _mini() -> Briefing:
-    return validate(MINI).checked()
-
-
 def _briefing(recs: tuple[Recommendation, ...], labels: Labels | None = None) -> Briefing:
-    return replace(_mini(), recommendations=recs, labels=labels or Labels())
+    return replace(mini_briefing(), recommendations=recs, labels=labels or Labels())
 
 
 def _links() -> PageLinks:
